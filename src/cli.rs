@@ -1,0 +1,224 @@
+//! Command-line interface: parse arguments, run, map the outcome to an exit code
+//! (0 clean, 1 findings at or above --fail-on, 2 usage/config/internal error).
+
+use crate::engine::{self, ScanOptions};
+use crate::report::diagnostic::Severity;
+use crate::report::{self, Format, RenderOptions};
+use crate::rules::{self, RULES};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "agentgate", version, about = "Lint and gate AI-coding-agent configuration: permissions, MCP servers, context files, secrets")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        /// `table` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Show the documentation of a rule, by code (AG101) or name (bash-wildcard-allow).
+    Explain { rule: String },
+    /// Write docs/rules/ from the registry (used by the docs freshness test).
+    #[command(hide = true)]
+    GenerateDocs {
+        #[arg(default_value = "docs/rules")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (written in place).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = Severity::Error)]
+    pub fail_on: Severity,
+    /// Exit 0 even when there are findings (errors running the scan still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules (comma-separated, same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Check what is staged in the git index (what the next commit will contain).
+    #[arg(long)]
+    pub staged: bool,
+    /// Use this config file instead of discovering `.agentgate.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Never use colour (also: the NO_COLOR environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print findings only, without the summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print a count per rule instead of each finding (text and concise formats).
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules { format } => ok_or_2(print_rules(format)),
+        Command::Explain { rule } => match rules::lookup(&rule) {
+            Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
+            None => {
+                eprintln!("error: unknown rule `{rule}`; `agentgate rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+        Command::GenerateDocs { dir } => match crate::docs::write(&dir) {
+            Ok(n) => {
+                eprintln!("wrote {n} files to {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let opts = ScanOptions {
+        paths: args.paths.clone(),
+        staged: args.staged,
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let report = match engine::run(&opts) {
+        Ok(report) => report,
+        Err(e) => {
+            print_error(e);
+            return ExitCode::from(2);
+        }
+    };
+    let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let render_opts = RenderOptions {
+        color: !no_color && args.output.is_none() && std::io::stdout().is_terminal(),
+        quiet: args.quiet,
+        statistics: args.statistics,
+        width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100),
+    };
+    let written = match &args.output {
+        // Open in place (no temp file + rename), so /dev/null and FIFOs stay what they are.
+        Some(path) => std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                report::render(args.format, &report, &render_opts, &mut w)?;
+                w.flush()
+            }),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            report::render(args.format, &report, &render_opts, &mut w).and_then(|()| w.flush())
+        }
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if report.incomplete() {
+        eprintln!("warning: the scan is incomplete: {} file(s) could not be read", report.unreadable);
+    }
+    let failing = report.diagnostics.iter().any(|d| d.severity >= args.fail_on);
+    ExitCode::from(u8::from(failing && !args.exit_zero))
+}
+
+fn print_error(e: engine::EngineError) {
+    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, &e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    eprint!("{out}");
+}
+
+fn print_rules(format: RulesFormat) -> std::io::Result<()> {
+    let text = match format {
+        RulesFormat::Json => {
+            let rules: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "family": r.family, "severity": r.severity,
+                        "confidence": r.confidence, "summary": r.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&rules)? + "\n"
+        }
+        RulesFormat::Table => {
+            let mut s = format!("{:<6} {:<26} {:<12} {:<8} {:<10} {}\n", "CODE", "NAME", "FAMILY", "SEVERITY", "CONFIDENCE", "SUMMARY");
+            for r in RULES {
+                let confidence = serde_json::to_value(r.confidence).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                s.push_str(&format!("{:<6} {:<26} {:<12} {:<8} {:<10} {}\n", r.code, r.name, r.family.as_str(), r.severity, confidence, r.summary));
+            }
+            s
+        }
+    };
+    write_stdout(text.as_bytes())
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn ok_or_2(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! `.agentgate.yaml`: rule selection, severities, excludes and the size cap. Found from the
+//! scan root upward to the repository root. Unknown keys and wrong types are errors that point
+//! into the file.
+
+use crate::report::diagnostic::Severity;
+use crate::rules::{self, Selection};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAMES: &[&str] = &[".agentgate.yaml", ".agentgate.yml"];
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    max_file_size: Option<Spanned<Size>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: HashMap<Spanned<String>, Severity>,
+}
+
+/// A byte count: `1048576`, `"512 KiB"`, `"10MB"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Size {
+    Bytes(u64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            "note" => Ok(Severity::Note),
+            other => Err(serde::de::Error::custom(format!("unknown severity `{other}`, expected error, warning or note"))),
+        }
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+    pub excludes: Excludes,
+    pub max_file_size: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            path: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: Vec::new(),
+            excludes: Excludes::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// A configuration problem, rendered by miette with the offending span.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(agentgate::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn at(path: &Path, text: &str, offset: usize, len: usize, message: String, label: &str) -> Self {
+        Self {
+            message,
+            src: Some(NamedSource::new(path.display().to_string(), text.to_string())),
+            span: Some((offset.min(text.len()), len).into()),
+            label: label.to_string(),
+            help: None,
+        }
+    }
+
+    pub fn plain(message: String) -> Self {
+        Self { message, src: None, span: None, label: String::new(), help: None }
+    }
+}
+
+/// Looks for a config file in `start` and its parents, stopping after the directory that
+/// holds `.git` (the repository root).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+pub fn load(path: &Path, project_root: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::plain(format!("cannot read config {}: {e}", path.display())))?;
+    parse(path, &text, project_root)
+}
+
+pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, ConfigError> {
+    let raw: RawConfig = if text.trim().is_empty() {
+        RawConfig::default()
+    } else {
+        serde_saphyr::from_str(text).map_err(|e| {
+            let (offset, len) = e.location().map_or((0, 0), |l| {
+                let span = l.span();
+                let start = span.byte_offset().map_or_else(|| char_to_byte(text, span.offset() as usize), |b| b as usize);
+                (start, span.len() as usize)
+            });
+            let message = e.without_snippet().to_string();
+            let message = message.lines().next().unwrap_or("invalid configuration").to_string();
+            let mut err = ConfigError::at(path, text, offset, len, format!("invalid config: {message}"), "here");
+            err.help = Some("see `docs/configuration.md` for the keys agentgate understands".into());
+            err
+        })?
+    };
+    let span_of = |s: &Spanned<String>| -> (usize, usize) {
+        let span = s.referenced.span();
+        let start = span.byte_offset().map_or_else(|| char_to_byte(text, span.offset() as usize), |b| b as usize);
+        (start, span.len() as usize)
+    };
+    let check_selector = |s: &Spanned<String>| -> Result<String, ConfigError> {
+        Selection::new(std::slice::from_ref(&s.value), &[], &[]).map_err(|msg| {
+            let (o, l) = span_of(s);
+            ConfigError::at(path, text, o, l, msg, "not a rule, family or code prefix")
+        })?;
+        Ok(s.value.clone())
+    };
+    let select = raw.rules.select.iter().map(check_selector).collect::<Result<_, _>>()?;
+    let ignore = raw.rules.ignore.iter().map(check_selector).collect::<Result<_, _>>()?;
+    let mut severity = Vec::new();
+    let mut entries: Vec<_> = raw.rules.severity.iter().collect();
+    entries.sort_by_key(|(k, _)| k.referenced.span().offset());
+    for (key, sev) in entries {
+        severity.push((check_selector(key)?, *sev));
+    }
+    let base = path.parent().unwrap_or(Path::new("")).strip_prefix(project_root).unwrap_or(Path::new(""));
+    let base = base.to_string_lossy().replace('\\', "/");
+    let mut patterns = Vec::new();
+    for p in &raw.exclude {
+        Excludes::compile_one(&p.value).map_err(|e| {
+            let (o, l) = span_of(p);
+            ConfigError::at(path, text, o, l, format!("invalid exclude pattern: {e}"), "this glob")
+        })?;
+        patterns.push(p.value.clone());
+    }
+    let max_file_size = match &raw.max_file_size {
+        None => DEFAULT_MAX_FILE_SIZE,
+        Some(size) => parse_size(&size.value).ok_or_else(|| {
+            let span = size.referenced.span();
+            let start = span.byte_offset().map_or(0, |b| b as usize);
+            ConfigError::at(path, text, start, span.len() as usize, "invalid max_file_size".into(), "expected bytes, e.g. 10485760 or \"10 MiB\"")
+        })?,
+    };
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        select,
+        ignore,
+        severity,
+        excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
+        max_file_size,
+    })
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b)
+}
+
+fn parse_size(size: &Size) -> Option<u64> {
+    match size {
+        Size::Bytes(n) => Some(*n),
+        Size::Text(t) => {
+            let t = t.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let n: u64 = t[..split].parse().ok()?;
+            let mult = match t[split..].trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 1,
+                "k" | "kb" => 1000,
+                "kib" => 1024,
+                "m" | "mb" => 1_000_000,
+                "mib" => 1024 * 1024,
+                "g" | "gb" => 1_000_000_000,
+                "gib" => 1024 * 1024 * 1024,
+                _ => return None,
+            };
+            n.checked_mul(mult)
+        }
+    }
+}
+
+/// Exclude globs, gitignore-style: a pattern without `/` matches at any depth, and a pattern
+/// that matches a directory excludes everything below it.
+#[derive(Debug, Default, Clone)]
+pub struct Excludes {
+    /// Directory of the config file relative to the project root (`""` at the root).
+    base: String,
+    set: Option<GlobSet>,
+}
+
+impl Excludes {
+    pub fn new(base: &str, patterns: &[String]) -> Result<Self, globset::Error> {
+        if patterns.is_empty() {
+            return Ok(Self { base: base.to_string(), set: None });
+        }
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            for glob in Self::compile_one(p)? {
+                builder.add(glob);
+            }
+        }
+        Ok(Self { base: base.trim_matches('/').to_string(), set: Some(builder.build()?) })
+    }
+
+    fn compile_one(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
+        let p = pattern.trim_start_matches("./").trim_end_matches('/');
+        let p = match p.strip_prefix('/') {
+            Some(anchored) => anchored.to_string(),
+            None if !p.contains('/') => format!("**/{p}"),
+            None => p.to_string(),
+        };
+        let build = |g: &str| GlobBuilder::new(g).literal_separator(true).build();
+        Ok(vec![build(&p)?, build(&format!("{p}/**"))?])
+    }
+
+    /// `path` is project-relative and `/`-separated.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let Some(set) = &self.set else { return false };
+        let rel = if self.base.is_empty() {
+            path
+        } else {
+            match path.strip_prefix(&self.base).and_then(|r| r.strip_prefix('/')) {
+                Some(r) => r,
+                None => return false,
+            }
+        };
+        set.is_match(rel)
+    }
+}
+
+/// Rule selection from the config with CLI flags layered on top (CLI `--select` replaces
+/// the config's; `--ignore` adds to it).
+pub fn selection(config: &Config, select: &[String], ignore: &[String]) -> Result<Selection, String> {
+    let select = if select.is_empty() { &config.select } else { select };
+    let ignore: Vec<String> = config.ignore.iter().chain(ignore).cloned().collect();
+    rules::Selection::new(select, &ignore, &config.severity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("/repo/.agentgate.yaml"), text, Path::new("/repo"))
+    }
+
+    #[test]
+    fn full_config() {
+        let c = parse_str(
+            "rules:\n  select: [all]\n  ignore: [AG201]\n  severity:\n    bash-wildcard-allow: warning\nexclude: [\"tests/fixtures/**\", \"*.min.js\"]\nmax_file_size: 2 MiB\n",
+        )
+        .unwrap();
+        assert_eq!(c.ignore, ["AG201"]);
+        assert_eq!(c.severity, [("bash-wildcard-allow".to_string(), Severity::Warning)]);
+        assert_eq!(c.max_file_size, 2 * 1024 * 1024);
+        assert!(c.excludes.is_excluded("tests/fixtures/a/.mcp.json"));
+        assert!(c.excludes.is_excluded("web/app.min.js"));
+        assert!(!c.excludes.is_excluded("tests/unit.rs"));
+        assert!(parse_str("").is_ok());
+    }
+
+    #[test]
+    fn errors_point_into_the_file() {
+        let text = "rules:\n  selct: [all]\n";
+        let e = parse_str(text).unwrap_err();
+        assert!(e.message.contains("selct"), "{}", e.message);
+        assert_eq!(e.span.unwrap().offset(), 9, "{e:?}");
+
+        let text = "rules:\n  ignore: [AG999]\n";
+        let e = parse_str(text).unwrap_err();
+        assert_eq!(&text[e.span.unwrap().offset()..e.span.unwrap().offset() + 5], "AG999");
+
+        let e = parse_str("max_file_size: lots\n").unwrap_err();
+        assert!(e.message.contains("max_file_size"));
+        let e = parse_str("rules:\n  severity: {AG101: fatal}\n").unwrap_err();
+        assert!(e.message.contains("fatal"), "{}", e.message);
+        let e = parse_str("exclude: 3\n").unwrap_err();
+        assert!(e.span.is_some());
+    }
+
+    #[test]
+    fn excludes_relative_to_config_dir() {
+        let ex = Excludes::new("sub", &["gen".to_string()]).unwrap();
+        assert!(ex.is_excluded("sub/gen/x.json"));
+        assert!(ex.is_excluded("sub/a/gen"));
+        assert!(!ex.is_excluded("gen/x.json"));
+    }
+}

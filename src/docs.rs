@@ -1,0 +1,27 @@
+//! docs/rules/: one Markdown page per rule plus an index, generated from the registry.
+
+use crate::rules::RULES;
+use std::path::Path;
+
+/// Every generated file as (file name, content).
+pub fn pages() -> Vec<(String, String)> {
+    let mut pages: Vec<(String, String)> = RULES.iter().map(|r| (format!("{}.md", r.code), r.markdown())).collect();
+    let mut index = String::from(
+        "# Rules\n\nGenerated from the rule registry by `agentgate generate-docs`; do not edit by hand.\n\
+         `agentgate explain CODE` prints the same pages.\n\n| Code | Name | Family | Severity | Summary |\n|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        index.push_str(&format!("| [{0}]({0}.md) | `{1}` | {2} | {3} | {4} |\n", r.code, r.name, r.family.as_str(), r.severity, r.summary));
+    }
+    pages.push(("README.md".to_string(), index));
+    pages
+}
+
+pub fn write(dir: &Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let pages = pages();
+    for (name, content) in &pages {
+        std::fs::write(dir.join(name), content)?;
+    }
+    Ok(pages.len())
+}

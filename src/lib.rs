@@ -1,0 +1,14 @@
+//! agentgate: lint and gate AI-coding-agent configuration.
+//!
+//! Pipeline: options + config → source (walk or git index) → classify → parse once →
+//! rules → diagnostics → one renderer per format. See README.md and docs/.
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod docs;
+pub mod engine;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,90 @@
+//! The one diagnostic type. It knows its rule and place, nothing about output formats.
+
+use crate::rules::Rule;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A byte range with its resolved 1-based line/column (columns count Unicode scalar values).
+/// `end_col` is exclusive, as in SARIF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    /// Project-relative, `/`-separated.
+    pub path: String,
+    /// `None` for findings about a whole file or the repository.
+    pub span: Option<Span>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// Stable across moved lines: rule + path + normalized subject (never a raw secret).
+    pub fingerprint: String,
+    /// Byte ranges of the file that must never be shown (secret values).
+    pub redact: Vec<std::ops::Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn line(&self) -> u32 {
+        self.span.as_ref().map_or(1, |s| s.line)
+    }
+
+    pub fn col(&self) -> u32 {
+        self.span.as_ref().map_or(1, |s| s.col)
+    }
+
+    pub fn sort_key(&self) -> (&str, u32, u32, &'static str) {
+        (&self.path, self.line(), self.col(), self.rule.code)
+    }
+}
+
+/// FNV-1a, 64 bit: a stable, dependency-free fingerprint hash (not for security).
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

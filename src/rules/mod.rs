@@ -1,0 +1,349 @@
+//! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
+//! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
+
+mod mcp;
+mod permissions;
+pub mod scan;
+
+use crate::classify::FileKind;
+use crate::report::diagnostic::{Diagnostic, Label, Severity, Span, fingerprint};
+use crate::syntax::{self, LineIndex, Node, SyntaxError};
+use serde::Serialize;
+use std::cell::OnceCell;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Scan,
+    Syntax,
+    Permissions,
+    Mcp,
+}
+
+impl Family {
+    pub const ALL: &[Family] = &[Family::Scan, Family::Syntax, Family::Permissions, Family::Mcp];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Scan => "scan",
+            Family::Syntax => "syntax",
+            Family::Permissions => "permissions",
+            Family::Mcp => "mcp",
+        }
+    }
+
+    /// Security families get SARIF `security-severity` and the `security` tag.
+    pub fn is_security(self) -> bool {
+        matches!(self, Family::Permissions | Family::Mcp)
+    }
+}
+
+/// How sure a finding is: `exact` findings follow from the documented format alone;
+/// `heuristic` ones are judgement calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Exact,
+    Heuristic,
+}
+
+/// Documentation with fixed sections; rendered by `explain`, docs/rules and SARIF help.
+#[derive(Debug)]
+pub struct Docs {
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+    pub references: &'static [&'static str],
+}
+
+pub type FileCheck = fn(&FileCtx<'_>, &mut Emitter<'_>);
+
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable and never reused, e.g. `AG101`.
+    pub code: &'static str,
+    /// Kebab-case, e.g. `bash-wildcard-allow`.
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// One line, shown in `agentgate rules` and as SARIF `shortDescription`.
+    pub summary: &'static str,
+    pub docs: Docs,
+    /// `None`: emitted by the engine itself (I/O and parse problems).
+    pub check: Option<FileCheck>,
+}
+
+impl Rule {
+    /// SARIF `security-severity` for security rules, by default severity.
+    pub fn security_severity(&self) -> Option<&'static str> {
+        self.family.is_security().then_some(match self.severity {
+            Severity::Error => "8.0",
+            Severity::Warning => "5.0",
+            Severity::Note => "2.0",
+        })
+    }
+
+    /// The docs as Markdown: `explain`, docs/rules and SARIF `help.markdown` all use this.
+    pub fn markdown(&self) -> String {
+        let d = &self.docs;
+        let mut out = format!(
+            "# {} `{}`\n\n{}\n\n| family | default severity | confidence |\n|---|---|---|\n| {} | {} | {} |\n\n\
+             ## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## Fix\n\n{}\n",
+            self.code,
+            self.name,
+            self.summary,
+            self.family.as_str(),
+            self.severity,
+            match self.confidence {
+                Confidence::Exact => "exact",
+                Confidence::Heuristic => "heuristic",
+            },
+            d.what.trim(),
+            d.why.trim(),
+            d.example.trim(),
+            d.fix.trim()
+        );
+        if !d.references.is_empty() {
+            out.push_str("\n## References\n\n");
+            for r in d.references {
+                out.push_str(&format!("- {r}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Every rule, in code order. Adding a rule = one static + one row here.
+pub static RULES: &[&Rule] = &[
+    &scan::SYNTAX_ERROR,
+    &scan::UNREADABLE_FILE,
+    &scan::INVALID_ENCODING,
+    &scan::FILE_TOO_LARGE,
+    &scan::BROKEN_SYMLINK,
+    &scan::SYMLINK_OUTSIDE_ROOT,
+    &scan::NON_UTF8_PATH,
+    &permissions::BASH_WILDCARD_ALLOW,
+    &permissions::BYPASS_PERMISSIONS_MODE,
+    &mcp::MCP_UNPINNED_NPX,
+];
+
+/// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
+pub fn lookup(key: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// Which rules run and at what severity, resolved once from CLI flags and config.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    enabled: Vec<bool>,
+    severity: Vec<Severity>,
+}
+
+impl Selection {
+    /// Selectors: `all`, a code, a name, a family (`permissions`) or a code prefix (`AG1`).
+    pub fn new(select: &[String], ignore: &[String], overrides: &[(String, Severity)]) -> Result<Self, String> {
+        let mut enabled = vec![select.is_empty(); RULES.len()];
+        for s in select {
+            for i in matching(s)? {
+                enabled[i] = true;
+            }
+        }
+        for s in ignore {
+            for i in matching(s)? {
+                enabled[i] = false;
+            }
+        }
+        let mut severity: Vec<Severity> = RULES.iter().map(|r| r.severity).collect();
+        for (s, sev) in overrides {
+            for i in matching(s)? {
+                severity[i] = *sev;
+            }
+        }
+        Ok(Self { enabled, severity })
+    }
+
+    pub fn all() -> Self {
+        Self::new(&[], &[], &[]).expect("empty selection is valid")
+    }
+
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        index(rule).is_some_and(|i| self.enabled[i])
+    }
+
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        index(rule).map_or(rule.severity, |i| self.severity[i])
+    }
+
+    pub fn file_checks(&self) -> Vec<FileCheck> {
+        RULES.iter().enumerate().filter(|(i, _)| self.enabled[*i]).filter_map(|(_, r)| r.check).collect()
+    }
+}
+
+fn index(rule: &Rule) -> Option<usize> {
+    RULES.iter().position(|r| std::ptr::eq(*r, rule))
+}
+
+fn matching(selector: &str) -> Result<Vec<usize>, String> {
+    let s = selector.trim();
+    let hits: Vec<usize> = RULES
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            s.eq_ignore_ascii_case("all")
+                || r.name == s
+                || r.family.as_str() == s
+                || (s.len() >= 3 && r.code.len() >= s.len() && r.code[..s.len()].eq_ignore_ascii_case(s))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if hits.is_empty() {
+        return Err(format!("unknown rule selector `{s}` (expected a code like AG101, a rule name, a family or `all`)"));
+    }
+    Ok(hits)
+}
+
+/// One file as rules see it: its kind, text and a lazily parsed tree (parsed at most once).
+pub struct FileCtx<'a> {
+    pub path: &'a str,
+    pub kind: FileKind,
+    pub text: &'a str,
+    tree: OnceCell<Result<Option<Node>, SyntaxError>>,
+}
+
+impl<'a> FileCtx<'a> {
+    pub fn new(path: &'a str, kind: FileKind, text: &'a str) -> Self {
+        Self { path, kind, text, tree: OnceCell::new() }
+    }
+
+    /// The structured content: the whole document for JSON/TOML/YAML, the front matter for
+    /// Markdown. `Ok(None)` when the kind has no structure (or no front matter).
+    pub fn parsed(&self) -> &Result<Option<Node>, SyntaxError> {
+        self.tree.get_or_init(|| {
+            use crate::classify::Format;
+            match self.kind.format() {
+                Format::Jsonc => syntax::json::parse(self.text).map(Some),
+                Format::Toml => syntax::toml::parse(self.text).map(Some),
+                Format::Yaml => syntax::yaml::parse(self.text, 0).map(Some),
+                Format::Markdown if self.kind.has_front_matter() => match syntax::yaml::front_matter(self.text)? {
+                    Some(fm) => syntax::yaml::parse(fm.text, fm.start).map(Some),
+                    None => Ok(None),
+                },
+                Format::Markdown | Format::Text => Ok(None),
+            }
+        })
+    }
+
+    /// The tree, or `None` when there is none or it failed to parse (reported by AG001).
+    pub fn tree(&self) -> Option<&Node> {
+        self.parsed().as_ref().ok().and_then(Option::as_ref)
+    }
+}
+
+/// Collects diagnostics for one file, resolving byte ranges to lines and columns.
+pub struct Emitter<'a> {
+    path: &'a str,
+    text: &'a str,
+    selection: &'a Selection,
+    lines: OnceCell<LineIndex>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(path: &'a str, text: &'a str, selection: &'a Selection) -> Self {
+        Self { path, text, selection, lines: OnceCell::new(), out: Vec::new() }
+    }
+
+    pub fn span(&self, range: Range<usize>) -> Span {
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        let (line, col) = lines.line_col(self.text, range.start);
+        let (end_line, end_col) = lines.line_col(self.text, range.end.max(range.start));
+        Span { start: range.start, end: range.end.max(range.start), line, col, end_line, end_col }
+    }
+
+    /// Reports `rule` at `range` (or the whole file). The fingerprint uses the spanned text
+    /// with whitespace removed, so it survives moved lines and reformatting.
+    pub fn emit(&mut self, rule: &'static Rule, range: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+        let subject: String = range
+            .as_ref()
+            .and_then(|r| self.text.get(r.clone()))
+            .map(|s| s.split_whitespace().collect())
+            .unwrap_or_default();
+        let diag = Diagnostic {
+            rule,
+            severity: self.selection.severity(rule),
+            message: message.into(),
+            path: self.path.to_string(),
+            span: range.map(|r| self.span(r)),
+            labels: Vec::new(),
+            help: None,
+            fingerprint: fingerprint(&[rule.code, self.path, &subject]),
+            redact: Vec::new(),
+        };
+        self.out.push(diag);
+        self.out.last_mut().expect("just pushed")
+    }
+
+    pub fn label(&self, range: Range<usize>, text: impl Into<String>) -> Label {
+        Label { span: self.span(range), text: text.into() }
+    }
+
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        self.selection.is_enabled(rule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_consistent() {
+        let mut codes = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+            assert!(r.code.starts_with("AG") && r.code.len() == 5, "{}", r.code);
+            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.name);
+            for section in [r.docs.what, r.docs.why, r.docs.example, r.docs.fix, r.summary] {
+                assert!(!section.trim().is_empty(), "{} has an empty doc section", r.code);
+            }
+        }
+        let mut sorted: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        sorted.sort();
+        assert_eq!(sorted, RULES.iter().map(|r| r.code).collect::<Vec<_>>(), "RULES is in code order");
+    }
+
+    #[test]
+    fn selectors() {
+        let sel = Selection::new(&["permissions".into()], &["AG102".into()], &[]).unwrap();
+        assert!(sel.is_enabled(&permissions::BASH_WILDCARD_ALLOW));
+        assert!(!sel.is_enabled(&permissions::BYPASS_PERMISSIONS_MODE));
+        assert!(!sel.is_enabled(&mcp::MCP_UNPINNED_NPX));
+        let sel = Selection::new(&[], &["AG2".into()], &[("bash-wildcard-allow".into(), Severity::Note)]).unwrap();
+        assert!(!sel.is_enabled(&mcp::MCP_UNPINNED_NPX));
+        assert_eq!(sel.severity(&permissions::BASH_WILDCARD_ALLOW), Severity::Note);
+        assert!(Selection::new(&["AG999".into()], &[], &[]).is_err());
+        assert!(Selection::new(&["A".into()], &[], &[]).is_err());
+        assert_eq!(lookup("ag101").unwrap().name, "bash-wildcard-allow");
+    }
+}
+
+/// Runs every file rule over one in-memory file, as the engine does.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn run(path: &str, text: &str) -> Vec<Diagnostic> {
+        let selection = Selection::all();
+        let ctx = FileCtx::new(path, crate::classify::classify(path), text);
+        let mut emit = Emitter::new(path, text, &selection);
+        for check in selection.file_checks() {
+            check(&ctx, &mut emit);
+        }
+        emit.out
+    }
+}

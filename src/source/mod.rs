@@ -1,0 +1,33 @@
+//! Where bytes come from: the working tree (walk.rs) or the git index (git.rs). Sources know
+//! nothing about rules; they hand the engine paths, bytes and the problems they met.
+
+pub mod git;
+pub mod walk;
+
+use crate::rules::Rule;
+use std::path::PathBuf;
+
+/// One thing a source found.
+pub enum Item {
+    /// A file in the working tree, read by the engine only if a rule needs it.
+    File { rel: String, abs: PathBuf },
+    /// Content already in memory (a staged blob).
+    Blob { rel: String, data: Vec<u8> },
+    /// Something that could not be visited, as a finding of `rule`.
+    Problem { rel: String, rule: &'static Rule, message: String },
+}
+
+/// `/`-separated path of `path` relative to `root`, or the full path when outside it.
+/// Also tells whether the name was valid UTF-8.
+pub fn relative(path: &std::path::Path, root: &std::path::Path) -> (String, bool) {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let utf8 = rel.to_str().is_some();
+    let mut s = rel.to_string_lossy().into_owned();
+    if std::path::MAIN_SEPARATOR != '/' {
+        s = s.replace(std::path::MAIN_SEPARATOR, "/");
+    }
+    if s.is_empty() {
+        s = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    }
+    (s, utf8)
+}

@@ -1,0 +1,170 @@
+//! Span-preserving parsers. Every format maps into one [`Node`] tree whose spans are byte
+//! ranges into the *whole file*, so rules never care which syntax a value came from.
+
+pub mod json;
+pub mod markdown;
+pub mod toml;
+pub mod yaml;
+
+use std::ops::Range;
+
+/// A parsed value with the byte range it occupies in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Range<usize>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// Numbers (and TOML dates) keep their source text: no rule needs arithmetic.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        match &self.value {
+            // Last one wins, as in every JSON parser the agents use.
+            Value::Object(members) => members.iter().rev().find(|m| m.key == key),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of object keys.
+    pub fn pointer(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> &[Node] {
+        match &self.value {
+            Value::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn members(&self) -> &[Member] {
+        match &self.value {
+            Value::Object(members) => members,
+            _ => &[],
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// A parse failure at an exact place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Byte offset → 1-based line and 1-based column counted in Unicode scalar values.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Self { starts }
+    }
+
+    /// Offsets past the end or inside a UTF-8 sequence are clamped to a valid position.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = text[self.starts[line]..offset].chars().count() + 1;
+        (line as u32 + 1, col as u32)
+    }
+}
+
+fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    haystack
+        .iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
+
+/// Maps char indices (saphyr's unit) of a sub-slice to byte offsets in the whole file.
+pub(crate) struct CharToByte {
+    base: usize,
+    len: usize,
+    /// Byte offset of each char; empty when the text is ASCII (index == offset).
+    offsets: Vec<usize>,
+}
+
+impl CharToByte {
+    pub(crate) fn new(text: &str, base: usize) -> Self {
+        let offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(b, _)| b).collect()
+        };
+        Self { base, len: text.len(), offsets }
+    }
+
+    pub(crate) fn byte(&self, char_index: usize) -> usize {
+        let local = if self.offsets.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.offsets.get(char_index).copied().unwrap_or(self.len)
+        };
+        self.base + local
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let text = "ab\n\u{e9}\u{e9}x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        // 'x' is after two 2-byte chars: byte 7, column 3.
+        assert_eq!(idx.line_col(text, 7), (2, 3));
+        // Inside a multi-byte char: clamped back, no panic.
+        assert_eq!(idx.line_col(text, 4), (2, 1));
+        assert_eq!(idx.line_col(text, 999), (3, 1));
+    }
+}
