@@ -21,6 +21,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             let mut rendered = String::new();
             handler.render_report(&mut rendered, &view).map_err(io::Error::other)?;
             out.write_all(rendered.as_bytes())?;
+            out.write_all(b"\n")?;
         }
     }
     if !opts.quiet {

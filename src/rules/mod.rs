@@ -258,6 +258,12 @@ impl<'a> Emitter<'a> {
 
     pub fn span(&self, range: Range<usize>) -> Span {
         let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        // An empty range (a parse error "here") is widened to the character it points at,
+        // so every renderer can underline something.
+        let range = match self.text.get(range.start..).and_then(|rest| rest.chars().next()) {
+            Some(c) if range.end <= range.start && c != '\n' => range.start..range.start + c.len_utf8(),
+            _ => range,
+        };
         let (line, col) = lines.line_col(self.text, range.start);
         let (end_line, end_col) = lines.line_col(self.text, range.end.max(range.start));
         Span { start: range.start, end: range.end.max(range.start), line, col, end_line, end_col }

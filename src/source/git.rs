@@ -33,7 +33,11 @@ pub fn staged(start: &Path, prefixes: &[String], excludes: &Excludes, visit: &(d
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     let index = repo.index_or_empty().map_err(|e| broken(&e))?;
     let head_tree = repo.head_tree_id_or_empty().map_err(|e| broken(&e))?;
-    let head = gix::index::State::from_tree(&head_tree, &repo.objects, Default::default()).map_err(|e| broken(&e))?;
+    let head = if head_tree.is_empty_tree() {
+        gix::index::State::new(repo.object_hash()) // unborn HEAD: everything staged is new
+    } else {
+        gix::index::State::from_tree(&head_tree, &repo.objects, Default::default()).map_err(|e| broken(&e))?
+    };
 
     let mut wanted = Vec::new();
     for entry in index.entries() {
