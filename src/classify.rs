@@ -127,7 +127,10 @@ const TABLE: &[(&str, FileKind)] = &[
     ("**/.cursorrules", CursorRulesLegacy),
     ("**/.cursor/mcp.json", CursorMcp),
     ("**/.github/copilot-instructions.md", CopilotInstructions),
-    ("**/.github/instructions/**/*.instructions.md", CopilotScopedInstructions),
+    (
+        "**/.github/instructions/**/*.instructions.md",
+        CopilotScopedInstructions,
+    ),
     ("**/.github/prompts/**/*.prompt.md", CopilotPrompt),
     ("**/.github/agents/**/*.agent.md", CopilotAgent),
     ("**/.github/chatmodes/**/*.chatmode.md", CopilotAgent),
@@ -170,20 +173,26 @@ static MATCHER: LazyLock<GlobSet> = LazyLock::new(|| {
 pub fn classify(path: &str) -> FileKind {
     // Cheap reject: every agent file has one of these in its name or a parent directory.
     const HINTS: &[&str] = &[
-        "claude", "CLAUDE", "mcp", "AGENTS", "codex", "cursor", "github", "vscode", "GEMINI", "gemini", "qwen",
-        "windsurf", "cline", "junie", "amazonq", "aider", "roo", "continue", "zed", ".rules",
+        "claude", "CLAUDE", "mcp", "AGENTS", "codex", "cursor", "github", "vscode", "GEMINI",
+        "gemini", "qwen", "windsurf", "cline", "junie", "amazonq", "aider", "roo", "continue",
+        "zed", ".rules",
     ];
     if !HINTS.iter().any(|h| path.contains(h)) {
         return Other;
     }
-    MATCHER.matches(path).into_iter().min().map_or(Other, |i| TABLE[i].1)
+    MATCHER
+        .matches(path)
+        .into_iter()
+        .min()
+        .map_or(Other, |i| TABLE[i].1)
 }
 
 impl FileKind {
     pub fn format(self) -> Format {
         match self {
-            ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | CursorMcp | VscodeMcp | VscodeSettings
-            | GeminiSettings | QwenSettings | JunieMcp | AmazonQMcp | RooMcp | ZedSettings => Format::Jsonc,
+            ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | CursorMcp
+            | VscodeMcp | VscodeSettings | GeminiSettings | QwenSettings | JunieMcp
+            | AmazonQMcp | RooMcp | ZedSettings => Format::Jsonc,
             CodexConfig => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
@@ -195,8 +204,8 @@ impl FileKind {
     /// Agents that load this file from a repository.
     pub fn agents(self) -> &'static [Agent] {
         match self {
-            ClaudeSettings | ClaudeLocalSettings | ClaudeLocalMd | ClaudeAgent | ClaudeCommand | ClaudeSkill
-            | ClaudeOutputStyle | ClaudePlugin | McpJson => &[ClaudeCode],
+            ClaudeSettings | ClaudeLocalSettings | ClaudeLocalMd | ClaudeAgent | ClaudeCommand
+            | ClaudeSkill | ClaudeOutputStyle | ClaudePlugin | McpJson => &[ClaudeCode],
             ClaudeMd => &[ClaudeCode, Copilot, Zed],
             ClaudeRule => &[ClaudeCode, Copilot],
             AgentsMd => &[Codex, Cursor, Copilot, Windsurf, Continue, Zed, Junie],
@@ -204,7 +213,11 @@ impl FileKind {
             CursorRule | CursorMcp => &[Cursor],
             CursorRulesLegacy => &[Cursor, Zed],
             CopilotInstructions => &[Copilot, Zed],
-            CopilotScopedInstructions | CopilotPrompt | CopilotAgent | VscodeMcp | VscodeSettings => &[Copilot],
+            CopilotScopedInstructions
+            | CopilotPrompt
+            | CopilotAgent
+            | VscodeMcp
+            | VscodeSettings => &[Copilot],
             GeminiMd => &[Gemini, Zed],
             GeminiSettings => &[Gemini],
             QwenSettings => &[Qwen],
@@ -249,7 +262,8 @@ impl FileKind {
     /// Files that declare MCP servers under a key; `None` for other kinds.
     pub fn mcp_servers_key(self) -> Option<&'static [&'static str]> {
         match self {
-            McpJson | CursorMcp | GeminiSettings | QwenSettings | JunieMcp | AmazonQMcp | RooMcp => Some(&["mcpServers"]),
+            McpJson | CursorMcp | GeminiSettings | QwenSettings | JunieMcp | AmazonQMcp
+            | RooMcp => Some(&["mcpServers"]),
             VscodeMcp => Some(&["servers"]),
             CodexConfig => Some(&["mcp_servers"]),
             ZedSettings => Some(&["context_servers"]),
@@ -288,7 +302,10 @@ mod tests {
             (".cursorrules", CursorRulesLegacy),
             (".cursor/mcp.json", CursorMcp),
             (".github/copilot-instructions.md", CopilotInstructions),
-            (".github/instructions/py.instructions.md", CopilotScopedInstructions),
+            (
+                ".github/instructions/py.instructions.md",
+                CopilotScopedInstructions,
+            ),
             (".github/prompts/form.prompt.md", CopilotPrompt),
             (".vscode/mcp.json", VscodeMcp),
             (".vscode/settings.json", VscodeSettings),

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "agentgate", version, about = "Lint and gate AI-coding-agent configuration: permissions, MCP servers, context files, secrets")]
+#[command(
+    name = "agentgate",
+    version,
+    about = "Lint and gate AI-coding-agent configuration: permissions, MCP servers, context files, secrets"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -133,7 +137,10 @@ fn check(args: &CheckArgs) -> ExitCode {
         color: !no_color && args.output.is_none() && std::io::stdout().is_terminal(),
         quiet: args.quiet,
         statistics: args.statistics,
-        width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100),
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100),
     };
     let written = match &args.output {
         // Open in place (no temp file + rename), so /dev/null and FIFOs stay what they are.
@@ -152,16 +159,22 @@ fn check(args: &CheckArgs) -> ExitCode {
             report::render(args.format, &report, &render_opts, &mut w).and_then(|()| w.flush())
         }
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the report: {e}");
+        return ExitCode::from(2);
     }
     if report.incomplete() {
-        eprintln!("warning: the scan is incomplete: {} file(s) could not be read", report.unreadable);
+        eprintln!(
+            "warning: the scan is incomplete: {} file(s) could not be read",
+            report.unreadable
+        );
     }
-    let failing = report.diagnostics.iter().any(|d| d.severity >= args.fail_on);
+    let failing = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= args.fail_on);
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
 
@@ -194,10 +207,24 @@ fn print_rules(format: RulesFormat) -> std::io::Result<()> {
             serde_json::to_string_pretty(&rules)? + "\n"
         }
         RulesFormat::Table => {
-            let mut s = format!("{:<6} {:<26} {:<12} {:<8} {:<10} {}\n", "CODE", "NAME", "FAMILY", "SEVERITY", "CONFIDENCE", "SUMMARY");
+            let mut s = format!(
+                "{:<6} {:<26} {:<12} {:<8} {:<10} {}\n",
+                "CODE", "NAME", "FAMILY", "SEVERITY", "CONFIDENCE", "SUMMARY"
+            );
             for r in RULES {
-                let confidence = serde_json::to_value(r.confidence).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                s.push_str(&format!("{:<6} {:<26} {:<12} {:<8} {:<10} {}\n", r.code, r.name, r.family.as_str(), r.severity, confidence, r.summary));
+                let confidence = serde_json::to_value(r.confidence)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "{:<6} {:<26} {:<12} {:<8} {:<10} {}\n",
+                    r.code,
+                    r.name,
+                    r.family.as_str(),
+                    r.severity,
+                    confidence,
+                    r.summary
+                ));
             }
             s
         }

@@ -50,7 +50,9 @@ impl<'de> Deserialize<'de> for Severity {
             "error" => Ok(Severity::Error),
             "warning" => Ok(Severity::Warning),
             "note" => Ok(Severity::Note),
-            other => Err(serde::de::Error::custom(format!("unknown severity `{other}`, expected error, warning or note"))),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown severity `{other}`, expected error, warning or note"
+            ))),
         }
     }
 }
@@ -96,18 +98,34 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn at(path: &Path, text: &str, offset: usize, len: usize, message: String, label: &str) -> Self {
-        Self {
+    fn at(
+        path: &Path,
+        text: &str,
+        offset: usize,
+        len: usize,
+        message: String,
+        label: &str,
+    ) -> Box<Self> {
+        Box::new(Self {
             message,
-            src: Some(NamedSource::new(path.display().to_string(), text.to_string())),
+            src: Some(NamedSource::new(
+                path.display().to_string(),
+                text.to_string(),
+            )),
             span: Some((offset.min(text.len()), len).into()),
             label: label.to_string(),
             help: None,
-        }
+        })
     }
 
-    pub fn plain(message: String) -> Self {
-        Self { message, src: None, span: None, label: String::new(), help: None }
+    pub fn plain(message: String) -> Box<Self> {
+        Box::new(Self {
+            message,
+            src: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        })
     }
 }
 
@@ -128,56 +146,95 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
-pub fn load(path: &Path, project_root: &Path) -> Result<Config, ConfigError> {
+pub fn load(path: &Path, project_root: &Path) -> Result<Config, Box<ConfigError>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::plain(format!("cannot read config {}: {e}", path.display())))?;
     parse(path, &text, project_root)
 }
 
-pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, ConfigError> {
+pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box<ConfigError>> {
     let raw: RawConfig = if text.trim().is_empty() {
         RawConfig::default()
     } else {
         serde_saphyr::from_str(text).map_err(|e| {
             let (offset, len) = e.location().map_or((0, 0), |l| {
                 let span = l.span();
-                let start = span.byte_offset().map_or_else(|| char_to_byte(text, span.offset() as usize), |b| b as usize);
+                let start = span.byte_offset().map_or_else(
+                    || char_to_byte(text, span.offset() as usize),
+                    |b| b as usize,
+                );
                 (start, span.len() as usize)
             });
             let message = e.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid configuration").to_string();
-            let mut err = ConfigError::at(path, text, offset, len, format!("invalid config: {message}"), "here");
-            err.help = Some("see `docs/configuration.md` for the keys agentgate understands".into());
+            let message = message
+                .lines()
+                .next()
+                .unwrap_or("invalid configuration")
+                .to_string();
+            let mut err = ConfigError::at(
+                path,
+                text,
+                offset,
+                len,
+                format!("invalid config: {message}"),
+                "here",
+            );
+            err.help =
+                Some("see `docs/configuration.md` for the keys agentgate understands".into());
             err
         })?
     };
     let span_of = |s: &Spanned<String>| -> (usize, usize) {
         let span = s.referenced.span();
-        let start = span.byte_offset().map_or_else(|| char_to_byte(text, span.offset() as usize), |b| b as usize);
+        let start = span.byte_offset().map_or_else(
+            || char_to_byte(text, span.offset() as usize),
+            |b| b as usize,
+        );
         (start, span.len() as usize)
     };
-    let check_selector = |s: &Spanned<String>| -> Result<String, ConfigError> {
+    let check_selector = |s: &Spanned<String>| -> Result<String, Box<ConfigError>> {
         Selection::new(std::slice::from_ref(&s.value), &[], &[]).map_err(|msg| {
             let (o, l) = span_of(s);
             ConfigError::at(path, text, o, l, msg, "not a rule, family or code prefix")
         })?;
         Ok(s.value.clone())
     };
-    let select = raw.rules.select.iter().map(check_selector).collect::<Result<_, _>>()?;
-    let ignore = raw.rules.ignore.iter().map(check_selector).collect::<Result<_, _>>()?;
+    let select = raw
+        .rules
+        .select
+        .iter()
+        .map(check_selector)
+        .collect::<Result<_, _>>()?;
+    let ignore = raw
+        .rules
+        .ignore
+        .iter()
+        .map(check_selector)
+        .collect::<Result<_, _>>()?;
     let mut severity = Vec::new();
     let mut entries: Vec<_> = raw.rules.severity.iter().collect();
     entries.sort_by_key(|(k, _)| k.referenced.span().offset());
     for (key, sev) in entries {
         severity.push((check_selector(key)?, *sev));
     }
-    let base = path.parent().unwrap_or(Path::new("")).strip_prefix(project_root).unwrap_or(Path::new(""));
+    let base = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .strip_prefix(project_root)
+        .unwrap_or(Path::new(""));
     let base = base.to_string_lossy().replace('\\', "/");
     let mut patterns = Vec::new();
     for p in &raw.exclude {
         Excludes::compile_one(&p.value).map_err(|e| {
             let (o, l) = span_of(p);
-            ConfigError::at(path, text, o, l, format!("invalid exclude pattern: {e}"), "this glob")
+            ConfigError::at(
+                path,
+                text,
+                o,
+                l,
+                format!("invalid exclude pattern: {e}"),
+                "this glob",
+            )
         })?;
         patterns.push(p.value.clone());
     }
@@ -186,7 +243,14 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Con
         Some(size) => parse_size(&size.value).ok_or_else(|| {
             let span = size.referenced.span();
             let start = span.byte_offset().map_or(0, |b| b as usize);
-            ConfigError::at(path, text, start, span.len() as usize, "invalid max_file_size".into(), "expected bytes, e.g. 10485760 or \"10 MiB\"")
+            ConfigError::at(
+                path,
+                text,
+                start,
+                span.len() as usize,
+                "invalid max_file_size".into(),
+                "expected bytes, e.g. 10485760 or \"10 MiB\"",
+            )
         })?,
     };
     Ok(Config {
@@ -200,7 +264,9 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Con
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(b, _)| b)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(b, _)| b)
 }
 
 fn parse_size(size: &Size) -> Option<u64> {
@@ -237,7 +303,10 @@ pub struct Excludes {
 impl Excludes {
     pub fn new(base: &str, patterns: &[String]) -> Result<Self, globset::Error> {
         if patterns.is_empty() {
-            return Ok(Self { base: base.to_string(), set: None });
+            return Ok(Self {
+                base: base.to_string(),
+                set: None,
+            });
         }
         let mut builder = GlobSetBuilder::new();
         for p in patterns {
@@ -245,7 +314,10 @@ impl Excludes {
                 builder.add(glob);
             }
         }
-        Ok(Self { base: base.trim_matches('/').to_string(), set: Some(builder.build()?) })
+        Ok(Self {
+            base: base.trim_matches('/').to_string(),
+            set: Some(builder.build()?),
+        })
     }
 
     fn compile_one(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
@@ -265,7 +337,10 @@ impl Excludes {
         let rel = if self.base.is_empty() {
             path
         } else {
-            match path.strip_prefix(&self.base).and_then(|r| r.strip_prefix('/')) {
+            match path
+                .strip_prefix(&self.base)
+                .and_then(|r| r.strip_prefix('/'))
+            {
                 Some(r) => r,
                 None => return false,
             }
@@ -276,8 +351,16 @@ impl Excludes {
 
 /// Rule selection from the config with CLI flags layered on top (CLI `--select` replaces
 /// the config's; `--ignore` adds to it).
-pub fn selection(config: &Config, select: &[String], ignore: &[String]) -> Result<Selection, String> {
-    let select = if select.is_empty() { &config.select } else { select };
+pub fn selection(
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Selection, String> {
+    let select = if select.is_empty() {
+        &config.select
+    } else {
+        select
+    };
     let ignore: Vec<String> = config.ignore.iter().chain(ignore).cloned().collect();
     rules::Selection::new(select, &ignore, &config.severity)
 }
@@ -286,7 +369,7 @@ pub fn selection(config: &Config, select: &[String], ignore: &[String]) -> Resul
 mod tests {
     use super::*;
 
-    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+    fn parse_str(text: &str) -> Result<Config, Box<ConfigError>> {
         parse(Path::new("/repo/.agentgate.yaml"), text, Path::new("/repo"))
     }
 
@@ -297,7 +380,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.ignore, ["AG201"]);
-        assert_eq!(c.severity, [("bash-wildcard-allow".to_string(), Severity::Warning)]);
+        assert_eq!(
+            c.severity,
+            [("bash-wildcard-allow".to_string(), Severity::Warning)]
+        );
         assert_eq!(c.max_file_size, 2 * 1024 * 1024);
         assert!(c.excludes.is_excluded("tests/fixtures/a/.mcp.json"));
         assert!(c.excludes.is_excluded("web/app.min.js"));
@@ -314,7 +400,10 @@ mod tests {
 
         let text = "rules:\n  ignore: [AG999]\n";
         let e = parse_str(text).unwrap_err();
-        assert_eq!(&text[e.span.unwrap().offset()..e.span.unwrap().offset() + 5], "AG999");
+        assert_eq!(
+            &text[e.span.unwrap().offset()..e.span.unwrap().offset() + 5],
+            "AG999"
+        );
 
         let e = parse_str("max_file_size: lots\n").unwrap_err();
         assert!(e.message.contains("max_file_size"));

@@ -5,13 +5,23 @@ use std::path::Path;
 
 /// Every generated file as (file name, content).
 pub fn pages() -> Vec<(String, String)> {
-    let mut pages: Vec<(String, String)> = RULES.iter().map(|r| (format!("{}.md", r.code), r.markdown())).collect();
+    let mut pages: Vec<(String, String)> = RULES
+        .iter()
+        .map(|r| (format!("{}.md", r.code), r.markdown()))
+        .collect();
     let mut index = String::from(
         "# Rules\n\nGenerated from the rule registry by `agentgate generate-docs`; do not edit by hand.\n\
          `agentgate explain CODE` prints the same pages.\n\n| Code | Name | Family | Severity | Summary |\n|---|---|---|---|---|\n",
     );
     for r in RULES {
-        index.push_str(&format!("| [{0}]({0}.md) | `{1}` | {2} | {3} | {4} |\n", r.code, r.name, r.family.as_str(), r.severity, r.summary));
+        index.push_str(&format!(
+            "| [{0}]({0}.md) | `{1}` | {2} | {3} | {4} |\n",
+            r.code,
+            r.name,
+            r.family.as_str(),
+            r.severity,
+            r.summary
+        ));
     }
     pages.push(("README.md".to_string(), index));
     pages

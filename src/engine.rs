@@ -28,49 +28,90 @@ pub enum EngineError {
     Usage(String),
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(#[from] ConfigError),
+    Config(#[from] Box<ConfigError>),
     #[error(transparent)]
     Git(#[from] source::git::GitError),
 }
 
 pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
-    let cwd = std::env::current_dir().map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
-    let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    let cwd = std::env::current_dir()
+        .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
     let mut roots = Vec::with_capacity(paths.len());
     for p in &paths {
         let abs = cwd.join(p);
         if std::fs::symlink_metadata(&abs).is_err() {
-            return Err(EngineError::Usage(format!("{}: no such file or directory", p.display())));
+            return Err(EngineError::Usage(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
         }
         roots.push(std::fs::canonicalize(&abs).unwrap_or(abs));
     }
-    let start = if roots[0].is_dir() { roots[0].clone() } else { roots[0].parent().map_or_else(|| roots[0].clone(), Path::to_path_buf) };
+    let start = if roots[0].is_dir() {
+        roots[0].clone()
+    } else {
+        roots[0]
+            .parent()
+            .map_or_else(|| roots[0].clone(), Path::to_path_buf)
+    };
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let project_root = if opts.staged {
         source::git::workdir(&start)?
     } else {
-        git_root(&start).unwrap_or_else(|| if start.starts_with(&cwd) { cwd.clone() } else { start.clone() })
+        git_root(&start).unwrap_or_else(|| {
+            if start.starts_with(&cwd) {
+                cwd.clone()
+            } else {
+                start.clone()
+            }
+        })
     };
 
-    let config = match opts.config.as_ref().map(|p| cwd.join(p)).or_else(|| config::discover(&start)) {
+    let config = match opts
+        .config
+        .as_ref()
+        .map(|p| cwd.join(p))
+        .or_else(|| config::discover(&start))
+    {
         Some(path) => config::load(&path, &project_root)?,
         None => Config::default(),
     };
-    let selection = config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
+    let selection =
+        config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
     let scanner = Scanner::new(&selection, &config);
 
     if opts.staged {
-        let prefixes: Vec<String> =
-            roots.iter().map(|r| if *r == project_root { String::new() } else { source::relative(r, &project_root).0 }).collect();
-        source::git::staged(&project_root, &prefixes, &config.excludes, &|item| scanner.visit(item))?;
+        let prefixes: Vec<String> = roots
+            .iter()
+            .map(|r| {
+                if *r == project_root {
+                    String::new()
+                } else {
+                    source::relative(r, &project_root).0
+                }
+            })
+            .collect();
+        source::git::staged(&project_root, &prefixes, &config.excludes, &|item| {
+            scanner.visit(item)
+        })?;
     } else {
-        source::walk::walk(&roots, &project_root, &config.excludes, &|item| scanner.visit(item));
+        source::walk::walk(&roots, &project_root, &config.excludes, &|item| {
+            scanner.visit(item)
+        });
     }
     Ok(scanner.finish(project_root, selection.clone()))
 }
 
 fn git_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// Per-run state shared by the source's worker threads.
@@ -108,7 +149,9 @@ impl<'a> Scanner<'a> {
                 match read_capped(&abs, self.max_file_size) {
                     Ok(Some(bytes)) => self.check(&rel, kind, &bytes),
                     Ok(None) => self.problem(&rel, &scan::FILE_TOO_LARGE, self.too_large()),
-                    Err(e) => self.problem(&rel, &scan::UNREADABLE_FILE, format!("cannot read: {e}")),
+                    Err(e) => {
+                        self.problem(&rel, &scan::UNREADABLE_FILE, format!("cannot read: {e}"))
+                    }
                 }
             }
             Item::Blob { rel, data } => {
@@ -128,7 +171,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn too_large(&self) -> String {
-        format!("larger than max_file_size ({} bytes); not checked", self.max_file_size)
+        format!(
+            "larger than max_file_size ({} bytes); not checked",
+            self.max_file_size
+        )
     }
 
     fn check(&self, rel: &str, kind: FileKind, bytes: &[u8]) {
@@ -136,9 +182,18 @@ impl<'a> Scanner<'a> {
         let head = &bytes[..bytes.len().min(8192)];
         let text = match std::str::from_utf8(bytes) {
             Ok(text) if !head.contains(&0) => text,
-            Ok(_) => return self.problem(rel, &scan::INVALID_ENCODING, "contains NUL bytes: binary content in an agent file".into()),
+            Ok(_) => {
+                return self.problem(
+                    rel,
+                    &scan::INVALID_ENCODING,
+                    "contains NUL bytes: binary content in an agent file".into(),
+                );
+            }
             Err(e) => {
-                let message = format!("not valid UTF-8 (first invalid byte at offset {})", e.valid_up_to());
+                let message = format!(
+                    "not valid UTF-8 (first invalid byte at offset {})",
+                    e.valid_up_to()
+                );
                 return self.problem(rel, &scan::INVALID_ENCODING, message);
             }
         };
@@ -174,12 +229,20 @@ impl<'a> Scanner<'a> {
             fingerprint: fingerprint(&[rule.code, rel]),
             redact: Vec::new(),
         };
-        self.found.lock().unwrap_or_else(|p| p.into_inner()).0.push(diag);
+        self.found
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .push(diag);
     }
 
     fn finish(self, root: PathBuf, selection: Selection) -> Report {
         let (mut diagnostics, sources) = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+        diagnostics.sort_by(|a, b| {
+            a.sort_key()
+                .cmp(&b.sort_key())
+                .then_with(|| a.message.cmp(&b.message))
+        });
         Report {
             diagnostics,
             sources,

@@ -11,7 +11,13 @@ fn exit_codes() {
     t.write(".claude/settings.json", GOOD_SETTINGS);
     let clean = t.run(&["check"]);
     clean.code(0);
-    assert!(clean.stdout.contains("No problems found (1 agent file checked"), "{}", clean.stdout);
+    assert!(
+        clean
+            .stdout
+            .contains("No problems found (1 agent file checked"),
+        "{}",
+        clean.stdout
+    );
 
     t.write(".claude/settings.json", BAD_SETTINGS);
     t.run(&["check"]).code(1);
@@ -24,7 +30,11 @@ fn exit_codes() {
     t.run(&["check", "--select", "AG999"]).code(2);
     let missing = t.run(&["check", "does-not-exist"]);
     missing.code(2);
-    assert!(missing.stderr.contains("does-not-exist"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("does-not-exist"),
+        "{}",
+        missing.stderr
+    );
     t.run(&["bogus"]).code(2);
     t.run(&["--version"]).code(0);
 }
@@ -39,14 +49,22 @@ fn fail_on_threshold() {
     t.run(&["check", "--fail-on", "warning"]).code(0);
     let r = t.run(&["check", "--fail-on", "note", "--format", "concise"]);
     r.code(1);
-    assert!(r.stdout.contains(".mcp.json:1:1: AG004 note"), "{}", r.stdout);
-    t.run(&["check", "--fail-on", "note", "--exit-zero"]).code(0);
+    assert!(
+        r.stdout.contains(".mcp.json:1:1: AG004 note"),
+        "{}",
+        r.stdout
+    );
+    t.run(&["check", "--fail-on", "note", "--exit-zero"])
+        .code(0);
 }
 
 #[test]
 fn config_errors_point_into_the_file() {
     let t = Tree::new();
-    t.write(".agentgate.yaml", "rules:\n  ignore: [AG101]\n  severty: {}\n");
+    t.write(
+        ".agentgate.yaml",
+        "rules:\n  ignore: [AG101]\n  severty: {}\n",
+    );
     let r = t.run(&["check"]);
     r.code(2);
     assert!(r.stderr.contains("severty"), "{}", r.stderr);
@@ -65,15 +83,28 @@ fn config_errors_point_into_the_file() {
 fn config_is_found_upward_and_applies() {
     let t = Tree::new();
     t.git(&["init", "-q"]);
-    t.write(".agentgate.yaml", "rules:\n  severity:\n    AG101: warning\nexclude: [\"vendor/**\"]\n");
+    t.write(
+        ".agentgate.yaml",
+        "rules:\n  severity:\n    AG101: warning\nexclude: [\"vendor/**\"]\n",
+    );
     t.write("svc/.claude/settings.json", BAD_SETTINGS);
     t.write("vendor/x/.claude/settings.json", BAD_SETTINGS);
     let r = t.run(&["check", "svc", "vendor", "--format", "concise"]);
     r.code(0);
-    assert!(r.stdout.contains("svc/.claude/settings.json:3:15: AG101 warning"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("svc/.claude/settings.json:3:15: AG101 warning"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("vendor/"), "excluded: {}", r.stdout);
     // Explicit file arguments (what pre-commit passes) still honour excludes.
-    let r = t.run(&["check", "vendor/x/.claude/settings.json", "--fail-on", "note"]);
+    let r = t.run(&[
+        "check",
+        "vendor/x/.claude/settings.json",
+        "--fail-on",
+        "note",
+    ]);
     r.code(0);
     // Severity override from the config, with --fail-on warning.
     t.run(&["check", "--fail-on", "warning"]).code(1);
@@ -89,7 +120,10 @@ fn walk_includes_dot_dirs_and_honours_gitignore() {
     t.write(".git/.claude/settings.json", BAD_SETTINGS);
     let r = t.run(&["check", "--format", "concise", "-q"]);
     r.code(1);
-    assert_eq!(r.stdout, "deep/er/.claude/settings.json:3:15: AG101 error `Bash(*)` in permissions.allow pre-approves every shell command\n");
+    assert_eq!(
+        r.stdout,
+        "deep/er/.claude/settings.json:3:15: AG101 error `Bash(*)` in permissions.allow pre-approves every shell command\n"
+    );
 }
 
 #[test]
@@ -98,16 +132,40 @@ fn text_format_shows_snippet_and_summary() {
     t.write(".claude/settings.json", BAD_SETTINGS);
     let r = t.run(&["check"]);
     r.code(1);
-    assert!(r.stdout.contains("AG101 bash-wildcard-allow"), "{}", r.stdout);
-    assert!(r.stdout.contains("[.claude/settings.json:3:15]"), "{}", r.stdout);
-    assert!(r.stdout.contains(r#"    "allow": ["Bash(*)"]"#), "{}", r.stdout);
-    assert!(r.stdout.contains("help: allow specific commands"), "{}", r.stdout);
-    assert!(r.stdout.contains("Found 1 error, 0 warnings, 0 notes"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("AG101 bash-wildcard-allow"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("[.claude/settings.json:3:15]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(r#"    "allow": ["Bash(*)"]"#),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("help: allow specific commands"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Found 1 error, 0 warnings, 0 notes"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains('\u{1b}'), "no colour when not a TTY");
     let quiet = t.run(&["check", "-q"]);
     assert!(!quiet.stdout.contains("Found"), "{}", quiet.stdout);
     let stats = t.run(&["check", "--statistics"]);
-    assert!(stats.stdout.contains("     1  AG101  bash-wildcard-allow"), "{}", stats.stdout);
+    assert!(
+        stats.stdout.contains("     1  AG101  bash-wildcard-allow"),
+        "{}",
+        stats.stdout
+    );
     let no_color = t.run_env(&["check"], &[("NO_COLOR", "1")]);
     assert!(!no_color.stdout.contains('\u{1b}'));
 }
@@ -138,9 +196,14 @@ fn json_format() {
 fn fingerprints_survive_moved_lines() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    let fp = |r: &common::Run| serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["diagnostics"][0]["fingerprint"].clone();
+    let fp = |r: &common::Run| {
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["diagnostics"][0]["fingerprint"].clone()
+    };
     let before = fp(&t.run(&["check", "--format", "json"]));
-    t.write(".claude/settings.json", format!("\n\n{BAD_SETTINGS}").replace("\"Bash(*)\"", "\n   \"Bash(*)\""));
+    t.write(
+        ".claude/settings.json",
+        format!("\n\n{BAD_SETTINGS}").replace("\"Bash(*)\"", "\n   \"Bash(*)\""),
+    );
     let after = fp(&t.run(&["check", "--format", "json"]));
     assert_eq!(before, after);
 }
@@ -149,16 +212,23 @@ fn fingerprints_survive_moved_lines() {
 fn sarif_validates_against_the_official_schema() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    t.write("docs dir/.mcp.json", "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}");
+    t.write(
+        "docs dir/.mcp.json",
+        "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}",
+    );
     t.write(".codex/config.toml", "broken = \n");
     let r = t.run(&["check", "--format", "sarif"]);
     r.code(1);
     let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     // The official schema has a malformed `]` in two `language` patterns; escape it.
-    let text = include_str!("fixtures/sarif-schema-2.1.0.json").replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
+    let text = include_str!("fixtures/sarif-schema-2.1.0.json")
+        .replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // Negative control: the validator does reject a broken log.
     let mut bad = log.clone();
@@ -175,12 +245,20 @@ fn sarif_validates_against_the_official_schema() {
     assert_eq!(loc["artifactLocation"]["uri"], ".claude/settings.json");
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
     assert_eq!(loc["region"]["startLine"], 3);
-    assert_eq!(results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "docs%20dir/.mcp.json");
+    assert_eq!(
+        results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "docs%20dir/.mcp.json"
+    );
     assert!(results[0]["partialFingerprints"]["agentgate/v1"].is_string());
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ag101 = rules.iter().find(|r| r["id"] == "AG101").unwrap();
     assert_eq!(ag101["properties"]["security-severity"], "8.0");
-    assert!(ag101["help"]["markdown"].as_str().unwrap().contains("## Why it matters"));
+    assert!(
+        ag101["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Why it matters")
+    );
     for result in results {
         let idx = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], result["ruleId"]);
@@ -197,7 +275,11 @@ fn sarif_marks_incomplete_scans() {
     let r = run_unprivileged(&t, &["check", "--format", "sarif"]);
     r.code(1);
     let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], false, "{}", r.stdout);
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"], false,
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("scan is incomplete"), "{}", r.stderr);
 }
 
@@ -206,7 +288,10 @@ fn github_annotations_and_summary() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
     let summary = t.path().join("summary.md");
-    let r = t.run_env(&["check", "--format", "github"], &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())]);
+    let r = t.run_env(
+        &["check", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
     r.code(1);
     let first = r.stdout.lines().next().unwrap();
     assert_eq!(
@@ -216,13 +301,19 @@ fn github_annotations_and_summary() {
          help: allow specific commands instead, e.g. \"Bash(npm run test *)\"; put risky ones under `ask`"
     );
     let md = std::fs::read_to_string(summary).unwrap();
-    assert!(md.contains("| AG101 bash-wildcard-allow | error | `.claude/settings.json:3` |"), "{md}");
+    assert!(
+        md.contains("| AG101 bash-wildcard-allow | error | `.claude/settings.json:3` |"),
+        "{md}"
+    );
 }
 
 #[test]
 fn gitlab_code_quality() {
     let t = Tree::new();
-    t.write(".claude/settings.json", "{\"permissions\": {\"allow\": [\"Bash\", \"Bash\"]}}");
+    t.write(
+        ".claude/settings.json",
+        "{\"permissions\": {\"allow\": [\"Bash\", \"Bash\"]}}",
+    );
     let r = t.run(&["check", "--format", "gitlab"]);
     r.code(1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -232,7 +323,10 @@ fn gitlab_code_quality() {
     assert_eq!(issues[0]["severity"], "critical");
     assert_eq!(issues[0]["location"]["path"], ".claude/settings.json");
     assert_eq!(issues[0]["location"]["positions"]["begin"]["line"], 1);
-    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"], "fingerprints are unique");
+    assert_ne!(
+        issues[0]["fingerprint"], issues[1]["fingerprint"],
+        "fingerprints are unique"
+    );
 }
 
 #[test]
@@ -242,13 +336,32 @@ fn junit_xml() {
     let r = t.run(&["check", "--format", "junit"]);
     r.code(1);
     assert!(r.stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"agentgate\" tests=\"1\" failures=\"1\""), "{}", r.stdout);
-    assert!(r.stdout.contains("<testsuite name=\".claude/settings.json\" tests=\"1\" failures=\"1\""), "{}", r.stdout);
-    assert!(r.stdout.contains("<failure message=\"`Bash(*)` in permissions.allow"), "{}", r.stdout);
-    assert_eq!(r.stdout.matches("<testcase").count(), r.stdout.matches("</testcase>").count());
+    assert!(
+        r.stdout
+            .contains("<testsuite name=\".claude/settings.json\" tests=\"1\" failures=\"1\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("<failure message=\"`Bash(*)` in permissions.allow"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stdout.matches("<testcase").count(),
+        r.stdout.matches("</testcase>").count()
+    );
     t.write(".claude/settings.json", GOOD_SETTINGS);
     let clean = t.run(&["check", "--format", "junit"]);
     clean.code(0);
-    assert!(clean.stdout.contains("<testcase name=\"No problems found\""), "{}", clean.stdout);
+    assert!(
+        clean
+            .stdout
+            .contains("<testcase name=\"No problems found\""),
+        "{}",
+        clean.stdout
+    );
 }
 
 #[test]
@@ -258,12 +371,19 @@ fn output_file_is_written_in_place() {
     let r = t.run(&["check", "--format", "json", "--output", "report.json"]);
     r.code(1);
     assert!(r.stdout.is_empty());
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(t.path().join("report.json")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path().join("report.json")).unwrap())
+            .unwrap();
     assert_eq!(v["summary"]["errors"], 1);
     // /dev/null stays a character device.
     t.run(&["check", "--output", "/dev/null"]).code(1);
     use std::os::unix::fs::FileTypeExt;
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 #[test]
@@ -291,14 +411,28 @@ fn rules_and_explain() {
     let t = Tree::new();
     let r = t.run(&["rules"]);
     r.code(0);
-    assert!(r.stdout.contains("AG101  bash-wildcard-allow"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("AG101  bash-wildcard-allow"),
+        "{}",
+        r.stdout
+    );
     let json = t.run(&["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "AG201" && r["family"] == "mcp"));
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "AG201" && r["family"] == "mcp")
+    );
     for key in ["AG102", "ag102", "bypass-permissions-mode"] {
         let e = t.run(&["explain", key]);
         e.code(0);
-        for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(e.stdout.contains(section), "{key}: {section}");
         }
     }
@@ -315,17 +449,34 @@ fn binary_and_non_utf8_agent_files() {
     t.write("image.png", b"\x89PNG\r\n\0\0\0");
     let r = t.run(&["check", "--format", "concise", "-q"]);
     r.code(1);
-    assert!(r.stdout.contains(".mcp.json:1:1: AG003 error contains NUL bytes"), "{}", r.stdout);
-    assert!(r.stdout.contains("CLAUDE.md:1:1: AG003 error not valid UTF-8 (first invalid byte at offset 3)"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(".mcp.json:1:1: AG003 error contains NUL bytes"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "CLAUDE.md:1:1: AG003 error not valid UTF-8 (first invalid byte at offset 3)"
+        ),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("image.png"));
 }
 
 #[test]
 fn bom_and_crlf_files_parse_with_correct_columns() {
     let t = Tree::new();
-    t.write(".claude/settings.json", "\u{feff}{\r\n  \"permissions\": {\"allow\": [\"Bash\"]}\r\n}\r\n");
+    t.write(
+        ".claude/settings.json",
+        "\u{feff}{\r\n  \"permissions\": {\"allow\": [\"Bash\"]}\r\n}\r\n",
+    );
     let r = t.run(&["check", "--format", "concise", "-q"]);
-    assert_eq!(r.stdout, ".claude/settings.json:2:29: AG101 error `Bash` in permissions.allow pre-approves every shell command\n");
+    assert_eq!(
+        r.stdout,
+        ".claude/settings.json:2:29: AG101 error `Bash` in permissions.allow pre-approves every shell command\n"
+    );
 }
 
 #[test]
@@ -334,7 +485,12 @@ fn deeply_nested_json_is_a_syntax_error() {
     t.write(".mcp.json", "[".repeat(100_000));
     let r = t.run(&["check", "--format", "concise", "-q"]);
     r.code(1);
-    assert!(r.stdout.contains(".mcp.json:1:257: AG001 error invalid JSON: nesting deeper than 256 levels"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(".mcp.json:1:257: AG001 error invalid JSON: nesting deeper than 256 levels"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -346,7 +502,12 @@ fn non_utf8_file_name() {
     t.write(".claude/settings.json", BAD_SETTINGS);
     let r = t.run(&["check", "--format", "concise", "-q"]);
     r.code(1);
-    assert!(r.stdout.contains("notes-\u{fffd}.md:1:1: AG007 note file name is not valid UTF-8"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("notes-\u{fffd}.md:1:1: AG007 note file name is not valid UTF-8"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -361,15 +522,31 @@ fn symlinks_loops_dangling_and_escaping() {
     symlink("loop-a", t.path().join("loop-b")).unwrap();
     symlink("gone.md", t.path().join("GEMINI.md")).unwrap();
     std::fs::create_dir_all(t.path().join(".claude")).unwrap();
-    symlink(outside.path().join("settings.json"), t.path().join(".claude/settings.json")).unwrap();
+    symlink(
+        outside.path().join("settings.json"),
+        t.path().join(".claude/settings.json"),
+    )
+    .unwrap();
     symlink(t.path(), t.path().join("self")).unwrap();
     let r = t.run(&["check", "--format", "concise", "-q", "--fail-on", "note"]);
     r.code(1);
     let out = &r.stdout;
-    assert!(out.contains("GEMINI.md:1:1: AG005 warning symbolic link points at nothing (`gone.md`)"), "{out}");
-    assert!(out.contains("loop-a:1:1: AG005 warning symbolic link forms a loop"), "{out}");
-    assert!(out.contains(".claude/settings.json:1:1: AG006 note symbolic link to"), "{out}");
-    assert!(!out.contains("AG101"), "the escaping link was not followed: {out}");
+    assert!(
+        out.contains("GEMINI.md:1:1: AG005 warning symbolic link points at nothing (`gone.md`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("loop-a:1:1: AG005 warning symbolic link forms a loop"),
+        "{out}"
+    );
+    assert!(
+        out.contains(".claude/settings.json:1:1: AG006 note symbolic link to"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("AG101"),
+        "the escaping link was not followed: {out}"
+    );
     // An explicit loop argument is also a diagnostic, not a crash.
     t.run(&["check", "loop-a", "--fail-on", "note"]).code(1);
 }
@@ -382,7 +559,12 @@ fn unreadable_file_is_reported_and_fails() {
     let r = run_unprivileged(&t, &["check", "--format", "concise"]);
     r.code(1);
     assert!(r.stdout.contains("AG002 error cannot read"), "{}", r.stdout);
-    assert!(r.stdout.contains("Scan incomplete: 2 files could not be read"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Scan incomplete: 2 files could not be read"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// A directory and an agent file that the (unprivileged) scanner cannot read.
@@ -394,14 +576,19 @@ fn unreadable_dir_fixture(t: &Tree) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    for d in [t.path().join(".cursor")] {
-        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    std::fs::set_permissions(
+        t.path().join(".cursor"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
 }
 
 /// Root reads everything, so permission tests drop to `nobody` when run as root.
 fn run_unprivileged(t: &Tree, args: &[&str]) -> common::Run {
-    let is_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     if !is_root {
         return t.run(args);
     }

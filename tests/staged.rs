@@ -21,7 +21,10 @@ fn partially_staged_file_is_judged_by_its_staged_version() {
     t.write(".claude/settings.json", GOOD_SETTINGS); // unstaged fix
     let staged = t.run(&["check", "--staged", "--format", "concise", "-q"]);
     staged.code(1);
-    assert_eq!(staged.stdout, ".claude/settings.json:3:15: AG101 error `Bash(*)` in permissions.allow pre-approves every shell command\n");
+    assert_eq!(
+        staged.stdout,
+        ".claude/settings.json:3:15: AG101 error `Bash(*)` in permissions.allow pre-approves every shell command\n"
+    );
     t.run(&["check"]).code(0);
 
     // The reverse: a clean staged version with a bad working copy passes.
@@ -35,7 +38,10 @@ fn partially_staged_file_is_judged_by_its_staged_version() {
 #[test]
 fn only_staged_changes_are_checked() {
     let t = repo();
-    t.write(".mcp.json", "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}");
+    t.write(
+        ".mcp.json",
+        "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}",
+    );
     t.write("svc/.claude/settings.json", BAD_SETTINGS);
     t.git(&["add", "."]);
     t.git(&["commit", "-qm", "bad but committed"]);
@@ -64,7 +70,8 @@ fn staged_path_arguments_restrict_the_set() {
     t.git(&["add", "."]);
     t.run(&["check", "--staged", "b"]).code(0);
     t.run(&["check", "--staged", "a"]).code(1);
-    t.run(&["check", "--staged", "a/.claude/settings.json"]).code(1);
+    t.run(&["check", "--staged", "a/.claude/settings.json"])
+        .code(1);
 }
 
 #[test]
@@ -79,9 +86,19 @@ fn staged_in_an_unborn_repository() {
 #[test]
 fn staged_outside_a_repository_is_a_usage_error() {
     let t = Tree::new();
-    let r = t.run_env(&["check", "--staged"], &[("GIT_CEILING_DIRECTORIES", t.path().parent().unwrap().to_str().unwrap())]);
+    let r = t.run_env(
+        &["check", "--staged"],
+        &[(
+            "GIT_CEILING_DIRECTORIES",
+            t.path().parent().unwrap().to_str().unwrap(),
+        )],
+    );
     r.code(2);
-    assert!(r.stderr.contains("--staged needs a git repository"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--staged needs a git repository"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -98,7 +115,11 @@ fn staged_honours_git_index_file() {
         .unwrap();
     assert!(status.success());
     t.run(&["check", "--staged"]).code(0);
-    t.run_env(&["check", "--staged"], &[("GIT_INDEX_FILE", alt.to_str().unwrap())]).code(1);
+    t.run_env(
+        &["check", "--staged"],
+        &[("GIT_INDEX_FILE", alt.to_str().unwrap())],
+    )
+    .code(1);
 }
 
 trait UsageOk {
@@ -110,4 +131,29 @@ impl UsageOk for common::Run {
     fn code_or_usage(&self) {
         assert_eq!(self.code, 2, "{}", self.stderr);
     }
+}
+
+#[test]
+fn cache_tree_skips_clean_directories_exactly() {
+    let t = repo();
+    t.write("a/b/c/.claude/settings.json", GOOD_SETTINGS);
+    t.write("a/b/x.txt", "x\n");
+    t.write(
+        "d/.mcp.json",
+        "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"pkg\"]}}}",
+    );
+    t.write("e/f.txt", "f\n");
+    t.git(&["add", "."]);
+    t.git(&["commit", "-qm", "tree"]);
+    t.write("a/b/c/.claude/settings.json", BAD_SETTINGS);
+    t.write("n/new.txt", "new\n");
+    t.git(&["add", "a", "n"]);
+    t.git(&["update-index", "--chmod=+x", "e/f.txt"]);
+    let r = t.run(&["check", "--staged", "--format", "json"]);
+    r.code(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // The modified settings, the new file and the mode change; not the committed .mcp.json.
+    assert_eq!(v["summary"]["files_scanned"], 3, "{}", r.stdout);
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["diagnostics"][0]["path"], "a/b/c/.claude/settings.json");
 }

@@ -8,7 +8,16 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         super::render_statistics(report, out)?;
     } else {
         for d in &report.diagnostics {
-            writeln!(out, "{}:{}:{}: {} {} {}", d.path, d.line(), d.col(), d.rule.code, d.severity, d.message)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {} {} {}",
+                d.path,
+                d.line(),
+                d.col(),
+                d.rule.code,
+                d.severity,
+                d.message
+            )?;
         }
     }
     if !opts.quiet {

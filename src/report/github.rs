@@ -12,7 +12,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let mut props = format!("title={},file={}", property(&format!("{} {}", d.rule.code, d.rule.name)), property(&d.path));
+        let mut props = format!(
+            "title={},file={}",
+            property(&format!("{} {}", d.rule.code, d.rule.name)),
+            property(&d.path)
+        );
         if let Some(s) = &d.span {
             props.push_str(&format!(",line={},endLine={}", s.line, s.end_line));
             // GitHub rejects columns on multi-line annotations.
@@ -20,7 +24,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 props.push_str(&format!(",col={},endColumn={}", s.col, s.end_col));
             }
         }
-        let mut message = format!("{}:{}:{}: {} {}", d.path, d.line(), d.col(), d.rule.code, d.message);
+        let mut message = format!(
+            "{}:{}:{}: {} {}",
+            d.path,
+            d.line(),
+            d.col(),
+            d.rule.code,
+            d.message
+        );
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
@@ -28,7 +39,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{}", report.summary_line())?;
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
         file.write_all(summary(report).as_bytes())?;
     }
     Ok(())
@@ -36,7 +50,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// Escaping from actions/toolkit `command.ts`.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {
@@ -47,15 +63,31 @@ fn property(s: &str) -> String {
 const SUMMARY_LIMIT: usize = 900 * 1024;
 
 pub fn summary(report: &Report) -> String {
-    let (e, w, n) = (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Note));
-    let icon = if e > 0 { "❌" } else if w > 0 { "⚠️" } else { "✅" };
+    let (e, w, n) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Note),
+    );
+    let icon = if e > 0 {
+        "❌"
+    } else if w > 0 {
+        "⚠️"
+    } else {
+        "✅"
+    };
     let mut md = format!("## {icon} agentgate\n\n{}\n\n", report.summary_line());
     if report.diagnostics.is_empty() {
         return md;
     }
-    md.push_str(&format!("| errors | warnings | notes |\n|---:|---:|---:|\n| {e} | {w} | {n} |\n\n"));
+    md.push_str(&format!(
+        "| errors | warnings | notes |\n|---:|---:|---:|\n| {e} | {w} | {n} |\n\n"
+    ));
     md.push_str("| Rule | Severity | Location | Message |\n|---|---|---|---|\n");
-    let link_base = match (std::env::var("GITHUB_SERVER_URL"), std::env::var("GITHUB_REPOSITORY"), std::env::var("GITHUB_SHA")) {
+    let link_base = match (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+        std::env::var("GITHUB_SHA"),
+    ) {
         (Ok(server), Ok(repo), Ok(sha)) => Some(format!("{server}/{repo}/blob/{sha}")),
         _ => None,
     };
@@ -65,10 +97,20 @@ pub fn summary(report: &Report) -> String {
             Some(base) => format!("[{}]({base}/{}#L{})", cell(&place), d.path, d.line()),
             None => format!("`{}`", place.replace('`', "'")),
         };
-        let row = format!("| {} {} | {} | {} | {} |\n", d.rule.code, d.rule.name, d.severity, place, cell(&d.message));
+        let row = format!(
+            "| {} {} | {} | {} | {} |\n",
+            d.rule.code,
+            d.rule.name,
+            d.severity,
+            place,
+            cell(&d.message)
+        );
         if md.len() + row.len() > SUMMARY_LIMIT {
             let rest = report.diagnostics.len() - shown;
-            md.push_str(&format!("\n… and {rest} more finding{} (see the full log or SARIF).\n", plural(rest)));
+            md.push_str(&format!(
+                "\n… and {rest} more finding{} (see the full log or SARIF).\n",
+                plural(rest)
+            ));
             break;
         }
         md.push_str(&row);

@@ -11,15 +11,29 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let total = report.diagnostics.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="agentgate" tests="{}" failures="{total}" errors="0">"#, total.max(1))?;
+    writeln!(
+        out,
+        r#"<testsuites name="agentgate" tests="{}" failures="{total}" errors="0">"#,
+        total.max(1)
+    )?;
     if by_file.is_empty() {
-        writeln!(out, r#"  <testsuite name="agentgate" tests="1" failures="0" errors="0" skipped="0">"#)?;
-        writeln!(out, r#"    <testcase name="No problems found" classname="agentgate"/>"#)?;
+        writeln!(
+            out,
+            r#"  <testsuite name="agentgate" tests="1" failures="0" errors="0" skipped="0">"#
+        )?;
+        writeln!(
+            out,
+            r#"    <testcase name="No problems found" classname="agentgate"/>"#
+        )?;
         writeln!(out, "  </testsuite>")?;
     }
     for (path, diags) in by_file {
         let n = diags.len();
-        writeln!(out, r#"  <testsuite name="{}" tests="{n}" failures="{n}" errors="0" skipped="0">"#, xml(path))?;
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{n}" failures="{n}" errors="0" skipped="0">"#,
+            xml(path)
+        )?;
         for d in diags {
             writeln!(
                 out,

@@ -37,7 +37,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn incomplete(&self) -> bool {
@@ -45,7 +48,11 @@ impl Report {
     }
 
     pub fn enabled_rules(&self) -> Vec<&'static Rule> {
-        RULES.iter().copied().filter(|r| self.selection.is_enabled(r)).collect()
+        RULES
+            .iter()
+            .copied()
+            .filter(|r| self.selection.is_enabled(r))
+            .collect()
     }
 
     /// Diagnostic counts per rule, in code order.
@@ -60,7 +67,12 @@ impl Report {
     /// The file's text with every redacted range masked, byte length preserved.
     pub fn redacted_source(&self, path: &str) -> Option<String> {
         let text = self.sources.get(path)?;
-        let ranges: Vec<_> = self.diagnostics.iter().filter(|d| d.path == path).flat_map(|d| d.redact.iter().cloned()).collect();
+        let ranges: Vec<_> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.path == path)
+            .flat_map(|d| d.redact.iter().cloned())
+            .collect();
         if ranges.is_empty() {
             return Some(text.clone());
         }
@@ -79,15 +91,33 @@ impl Report {
 
     /// One-line summary for people.
     pub fn summary_line(&self) -> String {
-        let (e, w, n) = (self.count(Severity::Error), self.count(Severity::Warning), self.count(Severity::Note));
-        let files = format!("{} agent file{} checked, {} files seen", self.agent_files, plural(self.agent_files), self.files_scanned);
+        let (e, w, n) = (
+            self.count(Severity::Error),
+            self.count(Severity::Warning),
+            self.count(Severity::Note),
+        );
+        let files = format!(
+            "{} agent file{} checked, {} files seen",
+            self.agent_files,
+            plural(self.agent_files),
+            self.files_scanned
+        );
         let mut line = if e + w + n == 0 {
             format!("No problems found ({files}).")
         } else {
-            format!("Found {e} error{}, {w} warning{}, {n} note{} ({files}).", plural(e), plural(w), plural(n))
+            format!(
+                "Found {e} error{}, {w} warning{}, {n} note{} ({files}).",
+                plural(e),
+                plural(w),
+                plural(n)
+            )
         };
         if self.incomplete() {
-            line.push_str(&format!(" Scan incomplete: {} file{} could not be read.", self.unreadable, plural(self.unreadable)));
+            line.push_str(&format!(
+                " Scan incomplete: {} file{} could not be read.",
+                self.unreadable,
+                plural(self.unreadable)
+            ));
         }
         line
     }
@@ -117,7 +147,12 @@ pub struct RenderOptions {
     pub width: usize,
 }
 
-pub fn render(format: Format, report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::render(report, opts, out),
         Format::Concise => concise::render(report, opts, out),
@@ -132,7 +167,11 @@ pub fn render(format: Format, report: &Report, opts: &RenderOptions, out: &mut d
 /// `--statistics`: one row per rule instead of the individual findings.
 pub fn render_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for (count, rule) in report.statistics().values() {
-        writeln!(out, "{count:>6}  {:<6} {:<28} {}", rule.code, rule.name, rule.severity)?;
+        writeln!(
+            out,
+            "{count:>6}  {:<6} {:<28} {}",
+            rule.code, rule.name, rule.severity
+        )?;
     }
     Ok(())
 }

@@ -3,11 +3,12 @@
 use super::{INFO_URI, Report, TOOL_NAME, TOOL_VERSION};
 use crate::report::diagnostic::{Diagnostic, Severity};
 use crate::rules::Rule;
-use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, ToolComponent,
-};
 use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, PhysicalLocation,
+    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, ToolComponent,
+};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -30,9 +31,17 @@ pub fn to_log(report: &Report) -> Sarif {
         .rules(descriptors)
         .build();
     let mut base_ids = BTreeMap::new();
-    let root = format!("file://{}/", encode_path(&report.root.to_string_lossy().replace('\\', "/")));
-    base_ids.insert(SRCROOT.to_string(), ArtifactLocation::builder().uri(root).build());
-    let invocation = Invocation::builder().execution_successful(!report.incomplete()).build();
+    let root = format!(
+        "file://{}/",
+        encode_path(&report.root.to_string_lossy().replace('\\', "/"))
+    );
+    base_ids.insert(
+        SRCROOT.to_string(),
+        ArtifactLocation::builder().uri(root).build(),
+    );
+    let invocation = Invocation::builder()
+        .execution_successful(!report.incomplete())
+        .build();
     let run = Run::builder()
         .tool(driver)
         .results(results)
@@ -40,7 +49,11 @@ pub fn to_log(report: &Report) -> Sarif {
         .original_uri_base_ids(base_ids)
         .column_kind(json!("unicodeCodePoints"))
         .build();
-    Sarif::builder().schema(SCHEMA).version(json!("2.1.0")).runs(vec![run]).build()
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -78,24 +91,56 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(rule.code)
         .name(rule.name)
-        .short_description(MultiformatMessageString::builder().text(rule.summary).build())
-        .full_description(MultiformatMessageString::builder().text(first_paragraph(rule.docs.what)).build())
-        .help(MultiformatMessageString::builder().text(rule.docs.fix.trim()).markdown(rule.markdown()).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(first_paragraph(rule.docs.what))
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(rule.docs.fix.trim())
+                .markdown(rule.markdown())
+                .build(),
+        )
         .help_uri(format!("{INFO_URI}/blob/main/docs/rules/{}.md", rule.code))
-        .default_configuration(ReportingConfiguration::builder().level(json!(level(rule.severity))).build())
-        .properties(PropertyBag::builder().tags(tags).additional_properties(extra).build())
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(level(rule.severity)))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(extra)
+                .build(),
+        )
         .build()
 }
 
 fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
     let region = match &d.span {
-        Some(s) => Region::builder().start_line(s.line as i64).start_column(s.col as i64).end_line(s.end_line as i64).end_column(s.end_col as i64).build(),
+        Some(s) => Region::builder()
+            .start_line(s.line as i64)
+            .start_column(s.col as i64)
+            .end_line(s.end_line as i64)
+            .end_column(s.end_col as i64)
+            .build(),
         None => Region::builder().start_line(1).build(),
     };
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(encode_path(&d.path)).uri_base_id(SRCROOT).build())
+                .artifact_location(
+                    ArtifactLocation::builder()
+                        .uri(encode_path(&d.path))
+                        .uri_base_id(SRCROOT)
+                        .build(),
+                )
                 .region(region)
                 .build(),
         )

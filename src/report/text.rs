@@ -10,16 +10,30 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     if opts.statistics {
         super::render_statistics(report, out)?;
     } else {
-        let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::none() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(opts.width.max(60));
+        let theme = if opts.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::none()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(opts.width.max(60));
         let mut sources = std::collections::HashMap::new();
         for d in &report.diagnostics {
             let source = d.span.as_ref().and_then(|_| {
-                sources.entry(d.path.as_str()).or_insert_with(|| report.redacted_source(&d.path)).clone()
+                sources
+                    .entry(d.path.as_str())
+                    .or_insert_with(|| report.redacted_source(&d.path))
+                    .clone()
             });
-            let view = View { d, source: source.map(|s| NamedSource::new(d.path.clone(), s)) };
+            let view = View {
+                d,
+                source: source.map(|s| NamedSource::new(d.path.clone(), s)),
+            };
             let mut rendered = String::new();
-            handler.render_report(&mut rendered, &view).map_err(io::Error::other)?;
+            handler
+                .render_report(&mut rendered, &view)
+                .map_err(io::Error::other)?;
             out.write_all(rendered.as_bytes())?;
             out.write_all(b"\n")?;
         }
@@ -56,7 +70,10 @@ impl std::error::Error for View<'_> {}
 
 impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!("{} {}", self.d.rule.code, self.d.rule.name)))
+        Some(Box::new(format!(
+            "{} {}",
+            self.d.rule.code, self.d.rule.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -68,7 +85,10 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -78,8 +98,16 @@ impl miette::Diagnostic for View<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.d.span.as_ref()?;
         self.source.as_ref()?;
-        let primary = LabeledSpan::new_primary_with_span(Some(self.d.rule.summary.to_string()), (span.start, span.end - span.start));
-        let secondary = self.d.labels.iter().map(|l| LabeledSpan::new_with_span(Some(l.text.clone()), (l.span.start, l.span.end - l.span.start)));
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.d.rule.summary.to_string()),
+            (span.start, span.end - span.start),
+        );
+        let secondary = self.d.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(
+                Some(l.text.clone()),
+                (l.span.start, l.span.end - l.span.start),
+            )
+        });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

@@ -32,40 +32,74 @@ pub static MCP_UNPINNED_NPX: Rule = Rule {
 };
 
 fn check_unpinned(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
-    let (Some(keys), Some(tree)) = (ctx.kind.mcp_servers_key(), ctx.tree()) else { return };
+    let (Some(keys), Some(tree)) = (ctx.kind.mcp_servers_key(), ctx.tree()) else {
+        return;
+    };
     for key in keys {
         for server in tree.get(key).map_or(&[][..], Node::members) {
             // Zed's older form nests `{ "command": { "path", "args" } }`.
-            let launcher = server.value.get("command").map(|c| if c.get("path").is_some() { c } else { &server.value });
+            let launcher = server.value.get("command").map(|c| {
+                if c.get("path").is_some() {
+                    c
+                } else {
+                    &server.value
+                }
+            });
             let Some(launcher) = launcher else { continue };
             let command = launcher.get("command").or_else(|| launcher.get("path"));
-            let args: Vec<&Node> = launcher.get("args").map(|a| a.as_array().iter().collect()).unwrap_or_default();
-            let Some(command) = command.and_then(Node::as_str) else { continue };
-            let mut argv: Vec<(&str, Option<&Node>)> = command.split_whitespace().map(|w| (w, None)).collect();
+            let args: Vec<&Node> = launcher
+                .get("args")
+                .map(|a| a.as_array().iter().collect())
+                .unwrap_or_default();
+            let Some(command) = command.and_then(Node::as_str) else {
+                continue;
+            };
+            let mut argv: Vec<(&str, Option<&Node>)> =
+                command.split_whitespace().map(|w| (w, None)).collect();
             argv.extend(args.iter().filter_map(|a| Some((a.as_str()?, Some(*a)))));
             if let Some((package, node, auto_yes)) = unpinned_package(&argv) {
                 let range = node.map_or(command_span(launcher), |n| n.span.clone());
-                let yes = if auto_yes { " and installs it without asking (`-y`)" } else { "" };
+                let yes = if auto_yes {
+                    " and installs it without asking (`-y`)"
+                } else {
+                    ""
+                };
                 emit.emit(
                     &MCP_UNPINNED_NPX,
                     Some(range),
-                    format!("MCP server `{}` runs `{package}` without an exact version{yes}", server.key),
+                    format!(
+                        "MCP server `{}` runs `{package}` without an exact version{yes}",
+                        server.key
+                    ),
                 )
-                .help = Some(format!("pin it: \"{}@<exact version>\"", strip_version(package)));
+                .help = Some(format!(
+                    "pin it: \"{}@<exact version>\"",
+                    strip_version(package)
+                ));
             }
         }
     }
 }
 
 fn command_span(launcher: &Node) -> std::ops::Range<usize> {
-    launcher.get("command").or_else(|| launcher.get("path")).map_or(launcher.span.clone(), |n| n.span.clone())
+    launcher
+        .get("command")
+        .or_else(|| launcher.get("path"))
+        .map_or(launcher.span.clone(), |n| n.span.clone())
 }
 
 /// Finds the package an npm runner would fetch. Returns it when it is not pinned exactly,
 /// with the node it came from and whether auto-install (`-y`/`--yes`) is on.
-fn unpinned_package<'a>(argv: &[(&'a str, Option<&'a Node>)]) -> Option<(&'a str, Option<&'a Node>, bool)> {
+fn unpinned_package<'a>(
+    argv: &[(&'a str, Option<&'a Node>)],
+) -> Option<(&'a str, Option<&'a Node>, bool)> {
     let start = argv.iter().position(|(w, _)| {
-        let base = w.rsplit(['/', '\\']).next().unwrap_or(w).trim_end_matches(".cmd").trim_end_matches(".exe");
+        let base = w
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(w)
+            .trim_end_matches(".cmd")
+            .trim_end_matches(".exe");
         matches!(base, "npx" | "bunx")
     });
     let rest = match start {
@@ -73,7 +107,10 @@ fn unpinned_package<'a>(argv: &[(&'a str, Option<&'a Node>)]) -> Option<(&'a str
         None => {
             // `pnpm dlx`, `yarn dlx`, `npm exec`, `bun x`.
             let i = argv.windows(2).position(|w| {
-                matches!((w[0].0, w[1].0), ("pnpm" | "yarn", "dlx") | ("npm", "exec" | "x") | ("bun", "x"))
+                matches!(
+                    (w[0].0, w[1].0),
+                    ("pnpm" | "yarn", "dlx") | ("npm", "exec" | "x") | ("bun", "x")
+                )
             })?;
             &argv[i + 2..]
         }
@@ -105,7 +142,11 @@ fn unpinned_package<'a>(argv: &[(&'a str, Option<&'a Node>)]) -> Option<(&'a str
         }
         i += 1;
     }
-    let candidates = if explicit.is_empty() { positional.into_iter().collect() } else { explicit };
+    let candidates = if explicit.is_empty() {
+        positional.into_iter().collect()
+    } else {
+        explicit
+    };
     candidates
         .into_iter()
         .find(|(pkg, _)| is_registry_package(pkg) && !is_exact(pkg))
@@ -123,18 +164,24 @@ fn is_registry_package(spec: &str) -> bool {
 /// `pkg@1.2.3` or `@scope/pkg@1.2.3-rc.1`: the version after the name's last `@` is exact semver.
 fn is_exact(spec: &str) -> bool {
     let name_start = usize::from(spec.starts_with('@'));
-    let Some(at) = spec[name_start..].rfind('@').map(|i| i + name_start) else { return false };
+    let Some(at) = spec[name_start..].rfind('@').map(|i| i + name_start) else {
+        return false;
+    };
     let version = &spec[at + 1..];
     let core = version.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn strip_version(spec: &str) -> &str {
     let name_start = usize::from(spec.starts_with('@'));
-    spec[name_start..].rfind('@').map_or(spec, |i| &spec[..i + name_start])
+    spec[name_start..]
+        .rfind('@')
+        .map_or(spec, |i| &spec[..i + name_start])
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -171,7 +218,9 @@ mod tests {
             "[\"-y\", \"github:org/repo#abc123\"]",
             "[\"-y\", \"-p\", \"tool@1.0.0\", \"tool-cli\"]",
         ] {
-            let text = format!("{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": {args}}}}}}}");
+            let text = format!(
+                "{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": {args}}}}}}}"
+            );
             assert!(run(".mcp.json", &text).is_empty(), "{args}");
         }
         let node = "{\"mcpServers\": {\"s\": {\"command\": \"node\", \"args\": [\"server.js\"]}}}";
@@ -185,7 +234,9 @@ mod tests {
     fn exact_versions() {
         assert!(is_exact("a@1.2.3"));
         assert!(is_exact("@s/a@10.0.0+build"));
-        for spec in ["a", "@s/a", "a@latest", "a@1", "a@1.2", "a@^1.2.3", "a@1.2.x"] {
+        for spec in [
+            "a", "@s/a", "a@latest", "a@1", "a@1.2", "a@^1.2.3", "a@1.2.x",
+        ] {
             assert!(!is_exact(spec), "{spec}");
         }
         assert_eq!(strip_version("@s/a@latest"), "@s/a");

@@ -22,7 +22,12 @@ pub enum Family {
 }
 
 impl Family {
-    pub const ALL: &[Family] = &[Family::Scan, Family::Syntax, Family::Permissions, Family::Mcp];
+    pub const ALL: &[Family] = &[
+        Family::Scan,
+        Family::Syntax,
+        Family::Permissions,
+        Family::Mcp,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -132,7 +137,10 @@ pub static RULES: &[&Rule] = &[
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
 pub fn lookup(key: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
 }
 
 /// Which rules run and at what severity, resolved once from CLI flags and config.
@@ -144,7 +152,11 @@ pub struct Selection {
 
 impl Selection {
     /// Selectors: `all`, a code, a name, a family (`permissions`) or a code prefix (`AG1`).
-    pub fn new(select: &[String], ignore: &[String], overrides: &[(String, Severity)]) -> Result<Self, String> {
+    pub fn new(
+        select: &[String],
+        ignore: &[String],
+        overrides: &[(String, Severity)],
+    ) -> Result<Self, String> {
         let mut enabled = vec![select.is_empty(); RULES.len()];
         for s in select {
             for i in matching(s)? {
@@ -178,7 +190,12 @@ impl Selection {
     }
 
     pub fn file_checks(&self) -> Vec<FileCheck> {
-        RULES.iter().enumerate().filter(|(i, _)| self.enabled[*i]).filter_map(|(_, r)| r.check).collect()
+        RULES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.enabled[*i])
+            .filter_map(|(_, r)| r.check)
+            .collect()
     }
 }
 
@@ -195,12 +212,16 @@ fn matching(selector: &str) -> Result<Vec<usize>, String> {
             s.eq_ignore_ascii_case("all")
                 || r.name == s
                 || r.family.as_str() == s
-                || (s.len() >= 3 && r.code.len() >= s.len() && r.code[..s.len()].eq_ignore_ascii_case(s))
+                || (s.len() >= 3
+                    && r.code.len() >= s.len()
+                    && r.code[..s.len()].eq_ignore_ascii_case(s))
         })
         .map(|(i, _)| i)
         .collect();
     if hits.is_empty() {
-        return Err(format!("unknown rule selector `{s}` (expected a code like AG101, a rule name, a family or `all`)"));
+        return Err(format!(
+            "unknown rule selector `{s}` (expected a code like AG101, a rule name, a family or `all`)"
+        ));
     }
     Ok(hits)
 }
@@ -215,7 +236,12 @@ pub struct FileCtx<'a> {
 
 impl<'a> FileCtx<'a> {
     pub fn new(path: &'a str, kind: FileKind, text: &'a str) -> Self {
-        Self { path, kind, text, tree: OnceCell::new() }
+        Self {
+            path,
+            kind,
+            text,
+            tree: OnceCell::new(),
+        }
     }
 
     /// The structured content: the whole document for JSON/TOML/YAML, the front matter for
@@ -227,10 +253,12 @@ impl<'a> FileCtx<'a> {
                 Format::Jsonc => syntax::json::parse(self.text).map(Some),
                 Format::Toml => syntax::toml::parse(self.text).map(Some),
                 Format::Yaml => syntax::yaml::parse(self.text, 0).map(Some),
-                Format::Markdown if self.kind.has_front_matter() => match syntax::yaml::front_matter(self.text)? {
-                    Some(fm) => syntax::yaml::parse(fm.text, fm.start).map(Some),
-                    None => Ok(None),
-                },
+                Format::Markdown if self.kind.has_front_matter() => {
+                    match syntax::yaml::front_matter(self.text)? {
+                        Some(fm) => syntax::yaml::parse(fm.text, fm.start).map(Some),
+                        None => Ok(None),
+                    }
+                }
                 Format::Markdown | Format::Text => Ok(None),
             }
         })
@@ -253,25 +281,49 @@ pub struct Emitter<'a> {
 
 impl<'a> Emitter<'a> {
     pub fn new(path: &'a str, text: &'a str, selection: &'a Selection) -> Self {
-        Self { path, text, selection, lines: OnceCell::new(), out: Vec::new() }
+        Self {
+            path,
+            text,
+            selection,
+            lines: OnceCell::new(),
+            out: Vec::new(),
+        }
     }
 
     pub fn span(&self, range: Range<usize>) -> Span {
         let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
         // An empty range (a parse error "here") is widened to the character it points at,
         // so every renderer can underline something.
-        let range = match self.text.get(range.start..).and_then(|rest| rest.chars().next()) {
-            Some(c) if range.end <= range.start && c != '\n' => range.start..range.start + c.len_utf8(),
+        let range = match self
+            .text
+            .get(range.start..)
+            .and_then(|rest| rest.chars().next())
+        {
+            Some(c) if range.end <= range.start && c != '\n' => {
+                range.start..range.start + c.len_utf8()
+            }
             _ => range,
         };
         let (line, col) = lines.line_col(self.text, range.start);
         let (end_line, end_col) = lines.line_col(self.text, range.end.max(range.start));
-        Span { start: range.start, end: range.end.max(range.start), line, col, end_line, end_col }
+        Span {
+            start: range.start,
+            end: range.end.max(range.start),
+            line,
+            col,
+            end_line,
+            end_col,
+        }
     }
 
     /// Reports `rule` at `range` (or the whole file). The fingerprint uses the spanned text
     /// with whitespace removed, so it survives moved lines and reformatting.
-    pub fn emit(&mut self, rule: &'static Rule, range: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn emit(
+        &mut self,
+        rule: &'static Rule,
+        range: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let subject: String = range
             .as_ref()
             .and_then(|r| self.text.get(r.clone()))
@@ -293,7 +345,10 @@ impl<'a> Emitter<'a> {
     }
 
     pub fn label(&self, range: Range<usize>, text: impl Into<String>) -> Label {
-        Label { span: self.span(range), text: text.into() }
+        Label {
+            span: self.span(range),
+            text: text.into(),
+        }
     }
 
     pub fn enabled(&self, rule: &Rule) -> bool {
@@ -313,14 +368,34 @@ mod tests {
             assert!(codes.insert(r.code), "duplicate code {}", r.code);
             assert!(names.insert(r.name), "duplicate name {}", r.name);
             assert!(r.code.starts_with("AG") && r.code.len() == 5, "{}", r.code);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.name);
-            for section in [r.docs.what, r.docs.why, r.docs.example, r.docs.fix, r.summary] {
-                assert!(!section.trim().is_empty(), "{} has an empty doc section", r.code);
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                r.name
+            );
+            for section in [
+                r.docs.what,
+                r.docs.why,
+                r.docs.example,
+                r.docs.fix,
+                r.summary,
+            ] {
+                assert!(
+                    !section.trim().is_empty(),
+                    "{} has an empty doc section",
+                    r.code
+                );
             }
         }
         let mut sorted: Vec<_> = RULES.iter().map(|r| r.code).collect();
         sorted.sort();
-        assert_eq!(sorted, RULES.iter().map(|r| r.code).collect::<Vec<_>>(), "RULES is in code order");
+        assert_eq!(
+            sorted,
+            RULES.iter().map(|r| r.code).collect::<Vec<_>>(),
+            "RULES is in code order"
+        );
     }
 
     #[test]
@@ -329,9 +404,17 @@ mod tests {
         assert!(sel.is_enabled(&permissions::BASH_WILDCARD_ALLOW));
         assert!(!sel.is_enabled(&permissions::BYPASS_PERMISSIONS_MODE));
         assert!(!sel.is_enabled(&mcp::MCP_UNPINNED_NPX));
-        let sel = Selection::new(&[], &["AG2".into()], &[("bash-wildcard-allow".into(), Severity::Note)]).unwrap();
+        let sel = Selection::new(
+            &[],
+            &["AG2".into()],
+            &[("bash-wildcard-allow".into(), Severity::Note)],
+        )
+        .unwrap();
         assert!(!sel.is_enabled(&mcp::MCP_UNPINNED_NPX));
-        assert_eq!(sel.severity(&permissions::BASH_WILDCARD_ALLOW), Severity::Note);
+        assert_eq!(
+            sel.severity(&permissions::BASH_WILDCARD_ALLOW),
+            Severity::Note
+        );
         assert!(Selection::new(&["AG999".into()], &[], &[]).is_err());
         assert!(Selection::new(&["A".into()], &[], &[]).is_err());
         assert_eq!(lookup("ag101").unwrap().name, "bash-wildcard-allow");

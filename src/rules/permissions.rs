@@ -59,14 +59,19 @@ fn check_bash_wildcard(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else { return };
     match ctx.kind {
         FileKind::ClaudeSettings | FileKind::ClaudeLocalSettings => {
-            for item in tree.pointer(&["permissions", "allow"]).map_or(&[][..], Node::as_array) {
+            for item in tree
+                .pointer(&["permissions", "allow"])
+                .map_or(&[][..], Node::as_array)
+            {
                 if let Some(rule) = item.as_str().filter(|r| grants_every_command(r)) {
                     report_wildcard(emit, item.span.clone(), rule, "permissions.allow");
                 }
             }
         }
         FileKind::ClaudeSkill | FileKind::ClaudeCommand => {
-            let Some(tools) = tree.get("allowed-tools") else { return };
+            let Some(tools) = tree.get("allowed-tools") else {
+                return;
+            };
             for (rule, range) in tool_list(ctx.text, tools) {
                 if grants_every_command(&rule) {
                     report_wildcard(emit, range, &rule, "allowed-tools");
@@ -102,9 +107,14 @@ fn grants_every_command(rule: &str) -> bool {
 /// parentheses). Returns each entry with its byte range in the file.
 fn tool_list(text: &str, node: &Node) -> Vec<(String, Range<usize>)> {
     if let Some(items) = Some(node.as_array()).filter(|a| !a.is_empty()) {
-        return items.iter().filter_map(|i| Some((i.as_str()?.to_string(), i.span.clone()))).collect();
+        return items
+            .iter()
+            .filter_map(|i| Some((i.as_str()?.to_string(), i.span.clone())))
+            .collect();
     }
-    let Some(value) = node.as_str() else { return Vec::new() };
+    let Some(value) = node.as_str() else {
+        return Vec::new();
+    };
     let raw = text.get(node.span.clone()).unwrap_or("");
     let mut entries = Vec::new();
     let (mut depth, mut start) = (0i32, 0usize);
@@ -116,9 +126,9 @@ fn tool_list(text: &str, node: &Node) -> Vec<(String, Range<usize>)> {
                 let entry = value[start..i].trim();
                 if !entry.is_empty() {
                     // Plain and quoted scalars contain the entry verbatim; fall back to the node.
-                    let range = raw
-                        .find(entry)
-                        .map_or(node.span.clone(), |p| node.span.start + p..node.span.start + p + entry.len());
+                    let range = raw.find(entry).map_or(node.span.clone(), |p| {
+                        node.span.start + p..node.span.start + p + entry.len()
+                    });
                     entries.push((entry.to_string(), range));
                 }
                 start = i + 1;
@@ -132,13 +142,20 @@ fn tool_list(text: &str, node: &Node) -> Vec<(String, Range<usize>)> {
 fn check_bypass(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else { return };
     let (node, key) = match ctx.kind {
-        k if k.is_claude_settings() => (tree.pointer(&["permissions", "defaultMode"]), "permissions.defaultMode"),
+        k if k.is_claude_settings() => (
+            tree.pointer(&["permissions", "defaultMode"]),
+            "permissions.defaultMode",
+        ),
         FileKind::ClaudeAgent => (tree.get("permissionMode"), "permissionMode"),
         _ => return,
     };
     if let Some(node) = node.filter(|n| n.as_str() == Some("bypassPermissions")) {
-        emit.emit(&BYPASS_PERMISSIONS_MODE, Some(node.span.clone()), format!("{key} is `bypassPermissions`: every permission prompt is skipped"))
-            .help = Some("remove it (the default mode asks) or use \"acceptEdits\" / \"plan\"".into());
+        emit.emit(
+            &BYPASS_PERMISSIONS_MODE,
+            Some(node.span.clone()),
+            format!("{key} is `bypassPermissions`: every permission prompt is skipped"),
+        )
+        .help = Some("remove it (the default mode asks) or use \"acceptEdits\" / \"plan\"".into());
     }
 }
 
@@ -160,16 +177,29 @@ mod tests {
     #[test]
     fn near_misses_are_not_reported() {
         for rule in ["Bash(npm *)", "Bash(ls*)", "Bashful", "Read(*)", "bash"] {
-            let text = format!("{{\"permissions\": {{\"allow\": [\"{rule}\"], \"ask\": [\"Bash(*)\"]}}}}");
+            let text =
+                format!("{{\"permissions\": {{\"allow\": [\"{rule}\"], \"ask\": [\"Bash(*)\"]}}}}");
             assert!(run(".claude/settings.json", &text).is_empty(), "{rule}");
         }
         // Same content in a file Claude Code does not read as settings.
-        assert!(run("docs/settings.json", "{\"permissions\": {\"allow\": [\"Bash\"]}}").is_empty());
+        assert!(
+            run(
+                "docs/settings.json",
+                "{\"permissions\": {\"allow\": [\"Bash\"]}}"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn variants_and_skills() {
-        for rule in ["Bash", "Bash(*)", "Bash(:*)", "PowerShell(*)", " Bash( * ) "] {
+        for rule in [
+            "Bash",
+            "Bash(*)",
+            "Bash(:*)",
+            "PowerShell(*)",
+            " Bash( * ) ",
+        ] {
             assert!(grants_every_command(rule), "{rule}");
         }
         let skill = "---\nname: x\nallowed-tools: Read, Bash, Bash(git status:*)\n---\nbody\n";
@@ -189,8 +219,18 @@ mod tests {
         assert_eq!(d[0].rule.code, "AG102");
         assert_eq!(d[0].span.as_ref().unwrap().col, 33);
         let agent = "---\nname: fixer\ndescription: d\npermissionMode: bypassPermissions\n---\n";
-        assert_eq!(run(".claude/agents/fixer.md", agent)[0].span.as_ref().unwrap().line, 4);
-        for near in ["{\"permissions\": {\"defaultMode\": \"acceptEdits\"}}", "{\"defaultMode\": \"bypassPermissions\"}"] {
+        assert_eq!(
+            run(".claude/agents/fixer.md", agent)[0]
+                .span
+                .as_ref()
+                .unwrap()
+                .line,
+            4
+        );
+        for near in [
+            "{\"permissions\": {\"defaultMode\": \"acceptEdits\"}}",
+            "{\"defaultMode\": \"bypassPermissions\"}",
+        ] {
             assert!(run(".claude/settings.json", near).is_empty(), "{near}");
         }
     }

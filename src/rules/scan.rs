@@ -35,7 +35,11 @@ pub static SYNTAX_ERROR: Rule = Rule {
 fn check_syntax(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
     if let Err(err) = ctx.parsed() {
         let range = err.span.clone();
-        emit.emit(&SYNTAX_ERROR, Some(range), format!("invalid {}: {}", format_name(ctx), err.message));
+        emit.emit(
+            &SYNTAX_ERROR,
+            Some(range),
+            format!("invalid {}: {}", format_name(ctx), err.message),
+        );
     }
 }
 

@@ -21,36 +21,44 @@ pub enum GitError {
 /// The repository's working-tree root, if `start` is inside one.
 pub fn workdir(start: &Path) -> Result<PathBuf, GitError> {
     let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
-    let dir = repo.workdir().ok_or_else(|| GitError::Bare(start.display().to_string()))?;
+    let dir = repo
+        .workdir()
+        .ok_or_else(|| GitError::Bare(start.display().to_string()))?;
     Ok(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
 }
 
 /// Index entries that differ from HEAD (added or modified), under one of `prefixes`
 /// (workdir-relative; empty string = everything), not excluded. Deleted files are absent
 /// from the index and so never checked.
-pub fn staged(start: &Path, prefixes: &[String], excludes: &Excludes, visit: &(dyn Fn(Item) + Sync)) -> Result<(), GitError> {
+pub fn staged(
+    start: &Path,
+    prefixes: &[String],
+    excludes: &Excludes,
+    visit: &(dyn Fn(Item) + Sync),
+) -> Result<(), GitError> {
     let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
-    let index = repo.index_or_empty().map_err(|e| broken(&e))?;
-    let head_tree = repo.head_tree_id_or_empty().map_err(|e| broken(&e))?;
-    let head = if head_tree.is_empty_tree() {
-        gix::index::State::new(repo.object_hash()) // unborn HEAD: everything staged is new
+    // The index checksum is not verified (as with git's index.skipHash): hashing a large
+    // index costs more than the whole staged check, and a corrupt index still fails to decode.
+    let index_path = repo.index_path();
+    let index = if index_path.exists() {
+        gix::index::File::at(&index_path, repo.object_hash(), true, Default::default())
+            .map_err(|e| broken(&e))?
     } else {
-        gix::index::State::from_tree(&head_tree, &repo.objects, Default::default()).map_err(|e| broken(&e))?
+        gix::index::File::from_state(gix::index::State::new(repo.object_hash()), index_path)
     };
-
+    let head_tree = repo.head_tree_id_or_empty().map_err(|e| broken(&e))?;
+    let changed = changed_entries(&repo, &index, head_tree.detach()).map_err(|e| broken(&e))?;
     let mut wanted = Vec::new();
-    for entry in index.entries() {
-        let path = entry.path(&index);
-        let is_file = matches!(entry.mode, gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE);
-        if !is_file || entry.stage_raw() != 0 || entry.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD) {
-            continue;
-        }
-        if head.entry_by_path(path).is_some_and(|h| h.id == entry.id && h.mode == entry.mode) {
-            continue;
-        }
-        let rel = path.to_str_lossy().into_owned();
-        let under = prefixes.iter().any(|p| p.is_empty() || rel == *p || rel.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')));
+    for entry in changed {
+        let rel = entry.path(&index).to_str_lossy().into_owned();
+        let under = prefixes.iter().any(|p| {
+            p.is_empty()
+                || rel == *p
+                || rel
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        });
         if under && !excludes.is_excluded(&rel) {
             wanted.push((rel, entry.id));
         }
@@ -60,7 +68,10 @@ pub fn staged(start: &Path, prefixes: &[String], excludes: &Excludes, visit: &(d
     wanted.par_iter().for_each_init(
         || repo.to_thread_local(),
         |repo, (rel, id)| match repo.find_blob(*id) {
-            Ok(blob) => visit(Item::Blob { rel: rel.clone(), data: blob.detach().data }),
+            Ok(blob) => visit(Item::Blob {
+                rel: rel.clone(),
+                data: blob.detach().data,
+            }),
             Err(e) => visit(Item::Problem {
                 rel: rel.clone(),
                 rule: &scan::UNREADABLE_FILE,
@@ -69,4 +80,128 @@ pub fn staged(start: &Path, prefixes: &[String], excludes: &Excludes, visit: &(d
         },
     );
     Ok(())
+}
+
+/// Stage-0 file entries of `index` whose blob or mode differs from HEAD's tree.
+///
+/// git's cache-tree (the index TREE extension) records the tree id of every directory whose
+/// content has not changed since it was last written. A valid cached directory whose id
+/// equals HEAD's tree at that path holds no staged change, so its whole (contiguous) range of
+/// entries is skipped, and only HEAD trees along changed paths are decoded, once each. This
+/// is what keeps `--staged` fast in a large repository. Entries in directories the cache-tree
+/// does not cover are looked up in HEAD one by one, so the result is exact either way.
+fn changed_entries<'i>(
+    repo: &gix::Repository,
+    index: &'i gix::index::State,
+    head_tree: gix::ObjectId,
+) -> Result<Vec<&'i gix::index::Entry>, Box<dyn std::error::Error + Send + Sync>> {
+    use gix::index::entry::{Flags, Mode};
+    use gix::object::tree::EntryKind;
+    let entries = index.entries();
+    let mut skip = vec![false; entries.len()];
+    let mut head_files = HeadFiles::default();
+    if head_tree.is_empty_tree() {
+        head_files.dirs.insert(Vec::new()); // unborn HEAD: the root is known and empty
+    } else if let Some(cache) = index.tree() {
+        head_files.walk(repo, cache, Some(head_tree), &mut Vec::new())?;
+        for prefix in &head_files.clean {
+            let start = entries.partition_point(|e| e.path(index).as_bytes() < prefix.as_slice());
+            for (i, e) in entries.iter().enumerate().skip(start) {
+                if !e.path(index).as_bytes().starts_with(prefix) {
+                    break;
+                }
+                skip[i] = true;
+            }
+        }
+    }
+    let head = if head_tree.is_empty_tree() {
+        None
+    } else {
+        Some(repo.find_tree(head_tree)?)
+    };
+    let mut changed = Vec::new();
+    for (entry, skipped) in entries.iter().zip(skip) {
+        let is_file = matches!(entry.mode, Mode::FILE | Mode::FILE_EXECUTABLE);
+        if skipped
+            || !is_file
+            || entry.stage_raw() != 0
+            || entry.flags.contains(Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        let path = entry.path(index).as_bytes();
+        let dir = path
+            .iter()
+            .rposition(|b| *b == b'/')
+            .map_or(&path[..0], |i| &path[..=i]);
+        let in_head = if head_files.dirs.contains(dir) {
+            head_files.files.get(path).copied()
+        } else if let Some(tree) = &head {
+            tree.lookup_entry_by_path(gix::path::from_bstr(path.as_bstr())?)?
+                .map(|e| (e.object_id(), e.mode().kind()))
+        } else {
+            None
+        };
+        let kind = if entry.mode == Mode::FILE {
+            EntryKind::Blob
+        } else {
+            EntryKind::BlobExecutable
+        };
+        if in_head != Some((entry.id, kind)) {
+            changed.push(entry);
+        }
+    }
+    Ok(changed)
+}
+
+/// What a walk of the cache-tree against HEAD learned.
+#[derive(Default)]
+struct HeadFiles {
+    /// `dir/` prefixes whose cached tree is valid and equal to HEAD's.
+    clean: Vec<Vec<u8>>,
+    /// Directories (`dir/`, root = empty) whose HEAD tree was decoded into `files`.
+    dirs: std::collections::HashSet<Vec<u8>>,
+    /// HEAD's blobs in those directories, by full path.
+    files: std::collections::HashMap<Vec<u8>, (gix::ObjectId, gix::object::tree::EntryKind)>,
+}
+
+impl HeadFiles {
+    fn walk(
+        &mut self,
+        repo: &gix::Repository,
+        node: &gix::index::extension::Tree,
+        head_id: Option<gix::ObjectId>,
+        prefix: &mut Vec<u8>,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let Some(head_id) = head_id else {
+            return Ok(());
+        };
+        if node.num_entries.is_some() && node.id == head_id {
+            self.clean.push(prefix.clone());
+            return Ok(());
+        }
+        let tree = repo.find_tree(head_id)?;
+        let decoded = tree.decode()?;
+        self.dirs.insert(prefix.clone());
+        for e in &decoded.entries {
+            if !e.mode.is_tree() {
+                let mut path = prefix.clone();
+                path.extend_from_slice(e.filename);
+                self.files.insert(path, (e.oid.to_owned(), e.mode.kind()));
+            }
+        }
+        for child in &node.children {
+            let child_head = decoded
+                .entries
+                .iter()
+                .find(|e| e.filename.as_bytes() == child.name.as_slice() && e.mode.is_tree())
+                .map(|e| e.oid.to_owned());
+            let len = prefix.len();
+            prefix.extend_from_slice(&child.name);
+            prefix.push(b'/');
+            self.walk(repo, child, child_head, prefix)?;
+            prefix.truncate(len);
+        }
+        Ok(())
+    }
 }

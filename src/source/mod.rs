@@ -14,7 +14,11 @@ pub enum Item {
     /// Content already in memory (a staged blob).
     Blob { rel: String, data: Vec<u8> },
     /// Something that could not be visited, as a finding of `rule`.
-    Problem { rel: String, rule: &'static Rule, message: String },
+    Problem {
+        rel: String,
+        rule: &'static Rule,
+        message: String,
+    },
 }
 
 /// `/`-separated path of `path` relative to `root`, or the full path when outside it.
@@ -27,7 +31,10 @@ pub fn relative(path: &std::path::Path, root: &std::path::Path) -> (String, bool
         s = s.replace(std::path::MAIN_SEPARATOR, "/");
     }
     if s.is_empty() {
-        s = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        s = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
     }
     (s, utf8)
 }

@@ -8,8 +8,15 @@ use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
 /// Walks `paths` (absolute, canonical) and calls `visit` from several threads.
-pub fn walk(paths: &[PathBuf], project_root: &Path, excludes: &Excludes, visit: &(dyn Fn(Item) + Sync)) {
-    let Some((first, rest)) = paths.split_first() else { return };
+pub fn walk(
+    paths: &[PathBuf],
+    project_root: &Path,
+    excludes: &Excludes,
+    visit: &(dyn Fn(Item) + Sync),
+) {
+    let Some((first, rest)) = paths.split_first() else {
+        return;
+    };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
         builder.add(p);
@@ -21,7 +28,8 @@ pub fn walk(paths: &[PathBuf], project_root: &Path, excludes: &Excludes, visit: 
         .follow_links(false)
         .require_git(false)
         .filter_entry(move |e| {
-            e.file_name() != ".git" && !filter_excludes.is_excluded(&relative(e.path(), &filter_root).0)
+            e.file_name() != ".git"
+                && !filter_excludes.is_excluded(&relative(e.path(), &filter_root).0)
         });
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
@@ -34,8 +42,16 @@ pub fn walk(paths: &[PathBuf], project_root: &Path, excludes: &Excludes, visit: 
     });
 }
 
-fn visit_entry(entry: &ignore::DirEntry, roots: &[PathBuf], project_root: &Path, excludes: &Excludes, visit: &(dyn Fn(Item) + Sync)) {
-    let Some(file_type) = entry.file_type() else { return };
+fn visit_entry(
+    entry: &ignore::DirEntry,
+    roots: &[PathBuf],
+    project_root: &Path,
+    excludes: &Excludes,
+    visit: &(dyn Fn(Item) + Sync),
+) {
+    let Some(file_type) = entry.file_type() else {
+        return;
+    };
     let path = entry.path();
     let (rel, utf8) = relative(path, project_root);
     // Explicit file arguments bypass `filter_entry`; excludes still apply to them.
@@ -43,10 +59,17 @@ fn visit_entry(entry: &ignore::DirEntry, roots: &[PathBuf], project_root: &Path,
         return;
     }
     if !utf8 && !file_type.is_dir() {
-        visit(Item::Problem { rel: rel.clone(), rule: &scan::NON_UTF8_PATH, message: "file name is not valid UTF-8".into() });
+        visit(Item::Problem {
+            rel: rel.clone(),
+            rule: &scan::NON_UTF8_PATH,
+            message: "file name is not valid UTF-8".into(),
+        });
     }
     if file_type.is_file() {
-        visit(Item::File { rel, abs: path.to_path_buf() });
+        visit(Item::File {
+            rel,
+            abs: path.to_path_buf(),
+        });
     } else if file_type.is_symlink() {
         visit_symlink(path, rel, roots, visit);
     }
@@ -62,13 +85,24 @@ fn visit_symlink(path: &Path, rel: String, roots: &[PathBuf], visit: &(dyn Fn(It
             } else {
                 format!("points at nothing ({})", target_text(path))
             };
-            visit(Item::Problem { rel, rule: &scan::BROKEN_SYMLINK, message: format!("symbolic link {why}") });
+            visit(Item::Problem {
+                rel,
+                rule: &scan::BROKEN_SYMLINK,
+                message: format!("symbolic link {why}"),
+            });
             return;
         }
     };
     if !roots.iter().any(|r| target.starts_with(r)) {
-        let message = format!("symbolic link to {} is outside the scanned tree; not followed", target_text(path));
-        visit(Item::Problem { rel, rule: &scan::SYMLINK_OUTSIDE_ROOT, message });
+        let message = format!(
+            "symbolic link to {} is outside the scanned tree; not followed",
+            target_text(path)
+        );
+        visit(Item::Problem {
+            rel,
+            rule: &scan::SYMLINK_OUTSIDE_ROOT,
+            message,
+        });
     } else if target.is_file() {
         // Checked under the link's name: that is the name agents look for.
         visit(Item::File { rel, abs: target });
@@ -84,14 +118,24 @@ fn problem_from_error(err: &ignore::Error, project_root: &Path) -> Item {
     fn path_of(err: &ignore::Error) -> Option<&Path> {
         match err {
             ignore::Error::WithPath { path, .. } => Some(path),
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
             ignore::Error::Loop { child, .. } => Some(child),
             _ => None,
         }
     }
     let rel = path_of(err).map_or_else(String::new, |p| relative(p, project_root).0);
-    let rule = if matches!(err, ignore::Error::Loop { .. }) { &scan::BROKEN_SYMLINK } else { &scan::UNREADABLE_FILE };
-    Item::Problem { rel, rule, message: format!("cannot read: {}", strip_path(&err.to_string())) }
+    let rule = if matches!(err, ignore::Error::Loop { .. }) {
+        &scan::BROKEN_SYMLINK
+    } else {
+        &scan::UNREADABLE_FILE
+    };
+    Item::Problem {
+        rel,
+        rule,
+        message: format!("cannot read: {}", strip_path(&err.to_string())),
+    }
 }
 
 /// ignore's messages start with the path, which the diagnostic shows already.

@@ -19,13 +19,20 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         allow_unary_plus_numbers: false,
         ..ParseOptions::default()
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
-        let r = e.range();
-        SyntaxError { span: r.start..r.end.max(r.start), message: e.kind().to_string() }
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+            let r = e.range();
+            SyntaxError {
+                span: r.start..r.end.max(r.start),
+                message: e.kind().to_string(),
+            }
+        })?;
     match parsed.value {
         Some(value) => Ok(convert(value)),
-        None => Err(SyntaxError { span: 0..0, message: "expected a JSON value, found an empty file".into() }),
+        None => Err(SyntaxError {
+            span: 0..0,
+            message: "expected a JSON value, found an empty file".into(),
+        }),
     }
 }
 
@@ -35,7 +42,10 @@ fn convert(value: ast::Value<'_>) -> Node {
         ast::Value::NumberLit(n) => (n.range, Value::Number(n.value.to_string())),
         ast::Value::BooleanLit(b) => (b.range, Value::Bool(b.value)),
         ast::Value::NullKeyword(n) => (n.range, Value::Null),
-        ast::Value::Array(a) => (a.range, Value::Array(a.elements.into_iter().map(convert).collect())),
+        ast::Value::Array(a) => (
+            a.range,
+            Value::Array(a.elements.into_iter().map(convert).collect()),
+        ),
         ast::Value::Object(o) => {
             let members = o
                 .properties
@@ -45,13 +55,20 @@ fn convert(value: ast::Value<'_>) -> Node {
                         ast::ObjectPropName::String(s) => (s.range, s.value.into_owned()),
                         ast::ObjectPropName::Word(w) => (w.range, w.value.to_string()),
                     };
-                    Member { key, key_span: key_span.start..key_span.end, value: convert(p.value) }
+                    Member {
+                        key,
+                        key_span: key_span.start..key_span.end,
+                        value: convert(p.value),
+                    }
                 })
                 .collect();
             (o.range, Value::Object(members))
         }
     };
-    Node { span: range.start..range.end, value }
+    Node {
+        span: range.start..range.end,
+        value,
+    }
 }
 
 /// One linear pass that finds the first bracket nested deeper than [`MAX_DEPTH`],
@@ -128,7 +145,11 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("nesting"));
         // Brackets inside strings and comments do not count.
-        let ok = format!("{{\"a\": \"{}\" /* {} */}}", "[".repeat(1000), "{".repeat(1000));
+        let ok = format!(
+            "{{\"a\": \"{}\" /* {} */}}",
+            "[".repeat(1000),
+            "{".repeat(1000)
+        );
         assert!(parse(&ok).is_ok());
     }
 }

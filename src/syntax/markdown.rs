@@ -49,29 +49,46 @@ pub fn parse(text: &str, body_start: usize) -> Outline {
 
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_num(level), String::new(), range.start)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_num(level), String::new(), range.start))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text, start)) = heading.take() {
-                    out.headings.push(Heading { level, text: text.trim().to_string(), span: shift(start..range.end) });
+                    out.headings.push(Heading {
+                        level,
+                        text: text.trim().to_string(),
+                        span: shift(start..range.end),
+                    });
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                out.links.push(Link { dest: dest_url.to_string(), span: shift(range) });
+                out.links.push(Link {
+                    dest: dest_url.to_string(),
+                    span: shift(range),
+                });
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
                 code_ranges.push(range.clone());
-                out.code_blocks.push(CodeBlock { lang, span: shift(range) });
+                out.code_blocks.push(CodeBlock {
+                    lang,
+                    span: shift(range),
+                });
             }
             Event::Code(code) => {
                 if let Some((_, text, _)) = heading.as_mut() {
                     text.push_str(&code);
                 }
                 code_ranges.push(range.clone());
-                out.inline_code.push(Spanned { text: code.to_string(), span: shift(range) });
+                out.inline_code.push(Spanned {
+                    text: code.to_string(),
+                    span: shift(range),
+                });
             }
             Event::Text(t) => {
                 if let Some((_, text, _)) = heading.as_mut() {
@@ -83,7 +100,13 @@ pub fn parse(text: &str, body_start: usize) -> Outline {
         }
     }
     code_ranges.sort_by_key(|r| r.start);
-    out.imports = imports(body, &code_ranges).into_iter().map(|s| Spanned { text: s.text, span: shift(s.span) }).collect();
+    out.imports = imports(body, &code_ranges)
+        .into_iter()
+        .map(|s| Spanned {
+            text: s.text,
+            span: shift(s.span),
+        })
+        .collect();
     out
 }
 
@@ -105,11 +128,17 @@ fn imports(body: &str, excluded: &[Range<usize>]) -> Vec<Spanned> {
         if excluded.iter().any(|r| r.contains(&at)) {
             continue;
         }
-        let end = body[at + 1..].find(|c: char| c.is_whitespace()).map_or(body.len(), |e| at + 1 + e);
-        let token = body[at + 1..end].trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '"', '\'']);
+        let end = body[at + 1..]
+            .find(|c: char| c.is_whitespace())
+            .map_or(body.len(), |e| at + 1 + e);
+        let token =
+            body[at + 1..end].trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '"', '\'']);
         let looks_like_path = token.starts_with(['.', '/', '~']) || token.contains(['/', '.']);
         if !token.is_empty() && looks_like_path {
-            found.push(Spanned { text: token.to_string(), span: at..at + 1 + token.len() });
+            found.push(Spanned {
+                text: token.to_string(),
+                span: at..at + 1 + token.len(),
+            });
         }
     }
     found
@@ -123,11 +152,25 @@ mod tests {
     fn outline_of_a_context_file() {
         let text = "---\nx: 1\n---\n# Project `api`\n\nSee @AGENTS.md and [docs](docs/a.md).\nRun `npm test`.\n\n```bash\n@not/an/import\n```\nmail me@example.com, or @~/notes.md.\n## Security\n";
         let outline = parse(text, 13);
-        let h: Vec<_> = outline.headings.iter().map(|h| (h.level, h.text.as_str())).collect();
+        let h: Vec<_> = outline
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .collect();
         assert_eq!(h, [(1, "Project api"), (2, "Security")]);
-        assert_eq!(&text[outline.headings[0].span.clone()].trim_end(), &"# Project `api`");
+        assert_eq!(
+            &text[outline.headings[0].span.clone()].trim_end(),
+            &"# Project `api`"
+        );
         assert_eq!(outline.links[0].dest, "docs/a.md");
-        assert_eq!(outline.inline_code.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["api", "npm test"]);
+        assert_eq!(
+            outline
+                .inline_code
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
+            ["api", "npm test"]
+        );
         assert_eq!(outline.code_blocks[0].lang, "bash");
         let imports: Vec<_> = outline.imports.iter().map(|i| i.text.as_str()).collect();
         assert_eq!(imports, ["AGENTS.md", "~/notes.md"]);

@@ -138,7 +138,11 @@ impl CharToByte {
         } else {
             text.char_indices().map(|(b, _)| b).collect()
         };
-        Self { base, len: text.len(), offsets }
+        Self {
+            base,
+            len: text.len(),
+            offsets,
+        }
     }
 
     pub(crate) fn byte(&self, char_index: usize) -> usize {

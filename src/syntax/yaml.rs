@@ -10,10 +10,16 @@ pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
     let map = CharToByte::new(text, base);
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let at = map.byte(e.marker().index());
-        SyntaxError { span: at..at, message: e.info().to_string() }
+        SyntaxError {
+            span: at..at,
+            message: e.info().to_string(),
+        }
     })?;
     let Some(doc) = docs.into_iter().next() else {
-        return Ok(Node { span: base..base + text.len(), value: Value::Null });
+        return Ok(Node {
+            span: base..base + text.len(),
+            value: Value::Null,
+        });
     };
     convert(&doc, &map, 0)
 }
@@ -21,13 +27,19 @@ pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
 fn convert(node: &MarkedYaml<'_>, map: &CharToByte, depth: usize) -> Result<Node, SyntaxError> {
     let span = map.byte(node.span.start.index())..map.byte(node.span.end.index());
     if depth > MAX_DEPTH {
-        return Err(SyntaxError { span, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+        return Err(SyntaxError {
+            span,
+            message: format!("nesting deeper than {MAX_DEPTH} levels"),
+        });
     }
     let value = match &node.data {
         YamlData::Value(scalar) => scalar_value(scalar),
         YamlData::Representation(text, _, _) => Value::String(text.to_string()),
         YamlData::Sequence(items) => Value::Array(
-            items.iter().map(|item| convert(item, map, depth + 1)).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .map(|item| convert(item, map, depth + 1))
+                .collect::<Result<_, _>>()?,
         ),
         YamlData::Mapping(entries) => {
             let mut members = Vec::with_capacity(entries.len());
@@ -37,15 +49,27 @@ fn convert(node: &MarkedYaml<'_>, map: &CharToByte, depth: usize) -> Result<Node
                     Value::String(s) | Value::Number(s) => s,
                     Value::Bool(b) => b.to_string(),
                     Value::Null => "null".to_string(),
-                    _ => return Err(SyntaxError { span: key.span, message: "complex mapping keys are not supported".into() }),
+                    _ => {
+                        return Err(SyntaxError {
+                            span: key.span,
+                            message: "complex mapping keys are not supported".into(),
+                        });
+                    }
                 };
-                members.push(Member { key: key_text, key_span: key.span, value: convert(v, map, depth + 1)? });
+                members.push(Member {
+                    key: key_text,
+                    key_span: key.span,
+                    value: convert(v, map, depth + 1)?,
+                });
             }
             Value::Object(members)
         }
         YamlData::Tagged(_, inner) => return convert(inner, map, depth + 1),
         YamlData::Alias(_) | YamlData::BadValue => {
-            return Err(SyntaxError { span, message: "invalid value or unresolvable alias".into() });
+            return Err(SyntaxError {
+                span,
+                message: "invalid value or unresolvable alias".into(),
+            });
         }
     };
     Ok(Node { span, value })
@@ -83,11 +107,18 @@ pub fn front_matter(file: &str) -> Result<Option<FrontMatter<'_>>, SyntaxError> 
     for line in file[start..].split_inclusive('\n') {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
-            return Ok(Some(FrontMatter { text: &file[start..pos], start, body_start: pos + line.len() }));
+            return Ok(Some(FrontMatter {
+                text: &file[start..pos],
+                start,
+                body_start: pos + line.len(),
+            }));
         }
         pos += line.len();
     }
-    Err(SyntaxError { span: bom..bom + 3, message: "front matter opened with `---` is never closed".into() })
+    Err(SyntaxError {
+        span: bom..bom + 3,
+        message: "front matter opened with `---` is never closed".into(),
+    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ pub struct Tree {
 
 impl Tree {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -36,7 +38,15 @@ impl Tree {
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(bin());
         cmd.args(args).current_dir(self.path()).stdin(Stdio::null());
-        for var in ["NO_COLOR", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS", "COLUMNS", "GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"] {
+        for var in [
+            "NO_COLOR",
+            "GITHUB_STEP_SUMMARY",
+            "GITHUB_ACTIONS",
+            "COLUMNS",
+            "GIT_DIR",
+            "GIT_INDEX_FILE",
+            "GIT_WORK_TREE",
+        ] {
             cmd.env_remove(var);
         }
         for (k, v) in env {
@@ -47,14 +57,27 @@ impl Tree {
 
     pub fn git(&self, args: &[&str]) {
         let out = Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(self.path())
             .env_remove("GIT_DIR")
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("git");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -77,11 +100,16 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn code(&self, expected: i32) -> &Self {
-        assert_eq!(self.code, expected, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, expected,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
         self
     }
 }
 
 pub const BAD_SETTINGS: &str = "{\n  \"permissions\": {\n    \"allow\": [\"Bash(*)\"]\n  }\n}\n";
-pub const GOOD_SETTINGS: &str = "{\n  \"permissions\": {\n    \"allow\": [\"Bash(npm test)\"]\n  }\n}\n";
+pub const GOOD_SETTINGS: &str =
+    "{\n  \"permissions\": {\n    \"allow\": [\"Bash(npm test)\"]\n  }\n}\n";
