@@ -5,9 +5,9 @@ use crate::classify::{FileKind, classify};
 use crate::config::{self, Config, ConfigError};
 use crate::report::Report;
 use crate::report::diagnostic::{Diagnostic, fingerprint};
-use crate::rules::{Emitter, FileCheck, FileCtx, Rule, Selection, scan};
+use crate::rules::{Emitter, FileCheck, FileCtx, Repo, RepoEmitter, Rule, Selection, scan};
 use crate::source::{self, Item};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -104,7 +104,7 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
             scanner.visit(item)
         });
     }
-    Ok(scanner.finish(project_root, selection.clone()))
+    Ok(scanner.finish(project_root, opts.staged, selection.clone()))
 }
 
 fn git_root(start: &Path) -> Option<PathBuf> {
@@ -122,7 +122,9 @@ struct Scanner<'a> {
     files: AtomicUsize,
     agent_files: AtomicUsize,
     unreadable: AtomicUsize,
-    found: Mutex<(Vec<Diagnostic>, HashMap<String, String>)>,
+    found: Mutex<Vec<Diagnostic>>,
+    /// Every agent file, parsed, for the repository-level pass.
+    agent: Mutex<Vec<FileCtx>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -134,7 +136,8 @@ impl<'a> Scanner<'a> {
             files: AtomicUsize::new(0),
             agent_files: AtomicUsize::new(0),
             unreadable: AtomicUsize::new(0),
-            found: Mutex::new((Vec::new(), HashMap::new())),
+            found: Mutex::new(Vec::new()),
+            agent: Mutex::new(Vec::new()),
         }
     }
 
@@ -205,10 +208,9 @@ impl<'a> Scanner<'a> {
             check(&ctx, &mut emit);
         }
         if !emit.out.is_empty() {
-            let mut found = self.found.lock().unwrap_or_else(|p| p.into_inner());
-            found.0.append(&mut emit.out);
-            found.1.insert(rel.to_string(), text.to_string());
+            lock(&self.found).append(&mut emit.out);
         }
+        lock(&self.agent).push(ctx);
     }
 
     fn problem(&self, rel: &str, rule: &'static Rule, message: String) {
@@ -229,20 +231,36 @@ impl<'a> Scanner<'a> {
             fingerprint: fingerprint(&[rule.code, rel]),
             redact: Vec::new(),
         };
-        self.found
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .0
-            .push(diag);
+        lock(&self.found).push(diag);
     }
 
-    fn finish(self, root: PathBuf, selection: Selection) -> Report {
-        let (mut diagnostics, sources) = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
+    fn finish(self, root: PathBuf, staged: bool, selection: Selection) -> Report {
+        let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
+        let repo = Repo::new(
+            self.agent.into_inner().unwrap_or_else(|p| p.into_inner()),
+            root.clone(),
+            staged,
+        );
+        let mut emit = RepoEmitter::new(&selection);
+        for check in selection.repo_checks() {
+            check(&repo, &mut emit);
+        }
+        diagnostics.append(&mut emit.out);
         diagnostics.sort_by(|a, b| {
             a.sort_key()
                 .cmp(&b.sort_key())
                 .then_with(|| a.message.cmp(&b.message))
         });
+        diagnostics.dedup_by(|a, b| {
+            a.fingerprint == b.fingerprint && a.span == b.span && a.message == b.message
+        });
+        let flagged: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+        let sources = repo
+            .files
+            .into_iter()
+            .filter(|f| flagged.contains(f.path.as_str()))
+            .map(|f| (f.path, f.text))
+            .collect();
         Report {
             diagnostics,
             sources,
@@ -253,6 +271,10 @@ impl<'a> Scanner<'a> {
             selection,
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `Ok(None)` when the file is over the cap (checked before reading a byte).

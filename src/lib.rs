@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod engine;
+pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;

