@@ -125,6 +125,9 @@ struct Scanner<'a> {
     found: Mutex<Vec<Diagnostic>>,
     /// Every agent file, parsed, for the repository-level pass.
     agent: Mutex<Vec<FileCtx>>,
+    /// Paths of staged blobs (`--staged` only).
+    staged: Mutex<Vec<String>>,
+    excludes: crate::config::Excludes,
 }
 
 impl<'a> Scanner<'a> {
@@ -138,6 +141,8 @@ impl<'a> Scanner<'a> {
             unreadable: AtomicUsize::new(0),
             found: Mutex::new(Vec::new()),
             agent: Mutex::new(Vec::new()),
+            staged: Mutex::new(Vec::new()),
+            excludes: config.excludes.clone(),
         }
     }
 
@@ -159,6 +164,7 @@ impl<'a> Scanner<'a> {
             }
             Item::Blob { rel, data } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
+                lock(&self.staged).push(rel.clone());
                 let kind = classify(&rel);
                 if !kind.is_agent_file() {
                     return;
@@ -236,10 +242,13 @@ impl<'a> Scanner<'a> {
 
     fn finish(self, root: PathBuf, staged: bool, selection: Selection) -> Report {
         let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
+        let staged_paths =
+            staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
         let repo = Repo::new(
             self.agent.into_inner().unwrap_or_else(|p| p.into_inner()),
             root.clone(),
-            staged,
+            staged_paths,
+            self.excludes,
         );
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {

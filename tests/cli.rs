@@ -603,3 +603,106 @@ fn run_unprivileged(t: &Tree, args: &[&str]) -> common::Run {
         .expect("setpriv (util-linux) is needed to test unreadable files as root");
     common::Run::from(out)
 }
+
+#[test]
+fn no_output_format_prints_a_literal_credential() {
+    let secrets = [
+        "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko",
+        "sk-live-9f8e7d6c5b4a3f2e1d0c",
+        "S3cr3tPassw0rd",
+        "k8s7d6f5g4h3j2k1",
+    ];
+    let t = Tree::new();
+    t.write(
+        ".mcp.json",
+        format!(
+            r#"{{"mcpServers": {{
+  "gh": {{"command": "gh-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "{}"}}}},
+  "api": {{"type": "http", "url": "https://api.example.net/mcp", "headers": {{"Authorization": "Bearer {}"}}}},
+  "db": {{"command": "dbhub@1.0.0", "args": ["--readonly", "--dsn=postgres://admin:{}@db.internal/app", "--api-key", "{}"]}}
+}}}}"#,
+            secrets[0], secrets[1], secrets[2], secrets[3]
+        ),
+    );
+    let summary = t.path().join("summary.md");
+    for format in [
+        "text", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let r = t.run_env(
+            &["check", "--format", format],
+            &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+        );
+        r.code(1);
+        assert_eq!(
+            r.stdout.matches("AG202").count().min(1),
+            1,
+            "{format}: {}",
+            r.stdout
+        );
+        for s in secrets {
+            assert!(
+                !r.stdout.contains(s) && !r.stderr.contains(s),
+                "{format} printed {s}:\n{}",
+                r.stdout
+            );
+        }
+    }
+    let md = std::fs::read_to_string(summary).unwrap();
+    for s in secrets {
+        assert!(!md.contains(s));
+    }
+    // The text snippet is masked but keeps its shape.
+    let text = t.run(&["check"]);
+    assert!(
+        text.stdout.contains("\"GITHUB_TOKEN\": ****"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn local_files_tracked_by_git() {
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write(".claude/settings.local.json", "{}");
+    t.write(".env", "A=1\n");
+    t.write(".env.example", "A=\n");
+    t.write(".gitignore", ".env\n");
+    t.git(&[
+        "add",
+        "-f",
+        ".claude/settings.local.json",
+        ".env",
+        ".env.example",
+        ".gitignore",
+    ]);
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert_eq!(
+        r.stdout,
+        ".claude/settings.local.json:1:1: AG401 error personal Claude Code settings is tracked by git\n\
+         .env:1:1: AG401 error an environment file with credentials is tracked by git\n"
+    );
+    // Pre-commit mode judges only what is staged now.
+    t.git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@e.com",
+        "commit",
+        "-qm",
+        "x",
+    ]);
+    t.write("CLAUDE.local.md", "# me\n");
+    t.git(&["add", "CLAUDE.local.md"]);
+    let staged = t.run(&["check", "--staged", "--format", "concise", "-q"]);
+    assert_eq!(
+        staged.stdout,
+        "CLAUDE.local.md:1:1: AG401 error personal Claude Code instructions is staged for commit\n"
+    );
+    // Untracked files are fine.
+    let u = Tree::new();
+    u.git(&["init", "-q"]);
+    u.write(".env", "A=1\n");
+    u.run(&["check"]).code(0);
+}

@@ -1287,7 +1287,7 @@ mod tests {
             FileKind::CursorMcp,
             r#"{"mcpServers": {"gh": {"command": "npx", "args": ["-y", "@m/server-github@2025.1.1"]}, "same": {"url": "https://a.example"}}}"#,
         );
-        let repo = Repo::new(vec![a, b], Default::default(), false);
+        let repo = Repo::new(vec![a, b], Default::default(), None, Default::default());
         let sel = Selection::all();
         let mut emit = RepoEmitter::new(&sel);
         check_conflicts(&repo, &mut emit);

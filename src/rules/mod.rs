@@ -526,7 +526,12 @@ pub(crate) mod test_support {
             check(&ctx, &mut emit);
         }
         let mut out = emit.out;
-        let repo = Repo::new(vec![ctx], std::path::PathBuf::new(), false);
+        let repo = Repo::new(
+            vec![ctx],
+            std::path::PathBuf::new(),
+            None,
+            Default::default(),
+        );
         let mut repo_emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut repo_emit);
@@ -537,32 +542,49 @@ pub(crate) mod test_support {
 }
 
 /// Everything repository-level rules see: every agent file of the run (already parsed), and
-/// the git index paths when the project is a git repository.
+/// the paths git tracks (with `--staged`: the staged changes), honouring the config's excludes.
 pub struct Repo {
     pub files: Vec<FileCtx>,
     pub root: std::path::PathBuf,
-    pub staged: bool,
+    /// `Some` in `--staged` mode: the staged paths, which are all a commit gate may judge.
+    pub staged: Option<Vec<String>>,
+    excludes: crate::config::Excludes,
     tracked: OnceCell<Option<Vec<String>>>,
 }
 
 impl Repo {
-    pub fn new(mut files: Vec<FileCtx>, root: std::path::PathBuf, staged: bool) -> Self {
+    pub fn new(
+        mut files: Vec<FileCtx>,
+        root: std::path::PathBuf,
+        staged: Option<Vec<String>>,
+        excludes: crate::config::Excludes,
+    ) -> Self {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Self {
             files,
             root,
             staged,
+            excludes,
             tracked: OnceCell::new(),
         }
     }
 
-    /// Paths in the git index (tracked or staged), or `None` outside a git repository.
+    /// Tracked paths (staged changes with `--staged`), or `None` outside a git repository.
     pub fn tracked(&self) -> Option<&[String]> {
+        if let Some(staged) = &self.staged {
+            return Some(staged);
+        }
         self.tracked
             .get_or_init(|| {
-                (!self.root.as_os_str().is_empty())
+                let paths = (!self.root.as_os_str().is_empty())
                     .then(|| crate::source::git::index_paths(&self.root))
-                    .flatten()
+                    .flatten()?;
+                Some(
+                    paths
+                        .into_iter()
+                        .filter(|p| !self.excludes.is_excluded(p))
+                        .collect(),
+                )
             })
             .as_deref()
     }

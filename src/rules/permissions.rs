@@ -943,7 +943,12 @@ mod tests {
             crate::classify::FileKind::ClaudeLocalSettings,
             r#"{"permissions": {"allow": ["Bash(git push origin main)", "Bash(git status)"]}}"#,
         );
-        let repo = Repo::new(vec![shared, local], Default::default(), false);
+        let repo = Repo::new(
+            vec![shared, local],
+            Default::default(),
+            None,
+            Default::default(),
+        );
         let sel = Selection::all();
         let mut emit = RepoEmitter::new(&sel);
         super::check_shadowed(&repo, &mut emit);

@@ -57,7 +57,7 @@ fn check_local_files(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     };
     for path in tracked {
         if let Some(what) = must_stay_local(path) {
-            let verb = if repo.staged {
+            let verb = if repo.staged.is_some() {
                 "staged for commit"
             } else {
                 "tracked by git"
