@@ -25,19 +25,46 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories (default: the current directory).
     Check(CheckArgs),
+    /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
+    History(HistoryArgs),
     /// List every rule.
     Rules {
         /// `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        /// List the secrets pack's rules (what AG402/AG403 detect) instead.
+        #[arg(long)]
+        secrets: bool,
     },
     /// Show the documentation of a rule, by code (AG101) or name (bash-wildcard-allow).
     Explain { rule: String },
+    /// Install or remove the native git hook.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Write docs/rules/ from the registry (used by the docs freshness test).
     #[command(hide = true)]
     GenerateDocs {
         #[arg(default_value = "docs/rules")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Install a hook that runs `agentgate check --staged` (pre-push: the pushed commits).
+    Install {
+        #[arg(long, value_enum, default_value_t = crate::hook::HookKind::PreCommit)]
+        hook: crate::hook::HookKind,
+        /// Install even when core.hooksPath is set, or replace a chained hook.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove agentgate's hook and restore the one it chained.
+    Uninstall {
+        #[arg(long, value_enum, default_value_t = crate::hook::HookKind::PreCommit)]
+        hook: crate::hook::HookKind,
     },
 }
 
@@ -51,6 +78,49 @@ pub enum RulesFormat {
 pub struct CheckArgs {
     /// Files or directories to check.
     pub paths: Vec<PathBuf>,
+    /// Check what is staged in the git index (what the next commit will contain).
+    #[arg(long, conflicts_with = "diff")]
+    pub staged: bool,
+    /// PR mode: report only findings on lines changed since HEAD forked from BASE.
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// A directory inside the repository (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Only commits not reachable from REV (e.g. the pushed range: `--since origin/main`).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Walk every ref, not just HEAD.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules (comma-separated, same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Use this config file instead of discovering `.agentgate.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -63,18 +133,6 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (errors running the scan still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated, same forms as --select).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Check what is staged in the git index (what the next commit will contain).
-    #[arg(long)]
-    pub staged: bool,
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Never use colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
@@ -95,8 +153,42 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => check(&args),
-        Command::Rules { format } => ok_or_2(print_rules(format)),
+        Command::Check(args) => {
+            let opts = ScanOptions {
+                paths: args.paths.clone(),
+                staged: args.staged,
+                diff: args.diff.clone(),
+                config: args.rules.config.clone(),
+                select: args.rules.select.clone(),
+                ignore: args.rules.ignore.clone(),
+            };
+            deliver(engine::run(&opts), &args.out)
+        }
+        Command::History(args) => {
+            // History is about secrets; other rule families judge the current configuration.
+            let select = if args.rules.select.is_empty() {
+                vec!["secrets".to_string()]
+            } else {
+                args.rules.select.clone()
+            };
+            let opts = engine::HistoryOptions {
+                path: args.path.clone(),
+                since: args.since.clone(),
+                all: args.all,
+                config: args.rules.config.clone(),
+                select,
+                ignore: args.rules.ignore.clone(),
+            };
+            deliver(engine::history(&opts), &args.out)
+        }
+        Command::Rules {
+            format,
+            secrets: false,
+        } => ok_or_2(print_rules(format)),
+        Command::Rules {
+            format,
+            secrets: true,
+        } => ok_or_2(print_secret_rules(format)),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
             None => {
@@ -104,6 +196,29 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Hook { action } => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let result = match action {
+                HookAction::Install { hook, force } => crate::hook::install(&cwd, hook, force).map(|done| match done {
+                    crate::hook::Installed::Fresh(p) => format!("installed {}", p.display()),
+                    crate::hook::Installed::Unchanged(p) => format!("{} is already installed; nothing changed", p.display()),
+                    crate::hook::Installed::Chained { hook, legacy } => {
+                        format!("installed {}; the previous hook was moved to {} and still runs first", hook.display(), legacy.display())
+                    }
+                }),
+                HookAction::Uninstall { hook } => crate::hook::uninstall(&cwd, hook),
+            };
+            match result {
+                Ok(msg) => {
+                    eprintln!("{msg}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::GenerateDocs { dir } => match crate::docs::write(&dir) {
             Ok(n) => {
                 eprintln!("wrote {n} files to {}", dir.display());
@@ -117,15 +232,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn check(args: &CheckArgs) -> ExitCode {
-    let opts = ScanOptions {
-        paths: args.paths.clone(),
-        staged: args.staged,
-        config: args.config.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let report = match engine::run(&opts) {
+/// Renders a run's report as asked and maps it to the exit code.
+fn deliver(
+    result: Result<crate::report::Report, engine::EngineError>,
+    args: &OutputArgs,
+) -> ExitCode {
+    let report = match result {
         Ok(report) => report,
         Err(e) => {
             print_error(e);
@@ -226,6 +338,40 @@ fn print_rules(format: RulesFormat) -> std::io::Result<()> {
                     r.summary
                 ));
             }
+            s
+        }
+    };
+    write_stdout(text.as_bytes())
+}
+
+fn print_secret_rules(format: RulesFormat) -> std::io::Result<()> {
+    let engine = crate::secrets::Engine::builtin();
+    let text = match format {
+        RulesFormat::Json => {
+            let rules: Vec<_> = engine
+                .rules
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "name": r.name, "provider": r.provider, "category": r.category, "confidence": r.confidence}))
+                .collect();
+            serde_json::to_string_pretty(&rules)? + "\n"
+        }
+        RulesFormat::Table => {
+            let mut s = format!(
+                "{:<40} {:<14} {:<10} {}\n",
+                "ID", "CATEGORY", "CONFIDENCE", "NAME"
+            );
+            for r in &engine.rules {
+                let confidence = if r.confidence == rules::Confidence::Exact {
+                    "exact"
+                } else {
+                    "heuristic"
+                };
+                s.push_str(&format!(
+                    "{:<40} {:<14} {:<10} {}\n",
+                    r.id, r.category, confidence, r.name
+                ));
+            }
+            s.push_str(&format!("{} rules\n", engine.rules.len()));
             s
         }
     };

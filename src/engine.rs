@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
     pub staged: bool,
+    /// PR mode: only findings on lines changed since the merge base with this revision.
+    pub diff: Option<String>,
     pub config: Option<PathBuf>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
@@ -104,7 +106,110 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
             scanner.visit(item)
         });
     }
-    Ok(scanner.finish(project_root, opts.staged, selection.clone()))
+    let mut report = scanner.finish(project_root, opts.staged, selection.clone());
+    if let Some(base) = &opts.diff {
+        let changed = source::git::changed_since(&report.root, base)?;
+        keep_changed(&mut report, &changed);
+    }
+    Ok(report)
+}
+
+/// PR mode: keep findings on added or changed lines of changed files, whole-file findings
+/// in changed files, and repository-level findings that involve a changed file.
+fn keep_changed(report: &mut Report, changed: &[source::git::Changed]) {
+    use std::collections::HashMap;
+    let mut added: HashMap<&str, Option<HashSet<u32>>> = HashMap::new();
+    for c in changed {
+        let lines = c.before.as_ref().map(|before| {
+            let now = std::fs::read(report.root.join(&c.path)).unwrap_or_default();
+            added_lines(before, &now)
+        });
+        added.insert(c.path.as_str(), lines);
+    }
+    report
+        .diagnostics
+        .retain(|d| match (added.get(d.path.as_str()), &d.span) {
+            (Some(None), _) | (Some(Some(_)), None) => true, // new file, or a whole-file finding
+            (Some(Some(lines)), Some(span)) => {
+                (span.line..=span.end_line).any(|l| lines.contains(&l))
+            }
+            (None, _) => {
+                matches!(d.rule.check, crate::rules::Check::Repo(_))
+                    && changed.iter().any(|c| d.message.contains(&c.path))
+            }
+        });
+}
+
+/// 1-based numbers of the lines of `now` that are not in `before` (as a multiset of lines):
+/// added and modified lines, without a full diff.
+fn added_lines(before: &[u8], now: &[u8]) -> HashSet<u32> {
+    let mut pool: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for line in before.split(|b| *b == b'\n') {
+        *pool
+            .entry(line.strip_suffix(b"\r").unwrap_or(line))
+            .or_default() += 1;
+    }
+    let mut out = HashSet::new();
+    for (i, line) in now.split(|b| *b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        match pool.get_mut(line) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => {
+                out.insert(i as u32 + 1);
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct HistoryOptions {
+    pub path: Option<PathBuf>,
+    pub since: Option<String>,
+    pub all: bool,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// Secrets in history: every unique blob reachable from HEAD (or all refs) scanned once, in
+/// parallel; each secret reported once, with the commit that first introduced it.
+pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
+    let start = cwd.join(opts.path.clone().unwrap_or_else(|| PathBuf::from(".")));
+    let (root, blobs) = source::git::history_blobs(&start, opts.since.as_deref(), opts.all)?;
+    let config = match opts
+        .config
+        .as_ref()
+        .map(|p| cwd.join(p))
+        .or_else(|| config::discover(&root))
+    {
+        Some(path) => config::load(&path, &root)?,
+        None => Config::default(),
+    };
+    let selection =
+        config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
+    let scanner = Scanner::new(&selection, &config);
+    let blobs: Vec<_> = blobs
+        .into_iter()
+        .filter(|b| !config.excludes.is_excluded(&b.path))
+        .collect();
+    source::git::visit_blobs(&root, &blobs, config.max_file_size, &|item, blob| {
+        scanner.visit_historic(item, blob)
+    })?;
+    let mut report = scanner.finish(root, false, selection.clone());
+    // The same secret in several versions of a file: keep the oldest introduction.
+    report
+        .diagnostics
+        .sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint).then(b.age.cmp(&a.age)));
+    report
+        .diagnostics
+        .dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(report)
 }
 
 fn git_root(start: &Path) -> Option<PathBuf> {
@@ -118,6 +223,10 @@ fn git_root(start: &Path) -> Option<PathBuf> {
 struct Scanner<'a> {
     selection: &'a Selection,
     checks: Vec<FileCheck>,
+    /// Checks for every text file (secrets); empty means non-agent files are never opened.
+    any_checks: Vec<FileCheck>,
+    /// Text of non-agent files that have findings (agent files' text lives in `agent`).
+    other_sources: Mutex<Vec<(String, String)>>,
     max_file_size: u64,
     files: AtomicUsize,
     agent_files: AtomicUsize,
@@ -135,6 +244,8 @@ impl<'a> Scanner<'a> {
         Self {
             selection,
             checks: selection.file_checks(),
+            any_checks: selection.any_file_checks(),
+            other_sources: Mutex::new(Vec::new()),
             max_file_size: config.max_file_size,
             files: AtomicUsize::new(0),
             agent_files: AtomicUsize::new(0),
@@ -151,8 +262,8 @@ impl<'a> Scanner<'a> {
             Item::File { rel, abs } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 let kind = classify(&rel);
-                if !kind.is_agent_file() {
-                    return; // No rule reads other files yet: don't open them.
+                if !kind.is_agent_file() && self.any_checks.is_empty() {
+                    return; // No enabled rule reads other files: don't open them.
                 }
                 match read_capped(&abs, self.max_file_size) {
                     Ok(Some(bytes)) => self.check(&rel, kind, &bytes),
@@ -166,7 +277,7 @@ impl<'a> Scanner<'a> {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.staged).push(rel.clone());
                 let kind = classify(&rel);
-                if !kind.is_agent_file() {
+                if !kind.is_agent_file() && self.any_checks.is_empty() {
                     return;
                 }
                 if data.len() as u64 > self.max_file_size {
@@ -179,6 +290,36 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A blob from history: only the any-file (secrets) checks run, and each finding names
+    /// the commit that introduced the blob.
+    fn visit_historic(&self, item: Item, blob: &source::git::HistoryBlob) {
+        let Item::Blob { rel, data } = item else {
+            return self.visit(item);
+        };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if data.len() as u64 > self.max_file_size || data[..data.len().min(8192)].contains(&0) {
+            return;
+        }
+        let text = String::from_utf8_lossy(&data);
+        let ctx = FileCtx::new(rel.as_str(), FileKind::Other, text.as_ref());
+        let mut emit = Emitter::new(&rel, &text, self.selection);
+        for check in &self.any_checks {
+            check(&ctx, &mut emit);
+        }
+        emit.out.retain(|d| !inline_allowed(&text, d));
+        if emit.out.is_empty() {
+            return;
+        }
+        let short = blob.commit.to_hex_with_len(10).to_string();
+        for d in &mut emit.out {
+            d.message
+                .push_str(&format!(" (introduced in commit {short})"));
+            d.age = blob.age;
+        }
+        // No snippet source: several versions of one path may be in play.
+        lock(&self.found).append(&mut emit.out);
+    }
+
     fn too_large(&self) -> String {
         format!(
             "larger than max_file_size ({} bytes); not checked",
@@ -187,8 +328,30 @@ impl<'a> Scanner<'a> {
     }
 
     fn check(&self, rel: &str, kind: FileKind, bytes: &[u8]) {
-        self.agent_files.fetch_add(1, Ordering::Relaxed);
         let head = &bytes[..bytes.len().min(8192)];
+        if !kind.is_agent_file() {
+            // Other files: binary ones are skipped, text is scanned even if not UTF-8.
+            if head.contains(&0) {
+                return;
+            }
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(bytes),
+            };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let ctx = FileCtx::new(rel, kind, text);
+            let mut emit = Emitter::new(rel, text, self.selection);
+            for check in &self.any_checks {
+                check(&ctx, &mut emit);
+            }
+            emit.out.retain(|d| !inline_allowed(text, d));
+            if !emit.out.is_empty() {
+                lock(&self.found).append(&mut emit.out);
+                lock(&self.other_sources).push((ctx.path, ctx.text));
+            }
+            return;
+        }
+        self.agent_files.fetch_add(1, Ordering::Relaxed);
         let text = match std::str::from_utf8(bytes) {
             Ok(text) if !head.contains(&0) => text,
             Ok(_) => {
@@ -210,9 +373,10 @@ impl<'a> Scanner<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let ctx = FileCtx::new(rel, kind, text);
         let mut emit = Emitter::new(rel, text, self.selection);
-        for check in &self.checks {
+        for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
         }
+        emit.out.retain(|d| !inline_allowed(text, d));
         if !emit.out.is_empty() {
             lock(&self.found).append(&mut emit.out);
         }
@@ -236,6 +400,7 @@ impl<'a> Scanner<'a> {
             help: None,
             fingerprint: fingerprint(&[rule.code, rel]),
             redact: Vec::new(),
+            age: 0,
         };
         lock(&self.found).push(diag);
     }
@@ -254,6 +419,16 @@ impl<'a> Scanner<'a> {
         for check in selection.repo_checks() {
             check(&repo, &mut emit);
         }
+        let texts: std::collections::HashMap<&str, &str> = repo
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.text.as_str()))
+            .collect();
+        emit.out.retain(|d| {
+            texts
+                .get(d.path.as_str())
+                .is_none_or(|t| !inline_allowed(t, d))
+        });
         diagnostics.append(&mut emit.out);
         diagnostics.sort_by(|a, b| {
             a.sort_key()
@@ -264,11 +439,16 @@ impl<'a> Scanner<'a> {
             a.fingerprint == b.fingerprint && a.span == b.span && a.message == b.message
         });
         let flagged: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+        let others = self
+            .other_sources
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
         let sources = repo
             .files
             .into_iter()
-            .filter(|f| flagged.contains(f.path.as_str()))
             .map(|f| (f.path, f.text))
+            .chain(others)
+            .filter(|(path, _)| flagged.contains(path.as_str()))
             .collect();
         Report {
             diagnostics,
@@ -280,6 +460,29 @@ impl<'a> Scanner<'a> {
             selection,
         }
     }
+}
+
+/// `agentgate:allow` on a finding's line suppresses it; `agentgate:allow AG402` or
+/// `agentgate:allow leaked-secret` only that rule (several may be listed).
+fn inline_allowed(text: &str, d: &crate::report::diagnostic::Diagnostic) -> bool {
+    let Some(span) = &d.span else { return false };
+    let at = span.start.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let Some(pos) = text[start..end].find("agentgate:allow") else {
+        return false;
+    };
+    let rest = &text[start + pos + "agentgate:allow".len()..end];
+    // Rule codes or names right after the marker; anything else ends the list.
+    let named: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .take_while(|w| crate::rules::lookup(w).is_some())
+        .collect();
+    named.is_empty()
+        || named
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(d.rule.code) || *w == d.rule.name)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

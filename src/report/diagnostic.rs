@@ -61,6 +61,8 @@ pub struct Diagnostic {
     pub fingerprint: String,
     /// Byte ranges of the file that must never be shown (secret values).
     pub redact: Vec<std::ops::Range<usize>>,
+    /// History scans: how far back the introducing commit is (larger is older).
+    pub age: usize,
 }
 
 impl Diagnostic {

@@ -57,7 +57,7 @@ impl Family {
 
 /// How sure a finding is: `exact` findings follow from the documented format alone;
 /// `heuristic` ones are judgement calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Exact,
@@ -82,8 +82,10 @@ pub type RepoCheck = fn(&Repo, &mut RepoEmitter<'_>);
 pub enum Check {
     /// Emitted by the engine itself (I/O and encoding problems).
     Engine,
-    /// Once per file, in parallel.
+    /// Once per agent file, in parallel.
     File(FileCheck),
+    /// Once per text file of any kind (secrets), after the agent-file checks.
+    AnyFile(FileCheck),
     /// Once per run, over every agent file (cross-file and repository rules).
     Repo(RepoCheck),
 }
@@ -178,6 +180,8 @@ pub static RULES: &[&Rule] = &[
     &hooks::ENDPOINT_OVERRIDE,
     &hooks::TLS_VERIFICATION_DISABLED,
     &secrets::LOCAL_FILE_COMMITTED,
+    &secrets::LEAKED_SECRET,
+    &secrets::POSSIBLE_SECRET,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -238,6 +242,18 @@ impl Selection {
         self.enabled_rules()
             .filter_map(|r| {
                 if let Check::File(f) = r.check {
+                    Some(f)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    pub fn any_file_checks(&self) -> Vec<FileCheck> {
+        self.enabled_rules()
+            .filter_map(|r| {
+                if let Check::AnyFile(f) = r.check {
                     Some(f)
                 } else {
                     None
@@ -431,6 +447,7 @@ impl<'a> Emitter<'a> {
             help: None,
             fingerprint: fingerprint(&[rule.code, self.path, &subject]),
             redact: Vec::new(),
+            age: 0,
         };
         self.out.push(diag);
         self.out.last_mut().expect("just pushed")
@@ -522,7 +539,11 @@ pub(crate) mod test_support {
         let selection = Selection::all();
         let ctx = FileCtx::new(path, crate::classify::classify(path), text);
         let mut emit = Emitter::new(path, text, &selection);
-        for check in selection.file_checks() {
+        for check in selection
+            .file_checks()
+            .into_iter()
+            .chain(selection.any_file_checks())
+        {
             check(&ctx, &mut emit);
         }
         let mut out = emit.out;

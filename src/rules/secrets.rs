@@ -70,6 +70,110 @@ fn check_local_files(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
+pub static LEAKED_SECRET: Rule = Rule {
+    code: "AG402",
+    name: "leaked-secret",
+    family: Family::Secrets,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A credential with a distinctive format is in a file",
+    docs: Docs {
+        what: "Scans every text file agentgate visits (working tree, `--staged`) with the secrets rule pack \
+               (`rules/secrets.yaml`, embedded): one Aho-Corasick pass over each file for all rules' keywords, each \
+               rule's regex only around its keyword hits, then offline confirmation — placeholders dropped, entropy \
+               floors, and structural validators (GitHub/npm CRC32 checksums, JWT headers, PEM bodies, AWS key-id \
+               alphabets, PyPI macaroons). This rule reports the rules whose format is distinctive (fixed prefixes, \
+               checksums, key blocks). Values are never printed: a short prefix, the length and a SHA-256 prefix \
+               identify the finding; snippets are masked. `agentgate rules --secrets` lists the pack.",
+        why: "A committed credential is readable by everyone with access to the repository, its forks and its \
+              history, and is harvested by scanners within minutes of reaching a public remote.",
+        example: "```sh\nexport GITHUB_TOKEN=ghp_<36 characters with a valid checksum>\n```",
+        fix: "Revoke and rotate the credential first (removing it from the file does not remove it from history), \
+              then load it from the environment or a secret manager. For a deliberate test value, add \
+              `agentgate:allow` on the line.",
+        references: &[
+            "https://docs.github.com/en/code-security/secret-scanning/about-secret-scanning",
+        ],
+    },
+    check: super::Check::AnyFile(check_leaked),
+};
+
+pub static POSSIBLE_SECRET: Rule = Rule {
+    code: "AG403",
+    name: "possible-secret",
+    family: Family::Secrets,
+    severity: Severity::Warning,
+    confidence: Confidence::Heuristic,
+    summary: "A high-entropy value is assigned to a credential-like name",
+    docs: Docs {
+        what: "The heuristic rules of the secrets pack: a credential-like key (`api_key`, `secret`, `token`, \
+               `password`, …) assigned a random-looking literal, bearer tokens in headers, and passwords in URLs. \
+               They are skipped in lockfiles, checksum files, minified bundles and source maps, where random strings \
+               are expected.",
+        why: "Many providers' keys have no recognisable format; the only signal is a random value in a \
+              credential-shaped place.",
+        example: "```python\nAPI_KEY = \"q7Zr2LmX9vKp4TnW8cYb3HsJ\"\n```",
+        fix: "Load the value from the environment or a secret manager, and rotate it if it was real. Mark \
+              deliberate non-secrets with `agentgate:allow` on the line.",
+        references: &[],
+    },
+    check: super::Check::AnyFile(check_possible),
+};
+
+fn check_leaked(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
+    scan(ctx, emit);
+}
+
+/// Runs only when AG402 is off; otherwise AG402's pass already reported both.
+fn check_possible(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
+    if !emit.enabled(&LEAKED_SECRET) {
+        scan(ctx, emit);
+    }
+}
+
+fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
+    use crate::rules::Confidence as C;
+    use crate::secrets::{Engine, describe, hash, heuristic_applies};
+    let engine = Engine::builtin();
+    // Literal credentials in MCP config are reported once, by AG202, with config-specific advice.
+    let covered: Vec<std::ops::Range<usize>> = emit
+        .out
+        .iter()
+        .filter(|d| d.rule.code == "AG202")
+        .filter_map(|d| d.span.as_ref().map(|s| s.start..s.end))
+        .collect();
+    for f in engine.scan(ctx.text.as_bytes(), heuristic_applies(&ctx.path)) {
+        if covered
+            .iter()
+            .any(|c| c.start <= f.secret.start && f.secret.end <= c.end)
+        {
+            continue;
+        }
+        let rule = &engine.rules[f.rule];
+        let target = if rule.confidence == C::Exact {
+            &LEAKED_SECRET
+        } else {
+            &POSSIBLE_SECRET
+        };
+        if !emit.enabled(target) {
+            continue;
+        }
+        let secret = &ctx.text[f.secret.clone()];
+        let path = ctx.path.clone();
+        let d = emit.emit(
+            target,
+            Some(f.secret.clone()),
+            format!("{} {} [{}]", rule.name, describe(secret), rule.id),
+        );
+        d.redact = vec![f.secret.clone()];
+        d.fingerprint =
+            crate::report::diagnostic::fingerprint(&[target.code, &path, &rule.id, &hash(secret)]);
+        d.help = Some(
+            "revoke and rotate it, then load it from the environment or a secret manager".into(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -223,3 +223,222 @@ pub fn index_paths(root: &Path) -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// A blob in history, with the oldest commit (and path) that introduced it.
+pub struct HistoryBlob {
+    pub id: gix::ObjectId,
+    pub commit: gix::ObjectId,
+    pub path: String,
+    /// Position of `commit` in the walk, newest first: larger is older.
+    pub age: usize,
+}
+
+/// Every unique blob reachable from HEAD (or from all refs), each once, with the commit that
+/// first introduced it. With `since`, only commits not reachable from `since` are walked
+/// (the pushed or reviewed range).
+pub fn history_blobs(
+    start: &Path,
+    since: Option<&str>,
+    all_refs: bool,
+) -> Result<(PathBuf, Vec<HistoryBlob>), GitError> {
+    use gix::diff::tree::recorder::Change;
+    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
+    let root = repo
+        .workdir()
+        .map_or_else(|| repo.git_dir().to_path_buf(), Path::to_path_buf);
+    let mut tips = Vec::new();
+    if all_refs {
+        for r in repo
+            .references()
+            .map_err(|e| broken(&e))?
+            .all()
+            .map_err(|e| broken(&e))?
+        {
+            let mut r = r.map_err(|e| broken(&e))?;
+            if let Ok(id) = r.peel_to_id()
+                && repo.find_commit(id).is_ok()
+            {
+                tips.push(id.detach());
+            }
+        }
+    } else {
+        match repo.head_id() {
+            Ok(id) => tips.push(id.detach()),
+            Err(_) => return Ok((root, Vec::new())), // unborn: no history yet
+        }
+    }
+    let mut walk = repo
+        .rev_walk(tips)
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            Default::default(),
+        ));
+    if let Some(rev) = since {
+        let base = repo
+            .rev_parse_single(rev)
+            .map_err(|e| GitError::Broken(format!("cannot resolve `{rev}`: {e}")))?;
+        walk = walk.with_hidden([base.detach()]);
+    }
+    // Newest first: a later (older) sighting overwrites, so each blob ends with its first commit.
+    let mut first: std::collections::HashMap<
+        gix::ObjectId,
+        (gix::ObjectId, gix::bstr::BString, usize),
+    > = std::collections::HashMap::new();
+    let mut state = gix::diff::tree::State::default();
+    let empty = repo.empty_tree();
+    for (age, info) in walk.all().map_err(|e| broken(&e))?.enumerate() {
+        let info = info.map_err(|e| broken(&e))?;
+        let commit = info.object().map_err(|e| broken(&e))?;
+        let tree = commit.tree().map_err(|e| broken(&e))?;
+        let parent = match info.parent_ids().next() {
+            Some(p) => p
+                .object()
+                .map_err(|e| broken(&e))?
+                .into_commit()
+                .tree()
+                .map_err(|e| broken(&e))?,
+            None => empty.clone(),
+        };
+        let mut rec = gix::diff::tree::Recorder::default();
+        gix::diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&parent.data, repo.object_hash()),
+            gix::objs::TreeRefIter::from_bytes(&tree.data, repo.object_hash()),
+            &mut state,
+            &repo.objects,
+            &mut rec,
+        )
+        .map_err(|e| broken(&e))?;
+        for change in rec.records {
+            if let Change::Addition {
+                path,
+                oid,
+                entry_mode,
+                ..
+            }
+            | Change::Modification {
+                path,
+                oid,
+                entry_mode,
+                ..
+            } = change
+                && entry_mode.is_blob()
+            {
+                first.insert(oid, (info.id, path, age));
+            }
+        }
+    }
+    let mut blobs: Vec<HistoryBlob> = first
+        .into_iter()
+        .map(|(id, (commit, path, age))| HistoryBlob {
+            id,
+            commit,
+            path: path.to_str_lossy().into_owned(),
+            age,
+        })
+        .collect();
+    blobs.sort_by(|a, b| a.path.cmp(&b.path).then(a.id.cmp(&b.id)));
+    Ok((std::fs::canonicalize(&root).unwrap_or(root), blobs))
+}
+
+/// Reads blobs in parallel and hands each to `visit` as an [`Item::Blob`] named
+/// `path`, skipping blobs over `cap` bytes (reported as problems) without inflating them.
+pub fn visit_blobs(
+    start: &Path,
+    blobs: &[HistoryBlob],
+    cap: u64,
+    visit: &(dyn Fn(Item, &HistoryBlob) + Sync),
+) -> Result<(), GitError> {
+    let repo = gix::discover(start)
+        .map_err(|_| GitError::NotARepo(start.display().to_string()))?
+        .into_sync();
+    blobs.par_iter().for_each_init(
+        || repo.to_thread_local(),
+        |repo, b| {
+            let too_big = repo.find_header(b.id).is_ok_and(|h| h.size() > cap);
+            let item = if too_big {
+                Item::Problem {
+                    rel: b.path.clone(),
+                    rule: &scan::FILE_TOO_LARGE,
+                    message: format!("blob {} is larger than max_file_size; not checked", b.id),
+                }
+            } else {
+                match repo.find_blob(b.id) {
+                    Ok(blob) => Item::Blob {
+                        rel: b.path.clone(),
+                        data: blob.detach().data,
+                    },
+                    Err(e) => Item::Problem {
+                        rel: b.path.clone(),
+                        rule: &scan::UNREADABLE_FILE,
+                        message: format!("cannot read blob {}: {e}", b.id),
+                    },
+                }
+            };
+            visit(item, b);
+        },
+    );
+    Ok(())
+}
+
+/// A file changed between the merge base of BASE and HEAD, and HEAD, with its content at the
+/// merge base (`None` when it was added).
+pub struct Changed {
+    pub path: String,
+    pub before: Option<Vec<u8>>,
+}
+
+/// Files added or modified on HEAD since it forked from `base` (like `git diff BASE...HEAD`).
+pub fn changed_since(start: &Path, base: &str) -> Result<Vec<Changed>, GitError> {
+    use gix::diff::tree::recorder::Change;
+    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
+    let base_id = repo
+        .rev_parse_single(base)
+        .map_err(|e| GitError::Broken(format!("cannot resolve `{base}`: {e}")))?
+        .detach();
+    let head_id = repo.head_id().map_err(|e| broken(&e))?.detach();
+    let fork = repo
+        .merge_base(base_id, head_id)
+        .ok()
+        .flatten()
+        .map_or(base_id, |id| id.detach());
+    let tree_of = |id: gix::ObjectId| -> Result<gix::Tree<'_>, GitError> {
+        repo.find_commit(id)
+            .map_err(|e| broken(&e))?
+            .tree()
+            .map_err(|e| broken(&e))
+    };
+    let (old, new) = (tree_of(fork)?, tree_of(head_id)?);
+    let mut rec = gix::diff::tree::Recorder::default();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(&old.data, repo.object_hash()),
+        gix::objs::TreeRefIter::from_bytes(&new.data, repo.object_hash()),
+        &mut gix::diff::tree::State::default(),
+        &repo.objects,
+        &mut rec,
+    )
+    .map_err(|e| broken(&e))?;
+    let mut out = Vec::new();
+    for change in rec.records {
+        let (path, before) = match change {
+            Change::Addition {
+                path, entry_mode, ..
+            } if entry_mode.is_blob() => (path, None),
+            Change::Modification {
+                path,
+                previous_oid,
+                entry_mode,
+                ..
+            } if entry_mode.is_blob() => (
+                path,
+                repo.find_blob(previous_oid).ok().map(|b| b.detach().data),
+            ),
+            _ => continue,
+        };
+        out.push(Changed {
+            path: path.to_str_lossy().into_owned(),
+            before,
+        });
+    }
+    Ok(out)
+}

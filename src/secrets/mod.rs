@@ -1,0 +1,413 @@
+//! The secrets engine: a rule pack (YAML, same format for the built-in pack and org packs),
+//! one Aho-Corasick pass over each file for every rule's keywords, each rule's regex run only
+//! in a window around its keyword hits and compiled on first use, then offline confirmation
+//! (placeholders, entropy, structural validators).
+
+pub mod validate;
+
+use crate::rules::Confidence;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::ops::Range;
+use std::sync::{LazyLock, OnceLock};
+
+/// The built-in pack, embedded in the binary.
+pub const BUILTIN_PACK: &str = include_str!("../../rules/secrets.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    version: u32,
+    rules: Vec<SecretRule>,
+}
+
+/// One rule of a pack.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRule {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub provider: Option<String>,
+    pub category: String,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    #[serde(default)]
+    pub validator: Option<String>,
+    pub confidence: Confidence,
+    /// Bytes after a keyword hit the regex may reach (multi-line secrets).
+    #[serde(default)]
+    pub window: Option<usize>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// A confirmed secret: which rule, and the byte range of the secret value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: usize,
+    pub secret: Range<usize>,
+}
+
+pub struct Engine {
+    pub rules: Vec<SecretRule>,
+    regexes: Vec<OnceLock<Option<Regex>>>,
+    keywords: AhoCorasick,
+    /// Keyword index → rules that own it.
+    owners: Vec<Vec<usize>>,
+}
+
+/// Default context around a keyword hit: the keyword's line and its neighbours, capped.
+const CONTEXT: usize = 4096;
+
+impl Engine {
+    /// Parses and checks a pack. Regexes are compiled lazily; [`Engine::compile_all`] checks them.
+    pub fn load(yaml: &str) -> Result<Self, String> {
+        let pack: PackFile =
+            serde_saphyr::from_str(yaml).map_err(|e| e.without_snippet().to_string())?;
+        if pack.version != 1 {
+            return Err(format!(
+                "unsupported secrets pack version {} (expected 1)",
+                pack.version
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (i, r) in pack.rules.iter().enumerate() {
+            if !seen.insert(r.id.as_str()) {
+                return Err(format!("duplicate secret rule id `{}`", r.id));
+            }
+            if let Some(v) = r
+                .validator
+                .as_deref()
+                .filter(|v| !validate::VALIDATORS.contains(v))
+            {
+                return Err(format!(
+                    "rule `{}`: unknown validator `{v}` (known: {})",
+                    r.id,
+                    validate::VALIDATORS.join(", ")
+                ));
+            }
+            if r.keywords.is_empty() || r.keywords.iter().any(|k| k.len() < 3) {
+                return Err(format!(
+                    "rule `{}`: needs keywords of at least 3 characters",
+                    r.id
+                ));
+            }
+            for k in &r.keywords {
+                let k = k.to_ascii_lowercase();
+                match words.iter().position(|w| *w == k) {
+                    Some(j) => owners[j].push(i),
+                    None => {
+                        words.push(k);
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        // Non-overlapping leftmost-longest search is several times faster than overlapping
+        // search. A keyword that sits inside a longer one would be shadowed by it, so each
+        // keyword's owners also include the owners of every keyword it contains.
+        let direct = owners.clone();
+        for (i, w) in words.iter().enumerate() {
+            for (j, other) in words.iter().enumerate() {
+                if i != j && w.contains(other.as_str()) {
+                    owners[i].extend(&direct[j]);
+                }
+            }
+            owners[i].sort_unstable();
+            owners[i].dedup();
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&words)
+            .map_err(|e| e.to_string())?;
+        let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
+        Ok(Self {
+            rules: pack.rules,
+            regexes,
+            keywords,
+            owners,
+        })
+    }
+
+    pub fn builtin() -> &'static Engine {
+        static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+            Engine::load(BUILTIN_PACK).expect("the built-in secrets pack is valid (tested)")
+        });
+        &ENGINE
+    }
+
+    fn regex(&self, i: usize) -> Option<&Regex> {
+        self.regexes[i]
+            .get_or_init(|| build_regex(&self.rules[i].regex).ok())
+            .as_ref()
+    }
+
+    /// Compiles every regex now; errors name the rule (for tests and org-pack validation).
+    pub fn compile_all(&self) -> Result<(), String> {
+        for r in &self.rules {
+            build_regex(&r.regex).map_err(|e| format!("rule `{}`: invalid regex: {e}", r.id))?;
+        }
+        Ok(())
+    }
+
+    /// Scans `text` once. `heuristic` is false for files where generic rules are noise
+    /// (lockfiles, checksums, minified bundles).
+    pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
+        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.keywords.find_iter(text) {
+            for &rule in &self.owners[m.pattern().as_usize()] {
+                let r = &self.rules[rule];
+                if !heuristic && r.confidence == Confidence::Heuristic {
+                    continue;
+                }
+                let start = line_start(text, line_start(text, m.start()).saturating_sub(1))
+                    .max(m.start().saturating_sub(CONTEXT));
+                let end = match r.window {
+                    Some(w) => (m.end() + w).min(text.len()),
+                    None => line_end(text, line_end(text, m.end()) + 1).min(m.end() + CONTEXT),
+                };
+                windows.push((rule, start, end));
+            }
+        }
+        windows.sort_unstable();
+        let mut findings = Vec::new();
+        let mut i = 0;
+        while i < windows.len() {
+            let (rule, start, mut end) = windows[i];
+            i += 1;
+            while i < windows.len() && windows[i].0 == rule && windows[i].1 <= end {
+                end = end.max(windows[i].2);
+                i += 1;
+            }
+            let Some(regex) = self.regex(rule) else {
+                continue;
+            };
+            for caps in regex.captures_iter(&text[start..end]) {
+                let Some(g) = caps.get(1).or_else(|| caps.get(0)) else {
+                    continue;
+                };
+                let range = start + g.start()..start + g.end();
+                if self.confirm(rule, &text[range.clone()]) {
+                    findings.push(Finding {
+                        rule,
+                        secret: range,
+                    });
+                }
+            }
+        }
+        self.dedupe(findings)
+    }
+
+    /// Does rule `i` alone (no deduplication against other rules) report something in `text`?
+    /// Used to check each rule's examples.
+    pub fn scan_rule(&self, i: usize, text: &[u8]) -> bool {
+        let r = &self.rules[i];
+        let hit = r.keywords.iter().any(|k| {
+            text.to_ascii_lowercase()
+                .windows(k.len())
+                .any(|w| w == k.to_ascii_lowercase().as_bytes())
+        });
+        hit && self.regex(i).is_some_and(|re| {
+            re.captures_iter(text).any(|c| {
+                c.get(1)
+                    .or_else(|| c.get(0))
+                    .is_some_and(|g| self.confirm(i, g.as_bytes()))
+            })
+        })
+    }
+
+    fn confirm(&self, rule: usize, secret: &[u8]) -> bool {
+        let r = &self.rules[rule];
+        let Ok(secret) = std::str::from_utf8(secret) else {
+            return false;
+        };
+        if secret.is_empty() || validate::is_placeholder(secret) {
+            return false;
+        }
+        if r.entropy.is_some_and(|min| validate::entropy(secret) < min) {
+            return false;
+        }
+        r.validator
+            .as_deref()
+            .is_none_or(|v| validate::validate(v, secret))
+    }
+
+    /// One finding per secret: exact rules win over heuristic ones on overlapping ranges.
+    fn dedupe(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
+        let rank = |f: &Finding| {
+            (
+                self.rules[f.rule].confidence == Confidence::Heuristic,
+                f.rule,
+            )
+        };
+        findings.sort_by(|a, b| {
+            rank(a)
+                .cmp(&rank(b))
+                .then(a.secret.start.cmp(&b.secret.start))
+        });
+        let mut kept: Vec<Finding> = Vec::new();
+        for f in findings {
+            if !kept
+                .iter()
+                .any(|k| k.secret.start < f.secret.end && f.secret.start < k.secret.end)
+            {
+                kept.push(f);
+            }
+        }
+        kept.sort_by_key(|f| f.secret.start);
+        kept
+    }
+}
+
+/// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
+/// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    static BIG_BOUND: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\{(\d+),\d{4,}\}").expect("valid"));
+    let pattern = BIG_BOUND.replace_all(pattern, "{$1,}");
+    RegexBuilder::new(&pattern)
+        .size_limit(1 << 24)
+        .dfa_size_limit(1 << 24)
+        .build()
+}
+
+fn line_start(text: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &text[..at.min(text.len())]).map_or(0, |i| i + 1)
+}
+
+fn line_end(text: &[u8], at: usize) -> usize {
+    let at = at.min(text.len());
+    memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i)
+}
+
+/// Files where generic (heuristic) rules only produce noise: lockfiles, checksum lists,
+/// minified bundles and source maps.
+pub fn heuristic_applies(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    const LOCKFILES: &[&str] = &[
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "Cargo.lock",
+        "go.sum",
+        "poetry.lock",
+        "Pipfile.lock",
+        "uv.lock",
+        "composer.lock",
+        "Gemfile.lock",
+        "packages.lock.json",
+        "flake.lock",
+        "pubspec.lock",
+        "mix.lock",
+    ];
+    !(LOCKFILES.contains(&name)
+        || name.ends_with(".min.js")
+        || name.ends_with(".min.css")
+        || name.ends_with(".map")
+        || name.ends_with(".sum"))
+}
+
+/// A short, safe description of a secret: a prefix, the length and a hash — never the value.
+pub fn describe(secret: &str) -> String {
+    let shown: String = secret
+        .chars()
+        .take((secret.chars().count() / 5).clamp(1, 4))
+        .collect();
+    format!(
+        "`{shown}…` ({} chars, sha256:{})",
+        secret.chars().count(),
+        &hash(secret)[..12]
+    )
+}
+
+pub fn hash(secret: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r#"
+version: 1
+rules:
+  - id: demo-token
+    name: Demo token
+    category: saas
+    keywords: ["dmo_"]
+    regex: '\b(dmo_[A-Za-z0-9]{20})\b'
+    entropy: 3.0
+    confidence: exact
+    examples: ["k = dmo_Zq8Rk2mVx7LpT4nWc9Yb"]
+    negative_examples: ["dmo_xxxxxxxxxxxxxxxxxxxx"]
+  - id: generic
+    name: Generic secret
+    category: generic
+    keywords: ["secret"]
+    regex: '(?i)secret\s*[:=]\s*"?([A-Za-z0-9_]{16,64})'
+    entropy: 3.0
+    confidence: heuristic
+"#;
+
+    #[test]
+    fn keyword_window_regex_confirm() {
+        let engine = Engine::load(PACK).unwrap();
+        engine.compile_all().unwrap();
+        let text = b"line one\nSECRET = \"dmo_Zq8Rk2mVx7LpT4nWc9Yb\"\nother = dmo_xxxxxxxxxxxxxxxxxxxx\nsecret: Hq2Lp9Zx4Rt7Mn3Kv8Wc\n";
+        let found = engine.scan(text, true);
+        let got: Vec<(&str, &[u8])> = found
+            .iter()
+            .map(|f| (engine.rules[f.rule].id.as_str(), &text[f.secret.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("demo-token", &b"dmo_Zq8Rk2mVx7LpT4nWc9Yb"[..]),
+                ("generic", &b"Hq2Lp9Zx4Rt7Mn3Kv8Wc"[..])
+            ]
+        );
+        // Without heuristic rules (e.g. in a lockfile) only the exact one remains.
+        assert_eq!(engine.scan(text, false).len(), 1);
+    }
+
+    #[test]
+    fn pack_errors() {
+        assert!(Engine::load("version: 2\nrules: []\n").is_err());
+        assert!(
+            Engine::load(&PACK.replace(
+                "entropy: 3.0\n    confidence: exact",
+                "entropy: 3.0\n    validator: nope\n    confidence: exact"
+            ))
+            .is_err()
+        );
+        assert!(Engine::load(&PACK.replace("  - id: generic", "  - id: demo-token")).is_err());
+        assert!(
+            Engine::load(&PACK.replace("category: saas", "category: saas\n    colour: red"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn describe_never_contains_the_secret() {
+        let s = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko";
+        let d = describe(s);
+        assert!(d.starts_with("`ghp_…` (40 chars, sha256:"), "{d}");
+        assert!(!d.contains(&s[4..10]));
+    }
+}

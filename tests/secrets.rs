@@ -1,0 +1,175 @@
+//! The secrets engine end to end: every rule's examples found (and negatives not), planted
+//! secrets never printed by any format, history by unique blob, inline allows.
+
+mod common;
+
+use agentgate::secrets::Engine;
+use common::Tree;
+
+#[test]
+fn pack_examples_and_negative_examples() {
+    let engine = Engine::builtin();
+    engine.compile_all().unwrap();
+    assert!(
+        engine.rules.len() >= 120,
+        "only {} rules",
+        engine.rules.len()
+    );
+    let mut failures = Vec::new();
+    for (i, rule) in engine.rules.iter().enumerate() {
+        if rule.examples.is_empty() || rule.negative_examples.is_empty() {
+            failures.push(format!("{}: needs examples and negative_examples", rule.id));
+        }
+        for ex in &rule.examples {
+            if !engine.scan_rule(i, ex.as_bytes()) {
+                failures.push(format!("{}: example not found: {ex}", rule.id));
+            }
+        }
+        for ex in &rule.negative_examples {
+            if engine.scan_rule(i, ex.as_bytes()) {
+                failures.push(format!("{}: negative example reported: {ex}", rule.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One file per rule with its first example; returns the secrets planted.
+fn plant(t: &Tree) -> Vec<String> {
+    let engine = Engine::builtin();
+    let mut planted = Vec::new();
+    for (i, rule) in engine.rules.iter().enumerate() {
+        let Some(ex) = rule.examples.first() else {
+            continue;
+        };
+        t.write(
+            &format!("src/planted_{i}.txt"),
+            format!("// config\n{ex}\n"),
+        );
+        for f in engine.scan(ex.as_bytes(), true) {
+            planted.push(ex[f.secret].to_string());
+        }
+    }
+    planted
+}
+
+#[test]
+fn planted_secrets_are_found_and_never_printed() {
+    let t = Tree::new();
+    let planted = plant(&t);
+    assert!(planted.len() >= 100);
+    let summary = t.path().join("summary.md");
+    for format in [
+        "text", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let r = t.run_env(
+            &["check", "--format", format],
+            &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+        );
+        r.code(1);
+        for s in &planted {
+            // Long enough that a match is the secret, not a prefix like `ghp_`.
+            assert!(
+                !r.stdout.contains(s.as_str()),
+                "{format} printed a secret: {s}"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(summary).unwrap();
+    assert!(planted.iter().all(|s| !md.contains(s.as_str())));
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "json"]).stdout).unwrap();
+    let found = json["diagnostics"].as_array().unwrap().len();
+    assert!(
+        found >= planted.len(),
+        "found {found} of {} planted",
+        planted.len()
+    );
+}
+
+#[test]
+fn inline_allow_and_lockfiles() {
+    let engine = Engine::builtin();
+    let github = engine
+        .rules
+        .iter()
+        .find(|r| r.id.starts_with("github-pat"))
+        .and_then(|r| r.examples.first())
+        .unwrap()
+        .clone();
+    let t = Tree::new();
+    t.write("a.env", format!("{github}\n"));
+    t.run(&["check"]).code(1);
+    t.write("a.env", format!("{github} # agentgate:allow\n"));
+    t.run(&["check"]).code(0);
+    t.write("a.env", format!("{github} # agentgate:allow AG403\n"));
+    t.run(&["check"]).code(1);
+    t.write(
+        "a.env",
+        format!("{github} # agentgate:allow leaked-secret\n"),
+    );
+    t.run(&["check"]).code(0);
+    // Heuristic rules stay quiet in lockfiles; exact ones do not.
+    t.write("a.env", "");
+    t.write(
+        "package-lock.json",
+        "{\"password\": \"q7Zr2LmX9vKp4TnW8cYb3HsJ\"}\n",
+    );
+    t.run(&["check", "--fail-on", "warning"]).code(0);
+    t.write("package-lock.json", format!("{{\"t\": \"{github}\"}}\n"));
+    t.run(&["check"]).code(1);
+}
+
+#[test]
+fn history_reports_the_introducing_commit_once() {
+    let engine = Engine::builtin();
+    let github = engine
+        .rules
+        .iter()
+        .find(|r| r.id.starts_with("github-pat"))
+        .and_then(|r| r.examples.first())
+        .unwrap()
+        .clone();
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write("README.md", "# x\n");
+    t.git(&["add", "."]);
+    t.git(&["commit", "-qm", "init"]);
+    t.write("deploy.sh", format!("#!/bin/sh\n{github}\n"));
+    t.git(&["add", "."]);
+    t.git(&["commit", "-qm", "add secret"]);
+    let introduced = String::from_utf8(
+        std::process::Command::new("git")
+            .args(["rev-parse", "--short=10", "HEAD"])
+            .current_dir(t.path())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    t.write("deploy.sh", format!("#!/bin/sh\necho moved\n{github}\n"));
+    t.git(&["commit", "-qam", "edit"]);
+    t.write("deploy.sh", "#!/bin/sh\necho clean\n");
+    t.git(&["commit", "-qam", "remove secret"]);
+    // The working tree is clean now...
+    t.run(&["check"]).code(0);
+    // ...but history is not: one finding, from the commit that introduced it.
+    let r = t.run(&["history", "--format", "concise", "-q"]);
+    r.code(1);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("deploy.sh:2:") && r.stdout.contains(" AG402 error "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("introduced in commit {}", introduced.trim())),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(&github));
+    // Only the range since the last two commits: the secret predates it.
+    t.run(&["history", "--since", "HEAD~1"]).code(0);
+    t.run(&["history", "--since", "does-not-exist"]).code(2);
+}
