@@ -355,3 +355,72 @@ fn action_run_step_in_a_simulated_pull_request() {
         "{outputs}"
     );
 }
+
+#[test]
+fn action_metadata_is_consistent() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let node = agentgate::syntax::yaml::parse(&text, 0).expect("action.yml is valid YAML");
+    let inputs: Vec<&str> = node
+        .get("inputs")
+        .unwrap()
+        .members()
+        .iter()
+        .map(|m| m.key.as_str())
+        .collect();
+    for input in [
+        "paths",
+        "args",
+        "fail-on",
+        "diff-base",
+        "sarif-file",
+        "upload-sarif",
+        "working-directory",
+        "binary",
+    ] {
+        assert!(inputs.contains(&input), "missing input {input}");
+    }
+    let outputs: Vec<&str> = node
+        .get("outputs")
+        .unwrap()
+        .members()
+        .iter()
+        .map(|m| m.key.as_str())
+        .collect();
+    assert_eq!(outputs, ["findings", "sarif-file", "exit-code"]);
+    assert_eq!(
+        node.pointer(&["runs", "using"]).unwrap().as_str(),
+        Some("composite")
+    );
+    for step in node.pointer(&["runs", "steps"]).unwrap().as_array() {
+        if let Some(script) = step
+            .get("run")
+            .and_then(|r| r.as_str())
+            .and_then(|r| r.split("$GITHUB_ACTION_PATH/").nth(1))
+        {
+            let script = script.trim_end_matches('"');
+            assert!(root.join(script).is_file(), "{script} is missing");
+        }
+    }
+    let hooks = agentgate::syntax::yaml::parse(
+        &std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap(),
+        0,
+    )
+    .unwrap();
+    let ids: Vec<&str> = hooks
+        .as_array()
+        .iter()
+        .filter_map(|h| h.get("id")?.as_str())
+        .collect();
+    assert_eq!(ids, ["agentgate", "agentgate-system"]);
+    for h in hooks.as_array() {
+        assert_eq!(
+            h.get("require_serial").map(|n| n.value.clone()),
+            Some(agentgate::syntax::Value::Bool(true))
+        );
+        assert_eq!(
+            h.get("minimum_pre_commit_version").and_then(|n| n.as_str()),
+            Some("3.2.0")
+        );
+    }
+}
