@@ -1167,12 +1167,17 @@ mod tests {
 
     #[test]
     fn literal_credentials_are_found_and_redacted() {
-        let text = r#"{"mcpServers": {
-  "gh": {"command": "github-mcp@1.0.0", "env": {"GITHUB_TOKEN": "ghp_R4nd0mLooking1234567890abcdefABCDEF", "LOG": "debug"}},
-  "api": {"type": "http", "url": "https://api.example.net/mcp", "headers": {"Authorization": "Bearer sk-live-9f8e7d6c5b4a3f2e1d0c"}},
-  "db": {"command": "dbhub@1.0.0", "args": ["--dsn=postgres://admin:S3cr3tPassw0rd@db.internal:5432/app", "--api-key", "k8s7d6f5g4h3j2k1"]}
-}}"#;
-        let d = run(".mcp.json", text);
+        // Fake credentials for the test (agentgate's own scan skips these lines).
+        let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow
+        let dsn = "postgres://admin:S3cr3tPassw0rd@db.internal:5432/app"; // agentgate:allow
+        let text = format!(
+            r#"{{"mcpServers": {{
+  "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "ghp_R4nd0mLooking1234567890abcdefABCDEF", "LOG": "debug"}}}},
+  "api": {{"type": "http", "url": "https://api.example.net/mcp", "headers": {{"Authorization": "Bearer {bearer}"}}}},
+  "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "k8s7d6f5g4h3j2k1"]}}
+}}}}"#
+        );
+        let d = run(".mcp.json", &text);
         let creds: Vec<_> = d.iter().filter(|d| d.rule.code == "AG202").collect();
         assert_eq!(creds.len(), 4, "{d:?}");
         for c in &creds {

@@ -196,7 +196,7 @@ mod tests {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
         ));
         assert!(!jwt("eyJub3RoaW5nIjoxfQ.eyJzdWIiOiIxMjMifQ.c2ln"));
-        assert!(aws_key_id("AKIAQ2RZ7XKM4VWJ5PLN"));
+        assert!(aws_key_id("AKIAQ2RZ7XKM4VWJ5PLN")); // agentgate:allow (fake key id)
         assert!(!aws_key_id("AKIA0189QWERTYUIOPAS"));
         assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
         assert!(decode_base64("a$b").is_none());
