@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
+    /// Accept today's findings: write them to a baseline file for `check --baseline`.
+    Baseline(BaselineArgs),
     /// List every rule.
     Rules {
         /// `table` for people, `json` for tools.
@@ -84,10 +86,24 @@ pub struct CheckArgs {
     /// PR mode: report only findings on lines changed since HEAD forked from BASE.
     #[arg(long, value_name = "BASE")]
     pub diff: Option<String>,
+    /// Report only findings that are not in this baseline (see `agentgate baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Files or directories to check.
+    pub paths: Vec<PathBuf>,
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', default_value = crate::baseline::DEFAULT_FILE)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -162,7 +178,47 @@ pub fn main() -> ExitCode {
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
             };
-            deliver(engine::run(&opts), &args.out)
+            let result = engine::run(&opts).and_then(|mut report| {
+                if let Some(path) = &args.baseline {
+                    let b = crate::baseline::load(path).map_err(engine::EngineError::Usage)?;
+                    crate::baseline::apply(&mut report, &b);
+                }
+                Ok(report)
+            });
+            deliver(result, &args.out)
+        }
+        Command::Baseline(args) => {
+            let opts = ScanOptions {
+                paths: args.paths.clone(),
+                config: args.rules.config.clone(),
+                select: args.rules.select.clone(),
+                ignore: args.rules.ignore.clone(),
+                ..ScanOptions::default()
+            };
+            match engine::run(&opts) {
+                Ok(report) => {
+                    let b = crate::baseline::from_report(&report);
+                    let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
+                    match std::fs::write(&args.output, json) {
+                        Ok(()) => {
+                            eprintln!(
+                                "wrote {} finding(s) to {}",
+                                b.findings.len(),
+                                args.output.display()
+                            );
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!("error: cannot write {}: {e}", args.output.display());
+                            ExitCode::from(2)
+                        }
+                    }
+                }
+                Err(e) => {
+                    print_error(e);
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::History(args) => {
             // History is about secrets; other rule families judge the current configuration.

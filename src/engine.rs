@@ -452,6 +452,7 @@ impl<'a> Scanner<'a> {
             .collect();
         Report {
             diagnostics,
+            suppressed: Vec::new(),
             sources,
             root,
             files_scanned: self.files.into_inner(),

@@ -3,6 +3,7 @@
 //! Pipeline: options + config → source (walk or git index) → classify → parse once →
 //! rules → diagnostics → one renderer per format. See README.md and docs/.
 
+pub mod baseline;
 pub mod classify;
 pub mod cli;
 pub mod config;

@@ -706,3 +706,62 @@ fn local_files_tracked_by_git() {
     u.write(".env", "A=1\n");
     u.run(&["check"]).code(0);
 }
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let t = Tree::new();
+    t.write(".claude/settings.json", BAD_SETTINGS);
+    t.run(&["baseline"]).code(0);
+    let b: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(t.path().join(".agentgate-baseline.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(b["version"], 1);
+    assert_eq!(b["findings"][0]["code"], "AG101");
+    // Known finding, even after its line moved: clean, and said so.
+    t.write(".claude/settings.json", format!("\n\n{BAD_SETTINGS}"));
+    let r = t.run(&["check", "--baseline", ".agentgate-baseline.json"]);
+    r.code(0);
+    assert!(
+        r.stdout.contains("1 baselined finding not shown"),
+        "{}",
+        r.stdout
+    );
+    // SARIF still lists it, as suppressed.
+    let sarif: serde_json::Value = serde_json::from_str(
+        &t.run(&[
+            "check",
+            "--baseline",
+            ".agentgate-baseline.json",
+            "--format",
+            "sarif",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["suppressions"][0]["kind"],
+        "external"
+    );
+    // A new finding is reported.
+    t.write(
+        ".mcp.json",
+        "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}",
+    );
+    let r = t.run(&[
+        "check",
+        "--baseline",
+        ".agentgate-baseline.json",
+        "--format",
+        "concise",
+        "-q",
+    ]);
+    r.code(1);
+    assert!(
+        r.stdout.starts_with(".mcp.json:1:") && r.stdout.lines().count() == 1,
+        "{}",
+        r.stdout
+    );
+    t.write("broken.json", "{");
+    t.run(&["check", "--baseline", "broken.json"]).code(2);
+}

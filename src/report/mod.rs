@@ -24,6 +24,8 @@ pub const INFO_URI: &str = "https://github.com/agentgate/agentgate";
 pub struct Report {
     /// Sorted by path, line, column, code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings accepted in a baseline: not reported or counted, but listed in SARIF as suppressed.
+    pub suppressed: Vec<Diagnostic>,
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
     pub sources: HashMap<String, String>,
     /// Project root: paths in diagnostics are relative to it.
@@ -112,6 +114,13 @@ impl Report {
                 plural(n)
             )
         };
+        if !self.suppressed.is_empty() {
+            line.push_str(&format!(
+                " {} baselined finding{} not shown.",
+                self.suppressed.len(),
+                plural(self.suppressed.len())
+            ));
+        }
         if self.incomplete() {
             line.push_str(&format!(
                 " Scan incomplete: {} file{} could not be read.",

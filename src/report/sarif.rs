@@ -18,11 +18,23 @@ const SRCROOT: &str = "%SRCROOT%";
 pub fn to_log(report: &Report) -> Sarif {
     let rules = report.enabled_rules();
     let descriptors: Vec<ReportingDescriptor> = rules.iter().map(|r| descriptor(r)).collect();
-    let results: Vec<SarifResult> = report
+    let index = |d: &Diagnostic| rules.iter().position(|r| std::ptr::eq(*r, d.rule));
+    let mut results: Vec<SarifResult> = report
         .diagnostics
         .iter()
-        .map(|d| result(d, rules.iter().position(|r| std::ptr::eq(*r, d.rule))))
+        .map(|d| result(d, index(d)))
         .collect();
+    // Baselined findings stay visible to code scanning as suppressed, not as new alerts.
+    results.extend(report.suppressed.iter().map(|d| {
+        let mut r = result(d, index(d));
+        r.suppressions = Some(vec![
+            serde_sarif::sarif::Suppression::builder()
+                .kind(json!("external"))
+                .justification("accepted in the agentgate baseline")
+                .build(),
+        ]);
+        r
+    }));
     let driver = ToolComponent::builder()
         .name(TOOL_NAME)
         .semantic_version(TOOL_VERSION)

@@ -1,0 +1,73 @@
+//! Baselines: accept today's findings, report only new ones. Keyed by fingerprint (rule,
+//! path and the flagged content — for secrets a hash of the value), so moving lines does
+//! not resurrect accepted findings and the file never contains a secret.
+
+use crate::report::Report;
+use crate::report::diagnostic::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+
+pub const DEFAULT_FILE: &str = ".agentgate-baseline.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub code: String,
+    pub path: String,
+}
+
+pub fn from_report(report: &Report) -> Baseline {
+    let mut findings: Vec<Entry> = report
+        .diagnostics
+        .iter()
+        .map(|d| Entry {
+            fingerprint: d.fingerprint.clone(),
+            code: d.rule.code.to_string(),
+            path: d.path.clone(),
+        })
+        .collect();
+    findings.sort();
+    findings.dedup();
+    Baseline {
+        version: 1,
+        findings,
+    }
+}
+
+pub fn load(path: &Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
+    if b.version != 1 {
+        return Err(format!(
+            "baseline {} has version {}, expected 1",
+            path.display(),
+            b.version
+        ));
+    }
+    Ok(b)
+}
+
+/// Moves findings that are in the baseline from `report.diagnostics` to `report.suppressed`.
+pub fn apply(report: &mut Report, baseline: &Baseline) {
+    let known: HashSet<(&str, &str)> = baseline
+        .findings
+        .iter()
+        .map(|e| (e.fingerprint.as_str(), e.code.as_str()))
+        .collect();
+    let (old, new): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(&mut report.diagnostics)
+        .into_iter()
+        .partition(|d| known.contains(&(d.fingerprint.as_str(), d.rule.code)));
+    report.diagnostics = new;
+    report.suppressed = old;
+}
