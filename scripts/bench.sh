@@ -82,6 +82,14 @@ rows=()
 rows+=("$(measure 'check . (50,000 files, 200 agent files)' "$tree" check .)")
 rows+=("$(measure 'check --format sarif' "$tree" check . --format sarif)")
 rows+=("$(measure 'check --staged (10 staged of 50,000)' "$repo" check --staged)")
+# The native pre-commit hook's whole cost with 1 staged file (shell + agentgate).
+(cd "$repo" && git reset -q --hard && echo "// edit" >>packages/p1/src/m0/f0.ts && git add -A)
+"$bin" --version >/dev/null
+hook=$(mktemp)
+printf '#!/bin/sh\nexec "%s" check --staged\n' "$bin" >"$hook" && chmod +x "$hook"
+rows+=("$(measure 'check --staged (1 staged of 50,000)' "$repo" check --staged)")
+mean=$(cd "$repo" && t0=$(date +%s%N) && for _ in $(seq "$runs"); do "$hook" >/dev/null 2>&1 || true; done && t1=$(date +%s%N) && echo $(((t1 - t0) / 1000000 / runs)))
+rows+=("pre-commit hook script, 1 staged (mean of $runs)|$mean|$mean|-")
 
 table="| scenario | best (ms) | median (ms) | peak RSS (MiB) |
 |---|---:|---:|---:|"

@@ -236,6 +236,8 @@ struct Scanner<'a> {
     agent: Mutex<Vec<FileCtx>>,
     /// Paths of staged blobs (`--staged` only).
     staged: Mutex<Vec<String>>,
+    /// Every file path seen in a working-tree walk (for reference checks).
+    seen: Mutex<Vec<String>>,
     excludes: crate::config::Excludes,
 }
 
@@ -253,6 +255,7 @@ impl<'a> Scanner<'a> {
             found: Mutex::new(Vec::new()),
             agent: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
+            seen: Mutex::new(Vec::new()),
             excludes: config.excludes.clone(),
         }
     }
@@ -261,6 +264,7 @@ impl<'a> Scanner<'a> {
         match item {
             Item::File { rel, abs } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
+                lock(&self.seen).push(rel.clone());
                 let kind = classify(&rel);
                 if !kind.is_agent_file() && self.any_checks.is_empty() {
                     return; // No enabled rule reads other files: don't open them.
@@ -409,12 +413,18 @@ impl<'a> Scanner<'a> {
         let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
         let staged_paths =
             staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
+        // The tree references resolve against: the walk, or for --staged the git index.
+        let paths = match &staged_paths {
+            Some(_) => source::git::index_paths(&root).unwrap_or_default(),
+            None => self.seen.into_inner().unwrap_or_else(|p| p.into_inner()),
+        };
         let repo = Repo::new(
             self.agent.into_inner().unwrap_or_else(|p| p.into_inner()),
             root.clone(),
             staged_paths,
             self.excludes,
-        );
+        )
+        .with_paths(paths);
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut emit);

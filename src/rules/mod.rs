@@ -1,6 +1,7 @@
 //! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
+mod context;
 mod hooks;
 mod mcp;
 mod permissions;
@@ -25,6 +26,7 @@ pub enum Family {
     Mcp,
     Hooks,
     Secrets,
+    Context,
 }
 
 impl Family {
@@ -43,6 +45,7 @@ impl Family {
             Family::Mcp => "mcp",
             Family::Hooks => "hooks",
             Family::Secrets => "secrets",
+            Family::Context => "context",
         }
     }
 
@@ -182,6 +185,10 @@ pub static RULES: &[&Rule] = &[
     &secrets::LOCAL_FILE_COMMITTED,
     &secrets::LEAKED_SECRET,
     &secrets::POSSIBLE_SECRET,
+    &context::MISSING_CONTEXT_FILE,
+    &context::BROKEN_REFERENCE,
+    &context::INVISIBLE_UNICODE,
+    &context::PROMPT_INJECTION,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -536,7 +543,8 @@ pub(crate) mod test_support {
     use super::*;
 
     pub fn run(path: &str, text: &str) -> Vec<Diagnostic> {
-        let selection = Selection::all();
+        // A one-file "repository" has no context file; that rule is tested on whole trees.
+        let selection = Selection::new(&[], &["AG501".into()], &[]).expect("valid");
         let ctx = FileCtx::new(path, crate::classify::classify(path), text);
         let mut emit = Emitter::new(path, text, &selection);
         for check in selection
@@ -571,6 +579,8 @@ pub struct Repo {
     pub staged: Option<Vec<String>>,
     excludes: crate::config::Excludes,
     tracked: OnceCell<Option<Vec<String>>>,
+    /// Every file path of the run's tree, sorted (`None` when unknown).
+    paths: Option<Vec<String>>,
 }
 
 impl Repo {
@@ -587,7 +597,20 @@ impl Repo {
             staged,
             excludes,
             tracked: OnceCell::new(),
+            paths: None,
         }
+    }
+
+    /// Sets the list of every file in the checked tree (for reference checks).
+    pub fn with_paths(mut self, mut paths: Vec<String>) -> Self {
+        paths.sort_unstable();
+        self.paths = Some(paths);
+        self
+    }
+
+    /// Every file path of the checked tree, sorted.
+    pub fn all_paths(&self) -> Option<&[String]> {
+        self.paths.as_deref()
     }
 
     /// Tracked paths (staged changes with `--staged`), or `None` outside a git repository.
