@@ -7,7 +7,7 @@ use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RULES};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -275,7 +275,12 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::GenerateDocs { dir } => match crate::docs::write(&dir) {
+        Command::GenerateDocs { dir } => match crate::docs::write(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|n| {
+                crate::docs::write_secrets_json(Path::new("rules"))?;
+                Ok(n)
+            }) {
             Ok(n) => {
                 eprintln!("wrote {n} files to {}", dir.display());
                 ExitCode::SUCCESS

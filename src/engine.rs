@@ -413,18 +413,14 @@ impl<'a> Scanner<'a> {
         let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
         let staged_paths =
             staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
-        // The tree references resolve against: the walk, or for --staged the git index.
-        let paths = match &staged_paths {
-            Some(_) => source::git::index_paths(&root).unwrap_or_default(),
-            None => self.seen.into_inner().unwrap_or_else(|p| p.into_inner()),
-        };
+        let walked = self.seen.into_inner().unwrap_or_else(|p| p.into_inner());
         let repo = Repo::new(
             self.agent.into_inner().unwrap_or_else(|p| p.into_inner()),
             root.clone(),
             staged_paths,
             self.excludes,
         )
-        .with_paths(paths);
+        .with_walked(walked);
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut emit);

@@ -33,7 +33,15 @@ fn rule_cases() {
     for case in cases {
         let tree = common::Tree::new();
         copy_tree(&case, tree.path());
-        let run = tree.run(&["check", "--format", "concise", "--quiet", "--no-color"]);
+        let run = tree.run(&[
+            "check",
+            "--format",
+            "concise",
+            "--quiet",
+            "--no-color",
+            "--select",
+            "all",
+        ]);
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
         let expected_path = case.join("expected.txt");
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();

@@ -765,3 +765,18 @@ fn baseline_reports_only_new_findings() {
     t.write("broken.json", "{");
     t.run(&["check", "--baseline", "broken.json"]).code(2);
 }
+
+#[test]
+fn very_long_lines_render_without_a_snippet() {
+    let t = Tree::new();
+    // A minified one-liner with a finding past column 65,535 (miette cannot lay that out).
+    t.write(".mcp.json", format!("{{\"pad\": \"{}\", \"mcpServers\": {{\"a\": {{\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}}}}", "a".repeat(70_000)));
+    let r = t.run(&["check"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains(".mcp.json: MCP server `a` runs `pkg`"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(2000)]
+    );
+    assert!(r.stdout.len() < 5_000, "no 70 KB snippet");
+}

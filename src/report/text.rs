@@ -20,11 +20,12 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             .with_width(opts.width.max(60));
         let mut sources = std::collections::HashMap::new();
         for d in &report.diagnostics {
-            let source = d.span.as_ref().and_then(|_| {
-                sources
+            let source = d.span.as_ref().and_then(|span| {
+                let text = sources
                     .entry(d.path.as_str())
                     .or_insert_with(|| report.redacted_source(&d.path))
-                    .clone()
+                    .clone()?;
+                snippet_fits(&text, span.start, span.end).then_some(text)
             });
             let view = View {
                 d,
@@ -42,6 +43,17 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         writeln!(out, "{}", report.summary_line())?;
     }
     Ok(())
+}
+
+/// Snippets of very long lines (minified files, one-line JSON) are unreadable, and miette
+/// cannot lay out labels past column 65535: such findings are shown without a snippet.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+fn snippet_fits(text: &str, start: usize, end: usize) -> bool {
+    let (start, end) = (start.min(text.len()), end.min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    line_end - line_start <= MAX_SNIPPET_LINE
 }
 
 /// Adapts a [`Diagnostic`] to miette without the diagnostic knowing about miette.

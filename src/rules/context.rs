@@ -184,15 +184,6 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
 }
 
 fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
-    let Some(known) = repo.all_paths() else {
-        return;
-    };
-    let exists = |p: &str| {
-        known.binary_search_by(|k| k.as_str().cmp(p)).is_ok()
-            || known
-                .iter()
-                .any(|k| k.starts_with(p) && k.as_bytes().get(p.len()) == Some(&b'/'))
-    };
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let body = crate::syntax::yaml::front_matter(&file.text)
             .ok()
@@ -220,7 +211,17 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             let Some(resolved) = normalize(dir, target) else {
                 continue;
             }; // climbs out of the repo
-            if exists(&resolved) {
+            // The file list is built only now, when there is something to resolve.
+            let Some(known) = repo.all_paths() else {
+                return;
+            };
+            let exists = known
+                .binary_search_by(|k| k.as_str().cmp(&resolved))
+                .is_ok()
+                || known.iter().any(|k| {
+                    k.starts_with(&resolved) && k.as_bytes().get(resolved.len()) == Some(&b'/')
+                });
+            if exists {
                 continue;
             }
             let name = resolved.rsplit('/').next().unwrap_or(&resolved);

@@ -579,8 +579,10 @@ pub struct Repo {
     pub staged: Option<Vec<String>>,
     excludes: crate::config::Excludes,
     tracked: OnceCell<Option<Vec<String>>>,
-    /// Every file path of the run's tree, sorted (`None` when unknown).
-    paths: Option<Vec<String>>,
+    /// Every file path the walk saw (unsorted), turned into `paths` on first use.
+    walked: std::cell::RefCell<Vec<String>>,
+    /// Every file path of the checked tree, sorted; built only if a rule asks.
+    paths: OnceCell<Vec<String>>,
 }
 
 impl Repo {
@@ -597,20 +599,29 @@ impl Repo {
             staged,
             excludes,
             tracked: OnceCell::new(),
-            paths: None,
+            walked: std::cell::RefCell::new(Vec::new()),
+            paths: OnceCell::new(),
         }
     }
 
-    /// Sets the list of every file in the checked tree (for reference checks).
-    pub fn with_paths(mut self, mut paths: Vec<String>) -> Self {
-        paths.sort_unstable();
-        self.paths = Some(paths);
+    /// The paths a working-tree walk saw (for reference checks).
+    pub fn with_walked(self, walked: Vec<String>) -> Self {
+        *self.walked.borrow_mut() = walked;
         self
     }
 
-    /// Every file path of the checked tree, sorted.
+    /// Every file path of the checked tree, sorted: the walk's, or with `--staged` the git
+    /// index's (read only when a rule asks, so the commit hook does not pay for it).
     pub fn all_paths(&self) -> Option<&[String]> {
-        self.paths.as_deref()
+        let paths = self.paths.get_or_init(|| {
+            let mut paths = match &self.staged {
+                Some(_) => crate::source::git::index_paths(&self.root).unwrap_or_default(),
+                None => std::mem::take(&mut *self.walked.borrow_mut()),
+            };
+            paths.sort_unstable();
+            paths
+        });
+        Some(paths)
     }
 
     /// Tracked paths (staged changes with `--staged`), or `None` outside a git repository.
