@@ -51,12 +51,14 @@ planted=$(ls "$corpus/planted" | wc -l)
 
 run() { # label, report, command...: prints "wall rss"
   local label="$1" report="$2"; shift 2
-  "$@" >/dev/null 2>&1 || true # warm the page cache
   /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
-  read -r wall rss <"$work/time.txt"
+  # GNU time prepends "Command exited with non-zero status N" when the tool reports findings.
+  read -r wall rss < <(tail -n 1 "$work/time.txt")
   echo "$label|$wall|$((rss / 1024))|$report"
 }
 
+# Warm the page cache once, so every tool reads from memory.
+find "$corpus" -type f -print0 | xargs -0 cat >/dev/null
 rows=()
 rows+=("$(run agentgate "$work/ag.json" "$bin" check "$corpus" --select secrets --format json --output "$work/ag.json" --exit-zero --quiet)")
 rows+=("$(run "gitleaks $(gitleaks version)" "$work/gl.json" gitleaks dir "$corpus" --no-banner --redact -f json -r "$work/gl.json" --max-target-megabytes 10)")

@@ -22,6 +22,16 @@ struct RawConfig {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     max_file_size: Option<Spanned<Size>>,
+    #[serde(default)]
+    context: RawContext,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    stale_commits: Option<usize>,
+    stale_files: Option<usize>,
+    stale_days: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +77,8 @@ pub struct Config {
     pub severity: Vec<(String, Severity)>,
     pub excludes: Excludes,
     pub max_file_size: u64,
+    /// When a context file counts as stale (AG509).
+    pub stale: crate::rules::StaleThresholds,
 }
 
 impl Default for Config {
@@ -78,6 +90,7 @@ impl Default for Config {
             severity: Vec::new(),
             excludes: Excludes::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            stale: Default::default(),
         }
     }
 }
@@ -260,6 +273,14 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
         severity,
         excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
         max_file_size,
+        stale: {
+            let d = crate::rules::StaleThresholds::default();
+            crate::rules::StaleThresholds {
+                commits: raw.context.stale_commits.unwrap_or(d.commits),
+                files: raw.context.stale_files.unwrap_or(d.files),
+                days: raw.context.stale_days.unwrap_or(d.days),
+            }
+        },
     })
 }
 

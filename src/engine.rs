@@ -238,6 +238,9 @@ struct Scanner<'a> {
     staged: Mutex<Vec<String>>,
     /// Every file path seen in a working-tree walk (for reference checks).
     seen: Mutex<Vec<String>>,
+    /// Build and script definitions (package.json, Makefile…) for the context rules.
+    support: Mutex<Vec<FileCtx>>,
+    stale: crate::rules::StaleThresholds,
     excludes: crate::config::Excludes,
 }
 
@@ -256,6 +259,8 @@ impl<'a> Scanner<'a> {
             agent: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
+            support: Mutex::new(Vec::new()),
+            stale: config.stale,
             excludes: config.excludes.clone(),
         }
     }
@@ -266,7 +271,10 @@ impl<'a> Scanner<'a> {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.seen).push(rel.clone());
                 let kind = classify(&rel);
-                if !kind.is_agent_file() && self.any_checks.is_empty() {
+                if !kind.is_agent_file()
+                    && self.any_checks.is_empty()
+                    && !crate::rules::is_support_file(&rel)
+                {
                     return; // No enabled rule reads other files: don't open them.
                 }
                 match read_capped(&abs, self.max_file_size) {
@@ -281,7 +289,10 @@ impl<'a> Scanner<'a> {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.staged).push(rel.clone());
                 let kind = classify(&rel);
-                if !kind.is_agent_file() && self.any_checks.is_empty() {
+                if !kind.is_agent_file()
+                    && self.any_checks.is_empty()
+                    && !crate::rules::is_support_file(&rel)
+                {
                     return;
                 }
                 if data.len() as u64 > self.max_file_size {
@@ -349,8 +360,13 @@ impl<'a> Scanner<'a> {
                 check(&ctx, &mut emit);
             }
             emit.out.retain(|d| !inline_allowed(text, d));
-            if !emit.out.is_empty() {
+            let flagged = !emit.out.is_empty();
+            if flagged {
                 lock(&self.found).append(&mut emit.out);
+            }
+            if crate::rules::is_support_file(rel) {
+                lock(&self.support).push(ctx);
+            } else if flagged {
                 lock(&self.other_sources).push((ctx.path, ctx.text));
             }
             return;
@@ -414,13 +430,15 @@ impl<'a> Scanner<'a> {
         let staged_paths =
             staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
         let walked = self.seen.into_inner().unwrap_or_else(|p| p.into_inner());
-        let repo = Repo::new(
+        let mut repo = Repo::new(
             self.agent.into_inner().unwrap_or_else(|p| p.into_inner()),
             root.clone(),
             staged_paths,
             self.excludes,
         )
         .with_walked(walked);
+        repo.support = self.support.into_inner().unwrap_or_else(|p| p.into_inner());
+        repo.stale_thresholds = self.stale;
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut emit);

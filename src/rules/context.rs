@@ -354,6 +354,597 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
+pub static INVALID_METADATA: Rule = Rule {
+    code: "AG505",
+    name: "invalid-agent-metadata",
+    family: Family::Context,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A skill, subagent, command or rule has front matter its agent rejects or ignores",
+    docs: Docs {
+        what: "Validates front matter: skills (`name` 1–64 chars of `[a-z0-9-]`, no leading, trailing or double \
+               hyphen, equal to the skill's directory; `description` present and at most 1,024 characters); \
+               subagents (`name` of lowercase letters and hyphens, `description` present, `model` one of `sonnet`, \
+               `opus`, `haiku`, `fable`, `inherit` or a full `claude-…` id, `permissionMode` a documented mode); commands \
+               (`model` as above); Cursor `.mdc` rules (`alwaysApply` a real boolean, `globs` a string or list); \
+               Copilot `.instructions.md` (`applyTo` a string).",
+        why: "Claude Code skips a subagent without a description and one whose name is invalid — silently. A Cursor \
+              rule with `alwaysApply: \"true\"` (a string) is not always applied. The file looks fine in review and \
+              does nothing.",
+        example: "```markdown\n---\nname: Code_Reviewer\nmodel: gpt-4\n---\nReview the diff.\n```",
+        fix: "Follow the message: rename, add the missing field, or use a documented value.",
+        references: &[
+            "https://code.claude.com/docs/en/sub-agents",
+            "https://code.claude.com/docs/en/skills",
+            "https://docs.cursor.com/context/rules",
+        ],
+    },
+    check: super::Check::File(check_metadata),
+};
+
+pub static CONTEXT_TOO_LARGE: Rule = Rule {
+    code: "AG506",
+    name: "context-too-large",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A context file (or its load chain) is over the agent's size limit or guidance",
+    docs: Docs {
+        what: "Estimates the tokens each always-loaded context file costs (about 4 bytes a token) and reports files over \
+               the agents' limits: CLAUDE.md over 200 lines (Anthropic's guidance), an AGENTS.md load chain (root down \
+               to a nested AGENTS.md) over Codex's 32 KiB `project_doc_max_bytes` (the rest is dropped), and \
+               Windsurf rule files over 6,000 characters (truncated).",
+        why: "Always-loaded context is paid for on every request and crowds out the task. Past the hard limits the \
+              agent silently loses the end of the file — often where the newest rules were appended.",
+        example: "A 900-line CLAUDE.md that pastes the whole API reference.",
+        fix: "Move reference material into files the agent reads on demand (linked docs, `.claude/rules/` with \
+              `paths`, skills) and keep the always-loaded file to commands, layout and rules.",
+        references: &[
+            "https://code.claude.com/docs/en/memory",
+            "https://developers.openai.com/codex/guides/agents-md",
+        ],
+    },
+    check: super::Check::Repo(check_size),
+};
+
+pub static VOLATILE_CONTEXT: Rule = Rule {
+    code: "AG507",
+    name: "volatile-context",
+    family: Family::Context,
+    severity: Severity::Note,
+    confidence: Confidence::Heuristic,
+    summary: "An always-loaded context file contains content that changes often (dates, build numbers, hashes)",
+    docs: Docs {
+        what: "Finds lines in always-loaded context files that change on every edit or build: \"last updated\" lines, \
+               timestamps, build numbers and commit hashes.",
+        why: "Agents cache the prompt prefix; the context file is part of it. Every change to such a line invalidates \
+              the cache for every developer, so the whole prefix is billed and processed again — and the line tells \
+              the model nothing useful.",
+        example: "`Last updated: 2026-11-30 14:02 (build 8812, commit 3f2a9c1…)`",
+        fix: "Delete the line; git already records when the file changed.",
+        references: &["https://docs.claude.com/en/docs/build-with-claude/prompt-caching"],
+    },
+    check: super::Check::File(check_volatile),
+};
+
+pub static UNKNOWN_COMMAND: Rule = Rule {
+    code: "AG508",
+    name: "unknown-command",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A context file tells the agent to run a script or target that does not exist",
+    docs: Docs {
+        what: "Checks commands in context files — inline code, and fenced blocks marked `sh`, `bash`, `shell`, `console`, \
+               `zsh` or unmarked — against their definitions: `npm run X`, `pnpm [run] X`, `yarn [run] X`, `bun run X` \
+               against the nearest `package.json` `scripts`; `make X` against the Makefile's targets; `just X` against the \
+               justfile's recipes; `task X` against Taskfile.yml. Makefiles and justfiles that include others are not \
+               judged. Blocks in other languages (`text`, `json`, …) only show a command and are not checked.",
+        why: "The agent runs the documented command, it fails, and the agent improvises — a different test runner, \
+              a hand-written build — and reports success on the wrong thing.",
+        example: "AGENTS.md says `npm run test:unit`, but package.json only has `test`.",
+        fix: "Update the context file to the current script names (or add the script).",
+        references: &[],
+    },
+    check: super::Check::Repo(check_commands),
+};
+
+pub static STALE_CONTEXT_FILE: Rule = Rule {
+    code: "AG509",
+    name: "stale-context-file",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Heuristic,
+    summary: "A context file has not changed while the code it describes changed a lot",
+    docs: Docs {
+        what: "Uses git history: for each CLAUDE.md, AGENTS.md, GEMINI.md and Copilot instructions file, finds the last \
+               commit that changed it, then counts the commits since that changed files in the directory it governs \
+               (its subtree), the distinct files they changed, and the days between its last change and the newest \
+               commit. Reported when commits or files pass the thresholds and enough days have passed \
+               (`context.stale_commits`, default 50; `context.stale_files`, default 200; `context.stale_days`, default \
+               30 in `.agentgate.yaml`). At most the newest 10,000 commits are read.",
+        why: "A context file that describes last year's layout and commands misleads the agent on every task; the \
+              numbers show how far the code has moved since anyone looked at it.",
+        example: "`AGENTS.md last changed 2026-03-02; since then 41 commits changed 212 files under services/api/`",
+        fix: "Review the file against the current code (commands, layout, conventions) and commit the update.",
+        references: &[],
+    },
+    check: super::Check::Repo(check_stale),
+};
+
+fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    let Some(tree) = ctx.tree() else {
+        // Subagents and skills without front matter lack their required fields.
+        if matches!(ctx.kind, FileKind::ClaudeAgent | FileKind::ClaudeSkill) && ctx.parsed().is_ok()
+        {
+            emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file");
+        }
+        return;
+    };
+    let mut problems: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let whole = tree.span.clone();
+    let field = |key: &str| tree.get(key);
+    let string_of = |key: &str| field(key).and_then(|n| n.as_str()).map(str::trim);
+    match ctx.kind {
+        FileKind::ClaudeSkill => {
+            let dir = ctx.path.rsplit('/').nth(1).unwrap_or("");
+            match string_of("name") {
+                None => problems.push((whole.clone(), "`name` is missing".into())),
+                Some(name) if !valid_skill_name(name) => problems.push((
+                    field("name").map_or(whole.clone(), |n| n.span.clone()),
+                    format!(
+                        "`name: {name}` must be 1–64 characters of a-z, 0-9 and single hyphens"
+                    ),
+                )),
+                Some(name) if name != dir => problems.push((
+                    field("name").map_or(whole.clone(), |n| n.span.clone()),
+                    format!("`name: {name}` must equal the skill's directory name `{dir}`"),
+                )),
+                _ => {}
+            }
+            match string_of("description") {
+                None | Some("") => problems.push((
+                    whole.clone(),
+                    "`description` is missing: the model cannot tell when to use the skill".into(),
+                )),
+                Some(d) if d.chars().count() > 1024 => problems.push((
+                    field("description").map_or(whole.clone(), |n| n.span.clone()),
+                    format!(
+                        "`description` has {} characters; the limit is 1,024",
+                        d.chars().count()
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        FileKind::ClaudeAgent => {
+            match string_of("name") {
+                None => problems.push((whole.clone(), "`name` is missing, so Claude Code skips this subagent".into())),
+                Some(name) if name.is_empty() || name.starts_with('-') || !name.chars().all(|c| c.is_ascii_lowercase() || c == '-') => {
+                    problems.push((field("name").map_or(whole.clone(), |n| n.span.clone()), format!("`name: {name}` must be lowercase letters and hyphens, or Claude Code skips the subagent")))
+                }
+                _ => {}
+            }
+            if string_of("description").is_none_or(str::is_empty) {
+                problems.push((
+                    whole.clone(),
+                    "`description` is missing, so Claude Code skips this subagent silently".into(),
+                ));
+            }
+            if let Some(mode) = string_of("permissionMode").filter(|m| {
+                ![
+                    "default",
+                    "acceptEdits",
+                    "auto",
+                    "dontAsk",
+                    "bypassPermissions",
+                    "plan",
+                    "manual",
+                ]
+                .contains(m)
+            }) {
+                problems.push((
+                    field("permissionMode").map_or(whole.clone(), |n| n.span.clone()),
+                    format!("`permissionMode: {mode}` is not a permission mode"),
+                ));
+            }
+            check_model(tree, &mut problems);
+        }
+        FileKind::ClaudeCommand => check_model(tree, &mut problems),
+        FileKind::CursorRule => {
+            if let Some(n) =
+                field("alwaysApply").filter(|n| !matches!(n.value, crate::syntax::Value::Bool(_)))
+            {
+                problems.push((
+                    n.span.clone(),
+                    "`alwaysApply` must be true or false (unquoted); anything else counts as false"
+                        .into(),
+                ));
+            }
+            if let Some(n) = field("globs").filter(|n| {
+                !matches!(
+                    n.value,
+                    crate::syntax::Value::String(_)
+                        | crate::syntax::Value::Array(_)
+                        | crate::syntax::Value::Null
+                )
+            }) {
+                problems.push((
+                    n.span.clone(),
+                    "`globs` must be a comma-separated string or a list".into(),
+                ));
+            }
+        }
+        FileKind::CopilotScopedInstructions => {
+            if let Some(n) = field("applyTo").filter(|n| n.as_str().is_none()) {
+                problems.push((
+                    n.span.clone(),
+                    "`applyTo` must be a glob string (comma-separated for several)".into(),
+                ));
+            }
+        }
+        _ => {}
+    }
+    for (span, message) in problems {
+        emit.emit(&INVALID_METADATA, Some(span), message);
+    }
+}
+
+fn valid_skill_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+fn check_model(tree: &crate::syntax::Node, problems: &mut Vec<(std::ops::Range<usize>, String)>) {
+    if let Some(n) = tree.get("model") {
+        let m = n.as_str().unwrap_or("").trim();
+        let known = ["sonnet", "opus", "haiku", "fable", "inherit"].contains(&m)
+            || m.starts_with("claude-");
+        if !known {
+            problems.push((n.span.clone(), format!("`model: {m}` is not a Claude model alias (sonnet, opus, haiku, inherit) or a claude-… id")));
+        }
+    }
+}
+
+/// Always-loaded context files (not rules that load on demand).
+fn always_loaded(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::ClaudeMd
+            | FileKind::ClaudeLocalMd
+            | FileKind::AgentsMd
+            | FileKind::GeminiMd
+            | FileKind::CopilotInstructions
+            | FileKind::CursorRulesLegacy
+            | FileKind::WindsurfRulesLegacy
+    )
+}
+
+fn check_size(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    for f in &repo.files {
+        let tokens = f.text.len() / 4;
+        let lines = f.text.lines().count();
+        if f.kind == FileKind::ClaudeMd && lines > 200 {
+            emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("{lines} lines (about {tokens} tokens on every request); Anthropic advises under 200 lines per CLAUDE.md"))
+                .help = Some("move reference material into linked docs, `.claude/rules/` with `paths`, or skills".into());
+        }
+        if matches!(
+            f.kind,
+            FileKind::WindsurfRule | FileKind::WindsurfRulesLegacy
+        ) && f.text.chars().count() > 6000
+        {
+            emit.emit(
+                f,
+                &CONTEXT_TOO_LARGE,
+                None,
+                format!(
+                    "{} characters; Windsurf truncates rule files at 6,000",
+                    f.text.chars().count()
+                ),
+            );
+        }
+        if f.kind == FileKind::AgentsMd {
+            // Codex concatenates AGENTS.md from the root down to the working directory.
+            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let chain: usize = repo
+                .files
+                .iter()
+                .filter(|o| {
+                    o.kind == FileKind::AgentsMd && o.path.rsplit('/').next() == Some("AGENTS.md")
+                })
+                .filter(|o| {
+                    let od = o.path.rsplit_once('/').map_or("", |(d, _)| d);
+                    od.is_empty() || dir == od || dir.starts_with(&format!("{od}/"))
+                })
+                .map(|o| o.text.len())
+                .sum();
+            if chain > 32 * 1024 {
+                emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("the AGENTS.md chain down to here is {chain} bytes (about {} tokens); Codex stops at 32,768 and drops the rest", chain / 4));
+            }
+        }
+    }
+}
+
+fn check_volatile(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    if !always_loaded(ctx.kind) {
+        return;
+    }
+    static VOLATILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?im)(last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b)").expect("valid")
+    });
+    if let Some(m) = VOLATILE.find(&ctx.text) {
+        emit.emit(
+            &VOLATILE_CONTEXT,
+            Some(m.range()),
+            format!(
+                "`{}` changes often; each change invalidates every developer's prompt cache",
+                m.as_str()
+            ),
+        )
+        .help = Some("remove it: git records when the file changed".into());
+    }
+}
+
+/// Commands in a context file, with their spans: inline code and shell-like fenced blocks.
+fn commands_in(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let body = crate::syntax::yaml::front_matter(text)
+        .ok()
+        .flatten()
+        .map_or(0, |fm| fm.body_start);
+    let outline = crate::syntax::markdown::parse(text, body);
+    let mut out: Vec<(String, std::ops::Range<usize>)> = outline
+        .inline_code
+        .iter()
+        .map(|c| (c.text.clone(), c.span.clone()))
+        .collect();
+    for block in outline.code_blocks.iter().filter(|b| {
+        matches!(
+            b.lang.as_str(),
+            "" | "sh" | "bash" | "shell" | "console" | "zsh"
+        )
+    }) {
+        let mut at = block.span.start;
+        for line in text[block.span.clone()].split_inclusive('\n') {
+            let l = line.trim().trim_start_matches("$ ");
+            if !l.starts_with("```") && !l.starts_with('#') {
+                out.push((l.to_string(), at..at + line.trim_end().len()));
+            }
+            at += line.len();
+        }
+    }
+    out
+}
+
+const NPM_BUILTINS: &[&str] = &[
+    "install",
+    "i",
+    "add",
+    "remove",
+    "rm",
+    "uninstall",
+    "run",
+    "exec",
+    "dlx",
+    "x",
+    "test",
+    "t",
+    "start",
+    "build",
+    "why",
+    "list",
+    "ls",
+    "outdated",
+    "update",
+    "up",
+    "upgrade",
+    "init",
+    "create",
+    "publish",
+    "version",
+    "info",
+    "audit",
+    "link",
+    "config",
+    "cache",
+    "dedupe",
+    "import",
+    "rebuild",
+    "store",
+    "patch",
+    "env",
+    "bin",
+    "root",
+    "prune",
+    "licenses",
+    "workspace",
+    "workspaces",
+    "set",
+    "node",
+    "dev",
+    "ci",
+    "pack",
+    "login",
+    "logout",
+    "whoami",
+    "help",
+    "plugin",
+    "constraints",
+    "npm",
+    "global",
+];
+
+fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    static CMD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
+    });
+    for file in repo.files.iter().filter(|f| is_context(f.kind)) {
+        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for (cmd, span) in commands_in(&file.text) {
+            for caps in CMD.captures_iter(&cmd) {
+                let (tool, name) = (&caps[1], &caps[2]);
+                if name.starts_with('-') {
+                    continue;
+                }
+                // Some(message) when the command is not defined; None when it is, or cannot be judged.
+                let missing = |file: &str| Some(format!("there is no {file} for it"));
+                let verdict: Option<String> = match tool.split_whitespace().next().unwrap_or("") {
+                    "npm" | "bun" | "pnpm" | "yarn" => {
+                        if !tool.contains("run") && NPM_BUILTINS.contains(&name) {
+                            continue;
+                        }
+                        match repo.support_file(dir, "package.json") {
+                            Some(pkg) => package_scripts(&pkg.text)
+                                .filter(|s| !s.iter().any(|x| x == name))
+                                .map(|_| "it is not a script in package.json".into()),
+                            None => missing("package.json"),
+                        }
+                    }
+                    "make" => match repo.support_file(dir, "Makefile") {
+                        Some(m) => make_targets(&m.text)
+                            .filter(|t| !t.iter().any(|x| x == name))
+                            .map(|_| "it is not a target in the Makefile".into()),
+                        None => missing("Makefile"),
+                    },
+                    "just" => match repo.support_file(dir, "justfile") {
+                        Some(j) => just_recipes(&j.text)
+                            .filter(|r| !r.iter().any(|x| x == name))
+                            .map(|_| "it is not a recipe in the justfile".into()),
+                        None => missing("justfile"),
+                    },
+                    "task" => repo
+                        .support_file(dir, "Taskfile.yml")
+                        .and_then(|t| task_names(&t.text))
+                        .filter(|t| !t.iter().any(|x| x == name))
+                        .map(|_| "it is not a task in Taskfile.yml".into()),
+                    _ => None,
+                };
+                if let Some(why) = verdict {
+                    emit.emit(
+                        file,
+                        &UNKNOWN_COMMAND,
+                        Some(span.clone()),
+                        format!("`{tool} {name}` cannot run: {why}"),
+                    )
+                    .help = Some("update the command to one that exists, or define it".into());
+                }
+            }
+        }
+    }
+}
+
+fn package_scripts(text: &str) -> Option<Vec<String>> {
+    let tree = crate::syntax::json::parse(text).ok()?;
+    Some(
+        tree.get("scripts")
+            .map(|s| s.members().iter().map(|m| m.key.clone()).collect())
+            .unwrap_or_default(),
+    )
+}
+
+/// Explicit targets; `None` when the Makefile includes others or has pattern rules (undecidable here).
+fn make_targets(text: &str) -> Option<Vec<String>> {
+    let mut targets = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("include")
+            || line.starts_with("-include")
+            || line.starts_with("sinclude")
+        {
+            return None;
+        }
+        if line.starts_with(['\t', ' ', '#'])
+            || line.contains(":=")
+            || line.contains("?=")
+            || line.contains("+=")
+        {
+            continue;
+        }
+        if let Some((names, _)) = line.split_once(':') {
+            if names.contains('=') || names.contains('$') {
+                continue;
+            }
+            if names.contains('%') {
+                return None;
+            }
+            targets.extend(names.split_whitespace().map(String::from));
+        }
+    }
+    Some(targets)
+}
+
+fn just_recipes(text: &str) -> Option<Vec<String>> {
+    let mut recipes = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("import") || line.starts_with("mod ") {
+            return None;
+        }
+        if line.starts_with([' ', '\t', '#', '[']) || line.contains(":=") {
+            continue;
+        }
+        if let Some((head, _)) = line.split_once(':')
+            && let Some(name) = head.trim_start_matches('@').split_whitespace().next()
+        {
+            recipes.push(name.to_string());
+        }
+    }
+    Some(recipes)
+}
+
+fn task_names(text: &str) -> Option<Vec<String>> {
+    let tree = crate::syntax::yaml::parse(text, 0).ok()?;
+    Some(
+        tree.get("tasks")?
+            .members()
+            .iter()
+            .map(|m| m.key.clone())
+            .collect(),
+    )
+}
+
+fn check_stale(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    let targets: Vec<&super::FileCtx> = repo
+        .files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FileKind::ClaudeMd
+                    | FileKind::AgentsMd
+                    | FileKind::GeminiMd
+                    | FileKind::CopilotInstructions
+            )
+        })
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let paths: Vec<String> = targets.iter().map(|f| f.path.clone()).collect();
+    let Some(stats) = repo.staleness(&paths) else {
+        return;
+    };
+    let t = repo.stale_thresholds;
+    for (f, s) in targets.iter().zip(stats) {
+        let Some(s) = s else { continue };
+        if s.days >= t.days && (s.commits >= t.commits || s.files >= t.files) {
+            let scope = match f.path.rsplit_once('/') {
+                Some((d, _)) if f.kind != FileKind::CopilotInstructions && d != ".claude" => {
+                    format!("under {d}/")
+                }
+                _ => "in the repository".to_string(),
+            };
+            emit.emit(f, &STALE_CONTEXT_FILE, None, format!(
+                "{} last changed {}; since then {} commit{} changed {} file{} {scope} ({} days)",
+                f.path, s.last_changed, s.commits, crate::report::plural(s.commits), s.files, crate::report::plural(s.files), s.days
+            ))
+            .help = Some("review it against the current code and commit the update".into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::run;
@@ -388,6 +979,93 @@ mod tests {
             "code blocks are documentation: {d:?}"
         );
         assert!(run("CLAUDE.md", "# Fine\nRun `npm test` before committing.\n").is_empty());
+    }
+
+    #[test]
+    fn metadata() {
+        let codes = |path: &str, text: &str| {
+            run(path, text)
+                .into_iter()
+                .filter(|d| d.rule.code == "AG505")
+                .map(|d| d.message)
+                .collect::<Vec<_>>()
+        };
+        let bad_agent =
+            "---\nname: Code_Reviewer\nmodel: gpt-4\npermissionMode: yolo\n---\nReview.\n";
+        assert_eq!(
+            codes(".claude/agents/r.md", bad_agent).len(),
+            4,
+            "{:?}",
+            codes(".claude/agents/r.md", bad_agent)
+        );
+        let good_agent = "---\nname: code-reviewer\ndescription: Reviews diffs\nmodel: sonnet\npermissionMode: plan\n---\n";
+        assert!(codes(".claude/agents/r.md", good_agent).is_empty());
+        assert_eq!(
+            codes(
+                ".claude/skills/pdf/SKILL.md",
+                "---\nname: pdf-tools\ndescription: x\n---\n"
+            )
+            .len(),
+            1,
+            "name must match the directory"
+        );
+        assert!(
+            codes(
+                ".claude/skills/pdf/SKILL.md",
+                "---\nname: pdf\ndescription: Reads PDFs\n---\n"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            codes(".cursor/rules/a.mdc", "---\nalwaysApply: \"true\"\n---\n").len(),
+            1
+        );
+        assert!(
+            codes(
+                ".cursor/rules/a.mdc",
+                "---\nalwaysApply: true\nglobs: src/**\n---\n"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            codes(".claude/agents/none.md", "Just text, no front matter.\n").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn volatile_lines() {
+        let d = run("CLAUDE.md", "# Project\nLast updated: 2026-11-30\n");
+        assert!(
+            d.iter().any(|d| d.rule.code == "AG507" && d.line() == 2),
+            "{d:?}"
+        );
+        assert!(
+            run("CLAUDE.md", "# Project\nWe support Node 20.\n")
+                .iter()
+                .all(|d| d.rule.code != "AG507")
+        );
+        assert!(
+            run(".claude/rules/x.md", "Last updated: 2026-11-30\n")
+                .iter()
+                .all(|d| d.rule.code != "AG507"),
+            "rules load on demand"
+        );
+    }
+
+    #[test]
+    fn definitions() {
+        assert_eq!(
+            super::make_targets("build: deps\n\tcc x\n.PHONY: test\ntest lint:\nX := 1\n").unwrap(),
+            ["build", ".PHONY", "test", "lint"]
+        );
+        assert!(super::make_targets("include common.mk\n").is_none());
+        assert_eq!(super::just_recipes("set shell := [\"bash\"]\nbuild target=\"x\":\n  cargo build\n@test:\n  cargo test\n").unwrap(), ["build", "test"]);
+        assert_eq!(
+            super::package_scripts("{\"scripts\": {\"test\": \"x\", \"lint:fix\": \"y\"}}")
+                .unwrap(),
+            ["test", "lint:fix"]
+        );
     }
 
     #[test]

@@ -189,6 +189,11 @@ pub static RULES: &[&Rule] = &[
     &context::BROKEN_REFERENCE,
     &context::INVISIBLE_UNICODE,
     &context::PROMPT_INJECTION,
+    &context::INVALID_METADATA,
+    &context::CONTEXT_TOO_LARGE,
+    &context::VOLATILE_CONTEXT,
+    &context::UNKNOWN_COMMAND,
+    &context::STALE_CONTEXT_FILE,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -583,7 +588,45 @@ pub struct Repo {
     walked: std::cell::RefCell<Vec<String>>,
     /// Every file path of the checked tree, sorted; built only if a rule asks.
     paths: OnceCell<Vec<String>>,
+    /// package.json, Makefiles, justfiles and Taskfiles: where documented commands are defined.
+    pub support: Vec<FileCtx>,
+    /// When a context file counts as stale (from the config).
+    pub stale_thresholds: StaleThresholds,
 }
+
+/// `context.stale_*` in `.agentgate.yaml`.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleThresholds {
+    pub commits: usize,
+    pub files: usize,
+    pub days: i64,
+}
+
+impl Default for StaleThresholds {
+    fn default() -> Self {
+        Self {
+            commits: 50,
+            files: 200,
+            days: 30,
+        }
+    }
+}
+
+/// Files whose text the context rules need although no agent reads them.
+pub fn is_support_file(path: &str) -> bool {
+    !path.contains("node_modules/")
+        && SUPPORT_NAMES
+            .iter()
+            .flat_map(|(_, names)| names.iter())
+            .any(|n| path.rsplit('/').next() == Some(*n))
+}
+
+const SUPPORT_NAMES: &[(&str, &[&str])] = &[
+    ("package.json", &["package.json"]),
+    ("Makefile", &["Makefile", "makefile", "GNUmakefile"]),
+    ("justfile", &["justfile", "Justfile", ".justfile"]),
+    ("Taskfile.yml", &["Taskfile.yml", "Taskfile.yaml"]),
+];
 
 impl Repo {
     pub fn new(
@@ -601,7 +644,45 @@ impl Repo {
             tracked: OnceCell::new(),
             walked: std::cell::RefCell::new(Vec::new()),
             paths: OnceCell::new(),
+            support: Vec::new(),
+            stale_thresholds: StaleThresholds::default(),
         }
+    }
+
+    /// The nearest support file called `name` (or an alias: `makefile` for `Makefile`…) in
+    /// `dir` or one of its parents.
+    pub fn support_file(&self, dir: &str, name: &str) -> Option<&FileCtx> {
+        let aliases = SUPPORT_NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, a)| *a);
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            let found = self.support.iter().find(|f| {
+                let (fd, fname) = f.path.rsplit_once('/').unwrap_or(("", f.path.as_str()));
+                fd == cur && aliases.contains(&fname)
+            });
+            if found.is_some() {
+                return found;
+            }
+            d = if cur.is_empty() {
+                None
+            } else {
+                Some(cur.rsplit_once('/').map_or("", |(p, _)| p))
+            };
+        }
+        None
+    }
+
+    /// Git-history staleness for context files (`None` outside git).
+    pub fn staleness(
+        &self,
+        paths: &[String],
+    ) -> Option<Vec<Option<crate::source::git::Staleness>>> {
+        if self.root.as_os_str().is_empty() {
+            return None;
+        }
+        crate::source::git::staleness(&self.root, paths, 10_000)
     }
 
     /// The paths a working-tree walk saw (for reference checks).

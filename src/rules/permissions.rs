@@ -815,10 +815,10 @@ mod tests {
 
     #[test]
     fn skills_allowed_tools() {
-        let skill = "---\nname: x\nallowed-tools: Read, Bash, Bash(git status:*)\n---\nbody\n";
+        let skill = "---\nname: x\ndescription: d\nallowed-tools: Read, Bash, Bash(git status:*)\n---\nbody\n";
         assert_eq!(
             codes(".claude/skills/x/SKILL.md", skill),
-            [("AG101", 3, 22)]
+            [("AG101", 4, 22)]
         );
         let list = "---\nallowed-tools:\n  - Read\n  - \"Bash(git diff *)\"\n---\n";
         assert!(run(".claude/commands/diff.md", list).is_empty());

@@ -442,3 +442,157 @@ pub fn changed_since(start: &Path, base: &str) -> Result<Vec<Changed>, GitError>
     }
     Ok(out)
 }
+
+/// How far the code moved since a context file last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staleness {
+    /// `YYYY-MM-DD` of the commit that last changed the file.
+    pub last_changed: String,
+    /// Commits since then that changed files in the file's directory subtree.
+    pub commits: usize,
+    /// Distinct files those commits changed.
+    pub files: usize,
+    /// Days between the file's last change and the newest commit.
+    pub days: i64,
+}
+
+/// For each path (a context file), its staleness from the history of HEAD, reading at most
+/// `max_commits` commits; `None` for a path that no commit in that range changed.
+pub fn staleness(
+    root: &Path,
+    paths: &[String],
+    max_commits: usize,
+) -> Option<Vec<Option<Staleness>>> {
+    use gix::diff::tree::recorder::Change;
+    let repo = gix::discover(root).ok()?;
+    let head = repo.head_id().ok()?.detach();
+    let walk = repo
+        .rev_walk([head])
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            Default::default(),
+        ))
+        .all()
+        .ok()?;
+    let dirs: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.rsplit_once('/')
+                .map_or(String::new(), |(d, _)| format!("{d}/"))
+        })
+        .collect();
+    let mut done: Vec<Option<(i64, usize, std::collections::HashSet<String>)>> =
+        vec![None; paths.len()];
+    let mut since: Vec<(usize, std::collections::HashSet<String>)> =
+        vec![(0, Default::default()); paths.len()];
+    let mut newest: Option<i64> = None;
+    let mut state = gix::diff::tree::State::default();
+    let empty = repo.empty_tree();
+    for info in walk.take(max_commits) {
+        let Ok(info) = info else { break };
+        let time = info.commit_time.unwrap_or_default();
+        newest.get_or_insert(time);
+        let (Ok(commit), parent) = (info.object(), info.parent_ids().next()) else {
+            break;
+        };
+        let Ok(tree) = commit.tree() else { break };
+        let parent_tree = match parent.map(|p| p.object().map(|o| o.into_commit().tree())) {
+            Some(Ok(Ok(t))) => t,
+            Some(_) => break,
+            None => empty.clone(),
+        };
+        let mut rec = gix::diff::tree::Recorder::default();
+        let diffed = gix::diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&parent_tree.data, repo.object_hash()),
+            gix::objs::TreeRefIter::from_bytes(&tree.data, repo.object_hash()),
+            &mut state,
+            &repo.objects,
+            &mut rec,
+        );
+        if diffed.is_err() {
+            break;
+        }
+        let changed: Vec<String> = rec
+            .records
+            .into_iter()
+            .filter_map(|c| match c {
+                Change::Addition {
+                    path, entry_mode, ..
+                }
+                | Change::Modification {
+                    path, entry_mode, ..
+                }
+                | Change::Deletion {
+                    path, entry_mode, ..
+                } if !entry_mode.is_tree() => Some(path.to_str_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        for (i, path) in paths.iter().enumerate() {
+            if done[i].is_some() {
+                continue;
+            }
+            if changed.iter().any(|c| c == path) {
+                let (commits, files) = std::mem::take(&mut since[i]);
+                done[i] = Some((time, commits, files));
+                continue;
+            }
+            let code: Vec<&String> = changed
+                .iter()
+                .filter(|c| c.starts_with(dirs[i].as_str()) && !is_context_name(c))
+                .collect();
+            if !code.is_empty() {
+                since[i].0 += 1;
+                since[i].1.extend(code.into_iter().cloned());
+            }
+        }
+        if done.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    let newest = newest?;
+    Some(
+        done.into_iter()
+            .map(|d| {
+                d.map(|(time, commits, files)| Staleness {
+                    last_changed: date(time),
+                    commits,
+                    files: files.len(),
+                    days: (newest - time).max(0) / 86_400,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn is_context_name(path: &str) -> bool {
+    matches!(
+        path.rsplit('/').next(),
+        Some("CLAUDE.md" | "AGENTS.md" | "GEMINI.md" | "copilot-instructions.md")
+    )
+}
+
+/// Seconds since the epoch → `YYYY-MM-DD` (UTC), without a date library.
+fn date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::date(0), "1970-01-01");
+        assert_eq!(super::date(1_709_251_200), "2024-03-01");
+        assert_eq!(super::date(1_772_409_600), "2026-03-02");
+    }
+}
