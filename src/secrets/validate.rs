@@ -55,6 +55,11 @@ pub fn is_placeholder(secret: &str) -> bool {
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
+    // Documentation spells the word out: `password`, `pass%20word`, `Pass-Word1`.
+    let letters: String = lower.replace("%20", "").chars().filter(char::is_ascii_alphabetic).collect();
+    if letters.contains("password") || letters.contains("passwd") {
+        return true;
+    }
     let first = secret.chars().next().unwrap_or(' ');
     if secret.chars().all(|c| c == first) {
         return true;
