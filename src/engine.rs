@@ -85,7 +85,8 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
     };
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
-    let scanner = Scanner::new(&selection, &config);
+    let mut scanner = Scanner::new(&selection, &config);
+    scanner.partial = roots.len() != 1 || roots[0] != project_root;
 
     if opts.staged {
         let prefixes: Vec<String> = roots
@@ -241,6 +242,8 @@ struct Scanner<'a> {
     /// Build and script definitions (package.json, Makefile…) for the context rules.
     support: Mutex<Vec<FileCtx>>,
     stale: crate::rules::StaleThresholds,
+    /// Only part of the tree is being checked (explicit files or subdirectories).
+    partial: bool,
     excludes: crate::config::Excludes,
 }
 
@@ -261,6 +264,7 @@ impl<'a> Scanner<'a> {
             seen: Mutex::new(Vec::new()),
             support: Mutex::new(Vec::new()),
             stale: config.stale,
+            partial: false,
             excludes: config.excludes.clone(),
         }
     }
@@ -439,6 +443,7 @@ impl<'a> Scanner<'a> {
         .with_walked(walked);
         repo.support = self.support.into_inner().unwrap_or_else(|p| p.into_inner());
         repo.stale_thresholds = self.stale;
+        repo.partial = self.partial;
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut emit);

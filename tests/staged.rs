@@ -157,3 +157,36 @@ fn cache_tree_skips_clean_directories_exactly() {
     assert_eq!(v["summary"]["errors"], 1);
     assert_eq!(v["diagnostics"][0]["path"], "a/b/c/.claude/settings.json");
 }
+
+#[test]
+fn repo_level_presence_uses_the_whole_tree_in_partial_runs() {
+    let t = repo();
+    t.write("CLAUDE.md", "@AGENTS.md\n");
+    t.write("AGENTS.md", "# Agents\nRun `make test`.\n");
+    t.write("Makefile", "test:\n\t./t\n");
+    t.git(&["add", "."]);
+    t.git(&["commit", "-qm", "context"]);
+    // Only the settings change is staged (or passed by pre-commit): the committed CLAUDE.md
+    // and Makefile still count.
+    t.write(".claude/settings.json", GOOD_SETTINGS);
+    t.git(&["add", "."]);
+    let staged = t.run(&[
+        "check", "--staged", "--select", "all", "--format", "concise", "-q",
+    ]);
+    staged.code(0);
+    assert_eq!(
+        staged.stdout, "",
+        "no missing-context finding: {}",
+        staged.stdout
+    );
+    let files = t.run(&[
+        "check",
+        ".claude/settings.json",
+        "--select",
+        "all",
+        "--format",
+        "concise",
+        "-q",
+    ]);
+    assert_eq!(files.stdout, "", "{}", files.stdout);
+}

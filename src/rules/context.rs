@@ -12,7 +12,7 @@ pub static MISSING_CONTEXT_FILE: Rule = Rule {
     confidence: Confidence::Exact,
     summary: "An agent is configured in the repository but no context file it loads exists",
     docs: Docs {
-        what: "Looks at which agents are evidently in use — their settings or MCP files exist (`.claude/settings.json`, \
+        what: "Reports a repository with code but no context file at all (as `AGENTS.md`, the file to add). Also looks at which agents are evidently in use — their settings or MCP files exist (`.claude/settings.json`, \
                `.mcp.json`, `.cursor/`, `.codex/config.toml`, `.gemini/settings.json`, `.vscode/mcp.json`, …) — and reports \
                each one for which no context file it loads exists at the root: `CLAUDE.md` (or `.claude/CLAUDE.md`) for \
                Claude Code, `AGENTS.md` for Codex, `GEMINI.md` for Gemini CLI, `.github/copilot-instructions.md` or \
@@ -110,21 +110,14 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     let at_root = |f: &&super::FileCtx| {
         !f.path.contains('/') || f.path.starts_with('.') && f.path.matches('/').count() == 1
     };
+    // Presence is judged on the whole tree (the index when only some files were checked).
+    let all = repo.all_paths().unwrap_or(&[]);
     let present = |names: &[&str]| {
-        repo.files
+        names
             .iter()
-            .any(|f| names.iter().any(|n| f.path == *n))
+            .any(|n| all.binary_search_by(|p| p.as_str().cmp(n)).is_ok())
     };
-    let has_kind = |kinds: &[FileKind]| {
-        repo.files
-            .iter()
-            .filter(at_root)
-            .any(|f| kinds.contains(&f.kind))
-    };
-    let claude_md = repo
-        .files
-        .iter()
-        .find(|f| f.path == "CLAUDE.md" || f.path == ".claude/CLAUDE.md");
+    let claude_md = present(&["CLAUDE.md", ".claude/CLAUDE.md"]).then_some(());
     let checks: &[(Agent, &[FileKind], bool, &str)] = &[
         (
             Agent::ClaudeCode,
@@ -153,10 +146,31 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         (
             Agent::Cursor,
             &[FileKind::CursorMcp],
-            present(&["AGENTS.md", ".cursorrules"]) || has_kind(&[FileKind::CursorRule]),
+            present(&["AGENTS.md", ".cursorrules"])
+                || all.iter().any(|p| p.starts_with(".cursor/rules/")),
             ".cursor/rules/*.mdc or AGENTS.md",
         ),
     ];
+    // A repository with code, no agent configuration and no context file at all.
+    let any_context = repo
+        .files
+        .iter()
+        .any(|f| always_loaded(f.kind) || is_context(f.kind));
+    if !any_context && repo.files.is_empty() {
+        const CODE: &[&str] = &[
+            ".rs", ".py", ".ts", ".tsx", ".js", ".go", ".java", ".kt", ".rb", ".php", ".cs", ".c",
+            ".cpp", ".swift", ".scala",
+        ];
+        let has_code = repo.all_paths().is_some_and(|paths| {
+            paths
+                .iter()
+                .any(|p| CODE.iter().any(|ext| p.ends_with(ext)))
+        });
+        if has_code && repo.staged.is_none() {
+            emit.emit_path(&MISSING_CONTEXT_FILE, "AGENTS.md", "the repository has code but no context file for coding agents at all")
+                .help = Some("add AGENTS.md (read by Codex, Cursor, Copilot and others) and a one-line CLAUDE.md: @AGENTS.md".into());
+        }
+    }
     for (agent, config, has_context, want) in checks {
         if *has_context {
             continue;
@@ -906,6 +920,10 @@ fn task_names(text: &str) -> Option<Vec<String>> {
 }
 
 fn check_stale(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    // A commit gate judges the change, not the history.
+    if repo.staged.is_some() {
+        return;
+    }
     let targets: Vec<&super::FileCtx> = repo
         .files
         .iter()
@@ -941,6 +959,194 @@ fn check_stale(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 f.path, s.last_changed, s.commits, crate::report::plural(s.commits), s.files, crate::report::plural(s.files), s.days
             ))
             .help = Some("review it against the current code and commit the update".into());
+        }
+    }
+}
+
+pub static DEAD_PATTERN: Rule = Rule {
+    code: "AG510",
+    name: "pattern-matches-nothing",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A rule's globs, applyTo or paths pattern matches no file",
+    docs: Docs {
+        what: "Resolves the file patterns that decide when a rule file applies — Cursor `.mdc` `globs`, Copilot \
+               `.instructions.md` `applyTo`, Claude Code `.claude/rules` `paths` — against the repository's files and \
+               reports patterns that match nothing.",
+        why: "A rule whose pattern matches nothing never loads: after `src/` became `app/`, the team's conventions \
+              for that code silently stop reaching the agent.",
+        example: "```markdown\n---\nglobs: src/rpc/**/*.ts\n---\n```\nafter `src/rpc` moved to `services/rpc`.",
+        fix: "Update the pattern to the current paths (or delete the rule if the code is gone).",
+        references: &[
+            "https://docs.cursor.com/context/rules",
+            "https://code.visualstudio.com/docs/copilot/customization/custom-instructions",
+        ],
+    },
+    check: super::Check::Repo(check_patterns),
+};
+
+pub static IMPORT_PROBLEM: Rule = Rule {
+    code: "AG511",
+    name: "import-problem",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "Context-file imports form a cycle, nest too deep, or point outside the repository",
+    docs: Docs {
+        what: "Follows `@path` imports between the context files agentgate recognises (CLAUDE.md, AGENTS.md, GEMINI.md, rules, …) and reports cycles, chains deeper than the agents load \
+               (Claude Code follows four hops, Gemini CLI five), and imports of absolute or home-directory paths \
+               (`@~/notes.md`, `@/etc/team.md`) in files shared through the repository.",
+        why: "Imports past the limit or in a cycle are dropped without a message. An absolute or home import works \
+              on the author's machine only — everyone else's agent silently misses it, or loads something else.",
+        example: "`CLAUDE.md` imports `@docs/a.md`, which imports `@../CLAUDE.md`.",
+        fix: "Flatten the chain, break the cycle, and commit shared instructions inside the repository.",
+        references: &[
+            "https://code.claude.com/docs/en/memory#claude-md-imports",
+            "https://google-gemini.github.io/gemini-cli/docs/core/memport.html",
+        ],
+    },
+    check: super::Check::Repo(check_imports),
+};
+
+/// Patterns as written in a rule file's front matter: a list, or one comma-separated string.
+fn patterns(node: &crate::syntax::Node) -> Vec<(String, std::ops::Range<usize>)> {
+    match &node.value {
+        crate::syntax::Value::String(s) => s
+            .split(',')
+            .map(|p| (p.trim().to_string(), node.span.clone()))
+            .filter(|(p, _)| !p.is_empty())
+            .collect(),
+        crate::syntax::Value::Array(items) => items
+            .iter()
+            .filter_map(|i| Some((i.as_str()?.trim().to_string(), i.span.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn check_patterns(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    for file in &repo.files {
+        let key = match file.kind {
+            FileKind::CursorRule => "globs",
+            FileKind::CopilotScopedInstructions => "applyTo",
+            FileKind::ClaudeRule => "paths",
+            _ => continue,
+        };
+        let Some(node) = file.tree().and_then(|t| t.get(key)) else {
+            continue;
+        };
+        for (pattern, span) in patterns(node) {
+            if pattern == "**" || pattern == "*" || pattern == "**/*" {
+                continue;
+            }
+            // Globs are relative to the workspace root; `*` crosses directories in Cursor and VS Code.
+            let Ok(glob) = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+                .literal_separator(false)
+                .build()
+            else {
+                emit.emit(
+                    file,
+                    &DEAD_PATTERN,
+                    Some(span),
+                    format!("`{pattern}` in `{key}` is not a valid glob"),
+                );
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let Some(known) = repo.all_paths() else {
+                return;
+            };
+            if !known.iter().any(|p| matcher.is_match(p)) {
+                emit.emit(
+                    file,
+                    &DEAD_PATTERN,
+                    Some(span),
+                    format!("`{pattern}` in `{key}` matches no file, so this rule never applies"),
+                )
+                .help = Some("update the pattern to where the code lives now".into());
+            }
+        }
+    }
+}
+
+fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    use std::collections::HashMap;
+    // The import graph between the run's context files.
+    let mut edges: HashMap<&str, Vec<(String, std::ops::Range<usize>)>> = HashMap::new();
+    for file in repo.files.iter().filter(|f| is_context(f.kind)) {
+        let body = crate::syntax::yaml::front_matter(&file.text)
+            .ok()
+            .flatten()
+            .map_or(0, |fm| fm.body_start);
+        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for import in crate::syntax::markdown::parse(&file.text, body).imports {
+            let target = import.text.as_str();
+            if target.starts_with('~') || target.starts_with('/') {
+                if file.kind != FileKind::ClaudeLocalMd {
+                    emit.emit(file, &IMPORT_PROBLEM, Some(import.span.clone()), format!("`@{target}` imports a file outside the repository: other clones do not have it"))
+                        .help = Some("commit the shared instructions inside the repository and import them relatively".into());
+                }
+                continue;
+            }
+            if let Some(resolved) = normalize(dir, target) {
+                edges
+                    .entry(file.path.as_str())
+                    .or_default()
+                    .push((resolved, import.span.clone()));
+            }
+        }
+    }
+    // Depth and cycles from each root context file (CLAUDE.md / GEMINI.md as entry points).
+    for file in repo
+        .files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::ClaudeMd | FileKind::GeminiMd))
+    {
+        let limit = if file.kind == FileKind::GeminiMd {
+            5
+        } else {
+            4
+        };
+        let mut stack = vec![(file.path.clone(), 0usize, vec![file.path.clone()])];
+        let mut reported = false;
+        while let Some((path, depth, trail)) = stack.pop() {
+            for (next, span) in edges.get(path.as_str()).map_or(&[][..], Vec::as_slice) {
+                if reported {
+                    break;
+                }
+                if trail.contains(next) {
+                    let Some(from) = repo.files.iter().find(|f| f.path == path) else {
+                        continue;
+                    };
+                    emit.emit(
+                        from,
+                        &IMPORT_PROBLEM,
+                        Some(span.clone()),
+                        format!("import cycle: {} → {next}", trail.join(" → ")),
+                    );
+                    reported = true;
+                } else if depth + 1 > limit {
+                    let Some(from) = repo.files.iter().find(|f| f.path == path) else {
+                        continue;
+                    };
+                    emit.emit(
+                        from,
+                        &IMPORT_PROBLEM,
+                        Some(span.clone()),
+                        format!(
+                            "`@{next}` is {} imports deep from {}; the agent stops after {limit}",
+                            depth + 1,
+                            file.path
+                        ),
+                    );
+                    reported = true;
+                } else {
+                    let mut t = trail.clone();
+                    t.push(next.clone());
+                    stack.push((next.clone(), depth + 1, t));
+                }
+            }
         }
     }
 }

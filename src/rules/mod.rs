@@ -194,6 +194,8 @@ pub static RULES: &[&Rule] = &[
     &context::VOLATILE_CONTEXT,
     &context::UNKNOWN_COMMAND,
     &context::STALE_CONTEXT_FILE,
+    &context::DEAD_PATTERN,
+    &context::IMPORT_PROBLEM,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -590,6 +592,8 @@ pub struct Repo {
     paths: OnceCell<Vec<String>>,
     /// package.json, Makefiles, justfiles and Taskfiles: where documented commands are defined.
     pub support: Vec<FileCtx>,
+    /// The run looked at part of the tree only (explicit files or subdirectories).
+    pub partial: bool,
     /// When a context file counts as stale (from the config).
     pub stale_thresholds: StaleThresholds,
 }
@@ -645,6 +649,7 @@ impl Repo {
             walked: std::cell::RefCell::new(Vec::new()),
             paths: OnceCell::new(),
             support: Vec::new(),
+            partial: false,
             stale_thresholds: StaleThresholds::default(),
         }
     }
@@ -695,10 +700,12 @@ impl Repo {
     /// index's (read only when a rule asks, so the commit hook does not pay for it).
     pub fn all_paths(&self) -> Option<&[String]> {
         let paths = self.paths.get_or_init(|| {
-            let mut paths = match &self.staged {
-                Some(_) => crate::source::git::index_paths(&self.root).unwrap_or_default(),
-                None => std::mem::take(&mut *self.walked.borrow_mut()),
-            };
+            // A staged run or one over some files only (pre-commit passes names) did not see
+            // the whole tree: the git index has it.
+            let index = (self.staged.is_some() || self.partial)
+                .then(|| crate::source::git::index_paths(&self.root))
+                .flatten();
+            let mut paths = index.unwrap_or_else(|| std::mem::take(&mut *self.walked.borrow_mut()));
             paths.sort_unstable();
             paths
         });

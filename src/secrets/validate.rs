@@ -56,7 +56,11 @@ pub fn is_placeholder(secret: &str) -> bool {
         return true;
     }
     // Documentation spells the word out: `password`, `pass%20word`, `Pass-Word1`.
-    let letters: String = lower.replace("%20", "").chars().filter(char::is_ascii_alphabetic).collect();
+    let letters: String = lower
+        .replace("%20", "")
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect();
     if letters.contains("password") || letters.contains("passwd") {
         return true;
     }
