@@ -1151,6 +1151,78 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
+pub static DIVERGENT_CONTEXT: Rule = Rule {
+    code: "AG512",
+    name: "divergent-context-files",
+    family: Family::Context,
+    severity: Severity::Warning,
+    confidence: Confidence::Heuristic,
+    summary: "Two agents' context files carry overlapping but different instructions",
+    docs: Docs {
+        what: "Compares the root context files of different agents — CLAUDE.md, AGENTS.md, GEMINI.md, \
+               .github/copilot-instructions.md, .cursorrules, .windsurfrules — and reports pairs that share a good part \
+               of their lines (30% or more of the smaller file) yet differ, when neither imports or links the other.",
+        why: "Copies drift: the team updates the test command in AGENTS.md, and Claude keeps running the old one \
+              from CLAUDE.md. Developers on different agents then get different instructions for the same repository.",
+        example: "CLAUDE.md and AGENTS.md both list the project's commands, but only AGENTS.md has the new `pnpm` ones.",
+        fix: "Keep one file as the source (usually AGENTS.md) and import it from the others (`@AGENTS.md` in \
+              CLAUDE.md), adding only agent-specific lines.",
+        references: &["https://agents.md"],
+    },
+    check: super::Check::Repo(check_divergent),
+};
+
+fn check_divergent(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    const ROOTS: &[&str] = &[
+        "AGENTS.md",
+        "CLAUDE.md",
+        "GEMINI.md",
+        ".github/copilot-instructions.md",
+        ".cursorrules",
+        ".windsurfrules",
+    ];
+    let files: Vec<&super::FileCtx> = ROOTS
+        .iter()
+        .filter_map(|n| repo.files.iter().find(|f| f.path == *n))
+        .collect();
+    let lines = |f: &super::FileCtx| -> std::collections::HashSet<String> {
+        f.text
+            .lines()
+            .map(|l| {
+                l.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            })
+            .filter(|l| l.len() > 3 && !l.starts_with("@"))
+            .collect()
+    };
+    let refers = |a: &super::FileCtx, b: &super::FileCtx| {
+        let name = b.path.rsplit('/').next().unwrap_or(&b.path);
+        a.text.contains(&format!("@{}", b.path))
+            || a.text.contains(&format!("({})", b.path))
+            || a.text.contains(&format!("@{name}"))
+    };
+    for (i, a) in files.iter().enumerate() {
+        for b in &files[i + 1..] {
+            if a.text == b.text || refers(a, b) || refers(b, a) {
+                continue;
+            }
+            let (la, lb) = (lines(a), lines(b));
+            let shared = la.intersection(&lb).count();
+            let smaller = la.len().min(lb.len());
+            if smaller >= 3 && shared * 10 >= smaller * 3 && shared < la.len().max(lb.len()) {
+                let differ = la.symmetric_difference(&lb).count();
+                emit.emit(b, &DIVERGENT_CONTEXT, None, format!(
+                    "{} and {} share {shared} lines but differ in {differ}; neither imports the other, so agents get different instructions",
+                    a.path, b.path
+                ))
+                .help = Some(format!("keep one source and import it: `@{}`", a.path));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::run;
@@ -1271,6 +1343,42 @@ mod tests {
             super::package_scripts("{\"scripts\": {\"test\": \"x\", \"lint:fix\": \"y\"}}")
                 .unwrap(),
             ["test", "lint:fix"]
+        );
+    }
+
+    #[test]
+    fn divergent_copies() {
+        use crate::classify::FileKind;
+        use crate::rules::{FileCtx, Repo, RepoEmitter, Selection};
+        let common = "# Project\n## Commands\n- build: cargo build\n- lint: cargo clippy\n- docs: cargo doc\n";
+        let run = |claude: &str| {
+            let a = FileCtx::new(
+                "AGENTS.md",
+                FileKind::AgentsMd,
+                format!("{common}- test: cargo nextest run\n"),
+            );
+            let c = FileCtx::new("CLAUDE.md", FileKind::ClaudeMd, claude.to_string());
+            let repo = Repo::new(vec![a, c], Default::default(), None, Default::default());
+            let sel = Selection::all();
+            let mut emit = RepoEmitter::new(&sel);
+            super::check_divergent(&repo, &mut emit);
+            emit.out
+        };
+        let d = run(&format!("{common}- test: cargo test\n"));
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message
+                .contains("AGENTS.md and CLAUDE.md share 5 lines but differ in 2"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            run("@AGENTS.md\n- test: cargo test\n").is_empty(),
+            "an import is the fix"
+        );
+        assert!(
+            run("# Claude\nUse the reviewer subagent.\n").is_empty(),
+            "unrelated content"
         );
     }
 

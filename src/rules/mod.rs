@@ -196,6 +196,7 @@ pub static RULES: &[&Rule] = &[
     &context::STALE_CONTEXT_FILE,
     &context::DEAD_PATTERN,
     &context::IMPORT_PROBLEM,
+    &context::DIVERGENT_CONTEXT,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
