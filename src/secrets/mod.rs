@@ -64,7 +64,7 @@ pub struct Engine {
     owners: Vec<Vec<usize>>,
 }
 
-/// Default context around a keyword hit: the keyword's line and its neighbours, capped.
+/// Longest stretch of a line searched on either side of a keyword hit.
 const CONTEXT: usize = 4096;
 
 impl Engine {
@@ -177,11 +177,11 @@ impl Engine {
                 if !heuristic && r.confidence == Confidence::Heuristic {
                     continue;
                 }
-                let start = line_start(text, line_start(text, m.start()).saturating_sub(1))
-                    .max(m.start().saturating_sub(CONTEXT));
+                // The keyword's own line (capped), or a rule's explicit window for multi-line secrets.
+                let start = line_start(text, m.start()).max(m.start().saturating_sub(CONTEXT));
                 let end = match r.window {
                     Some(w) => (m.end() + w).min(text.len()),
-                    None => line_end(text, line_end(text, m.end()) + 1).min(m.end() + CONTEXT),
+                    None => line_end(text, m.end()).min(m.end() + CONTEXT),
                 };
                 windows.push((rule, start, end));
             }
