@@ -32,6 +32,7 @@ struct RawContext {
     stale_commits: Option<usize>,
     stale_files: Option<usize>,
     stale_days: Option<i64>,
+    require_per_package: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -279,6 +280,7 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
                 commits: raw.context.stale_commits.unwrap_or(d.commits),
                 files: raw.context.stale_files.unwrap_or(d.files),
                 days: raw.context.stale_days.unwrap_or(d.days),
+                per_package: raw.context.require_per_package.unwrap_or(d.per_package),
             }
         },
     })

@@ -14,7 +14,8 @@ pub static MISSING_CONTEXT_FILE: Rule = Rule {
     docs: Docs {
         what: "Reports a repository with code but no context file at all (as `AGENTS.md`, the file to add). Also looks at which agents are evidently in use — their settings or MCP files exist (`.claude/settings.json`, \
                `.mcp.json`, `.cursor/`, `.codex/config.toml`, `.gemini/settings.json`, `.vscode/mcp.json`, …) — and reports \
-               each one for which no context file it loads exists at the root: `CLAUDE.md` (or `.claude/CLAUDE.md`) for \
+               each one for which no context file it loads exists at the root (with `context.require_per_package: true`, \
+               also every npm/pnpm/yarn, Cargo or Go workspace package without its own CLAUDE.md or AGENTS.md): `CLAUDE.md` (or `.claude/CLAUDE.md`) for \
                Claude Code, `AGENTS.md` for Codex, `GEMINI.md` for Gemini CLI, `.github/copilot-instructions.md` or \
                `AGENTS.md` for Copilot, `.cursor/rules/` or `AGENTS.md` for Cursor. A `CLAUDE.md` that is a symbolic \
                link to `AGENTS.md`, or that imports it (`@AGENTS.md`), counts.",
@@ -38,7 +39,8 @@ pub static BROKEN_REFERENCE: Rule = Rule {
     confidence: Confidence::Exact,
     summary: "A context file imports or links a file that does not exist",
     docs: Docs {
-        what: "Checks `@path` imports and relative Markdown links in context files (CLAUDE.md, AGENTS.md, GEMINI.md, \
+        what: "Checks `@path` imports, relative Markdown links and file paths written as inline code (`src/app/main.ts`; only \
+               when the first directory exists, so commands and package names are left alone) in context files (CLAUDE.md, AGENTS.md, GEMINI.md, \
                Copilot and Cursor rules, skills, subagents) against the files in the repository. Imports resolve \
                relative to the importing file, as Claude Code and Gemini CLI do. Imports and links inside code spans \
                and fenced blocks are ignored, as the agents ignore them; URLs, anchors and home-directory imports are \
@@ -110,44 +112,49 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     let at_root = |f: &&super::FileCtx| {
         !f.path.contains('/') || f.path.starts_with('.') && f.path.matches('/').count() == 1
     };
-    // Presence is judged on the whole tree (the index when only some files were checked).
-    let all = repo.all_paths().unwrap_or(&[]);
+    // Presence is judged on the whole tree (the index when only some files were checked);
+    // the list is built on first use, so a commit touching no root agent config never pays.
     let present = |names: &[&str]| {
+        let all = repo.all_paths().unwrap_or(&[]);
         names
             .iter()
             .any(|n| all.binary_search_by(|p| p.as_str().cmp(n)).is_ok())
     };
-    let claude_md = present(&["CLAUDE.md", ".claude/CLAUDE.md"]).then_some(());
-    let checks: &[(Agent, &[FileKind], bool, &str)] = &[
+    let cursor_rules = || {
+        repo.all_paths()
+            .unwrap_or(&[])
+            .iter()
+            .any(|p| p.starts_with(".cursor/rules/"))
+    };
+    let checks: &[(Agent, &[FileKind], &[&str], &str)] = &[
         (
             Agent::ClaudeCode,
             &[FileKind::ClaudeSettings, FileKind::McpJson],
-            claude_md.is_some(),
+            &["CLAUDE.md", ".claude/CLAUDE.md"],
             "CLAUDE.md (it can be one line: @AGENTS.md)",
         ),
         (
             Agent::Codex,
             &[FileKind::CodexConfig],
-            present(&["AGENTS.md", "AGENTS.override.md"]),
+            &["AGENTS.md", "AGENTS.override.md"],
             "AGENTS.md",
         ),
         (
             Agent::Gemini,
             &[FileKind::GeminiSettings],
-            present(&["GEMINI.md", "AGENTS.md"]),
+            &["GEMINI.md", "AGENTS.md"],
             "GEMINI.md",
         ),
         (
             Agent::Copilot,
             &[FileKind::VscodeMcp],
-            present(&[".github/copilot-instructions.md", "AGENTS.md", "CLAUDE.md"]),
+            &[".github/copilot-instructions.md", "AGENTS.md", "CLAUDE.md"],
             ".github/copilot-instructions.md or AGENTS.md",
         ),
         (
             Agent::Cursor,
             &[FileKind::CursorMcp],
-            present(&["AGENTS.md", ".cursorrules"])
-                || all.iter().any(|p| p.starts_with(".cursor/rules/")),
+            &["AGENTS.md", ".cursorrules"],
             ".cursor/rules/*.mdc or AGENTS.md",
         ),
     ];
@@ -171,30 +178,133 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 .help = Some("add AGENTS.md (read by Codex, Cursor, Copilot and others) and a one-line CLAUDE.md: @AGENTS.md".into());
         }
     }
-    for (agent, config, has_context, want) in checks {
-        if *has_context {
-            continue;
+    if repo.stale_thresholds.per_package {
+        for dir in workspace_packages(repo) {
+            let has = ["CLAUDE.md", "AGENTS.md", "GEMINI.md"]
+                .iter()
+                .any(|n| present(&[format!("{dir}/{n}").as_str()]));
+            if !has {
+                emit.emit_path(&MISSING_CONTEXT_FILE, &format!("{dir}/AGENTS.md"), format!("workspace package `{dir}` has no context file (context.require_per_package)"))
+                    .help = Some(format!("add {dir}/AGENTS.md with the package's commands and rules"));
+            }
         }
-        if let Some(cfg) = repo
+    }
+    for (agent, config, names, want) in checks {
+        let Some(cfg) = repo
             .files
             .iter()
             .filter(at_root)
             .find(|f| config.contains(&f.kind))
-        {
-            emit.emit(
-                cfg,
-                &MISSING_CONTEXT_FILE,
-                None,
-                format!(
-                    "{} is configured here, but the repository has no {want}",
-                    agent.name()
-                ),
-            )
-            .help = Some(format!(
-                "add {want} with the project's commands, layout and rules"
-            ));
+        else {
+            continue;
+        };
+        if present(names) || (*agent == Agent::Cursor && cursor_rules()) {
+            continue;
+        }
+        emit.emit(
+            cfg,
+            &MISSING_CONTEXT_FILE,
+            None,
+            format!(
+                "{} is configured here, but the repository has no {want}",
+                agent.name()
+            ),
+        )
+        .help = Some(format!(
+            "add {want} with the project's commands, layout and rules"
+        ));
+    }
+}
+
+/// Package directories of the root workspace: npm/yarn `workspaces`, pnpm-workspace.yaml,
+/// Cargo `[workspace] members`, go.work `use`.
+fn workspace_packages(repo: &Repo) -> Vec<String> {
+    let mut patterns: Vec<String> = Vec::new();
+    if let Some(tree) = repo
+        .support_file("", "package.json")
+        .and_then(|f| crate::syntax::json::parse(&f.text).ok())
+    {
+        let list = tree.get("workspaces").map(|w| {
+            if w.get("packages").is_some() {
+                w.get("packages").unwrap_or(w)
+            } else {
+                w
+            }
+        });
+        patterns.extend(
+            list.map_or(&[][..], |l| l.as_array())
+                .iter()
+                .filter_map(|n| n.as_str().map(String::from)),
+        );
+    }
+    if let Some(tree) = repo
+        .support_file("", "pnpm-workspace.yaml")
+        .and_then(|f| crate::syntax::yaml::parse(&f.text, 0).ok())
+    {
+        patterns.extend(
+            tree.get("packages")
+                .map_or(&[][..], |l| l.as_array())
+                .iter()
+                .filter_map(|n| n.as_str().map(String::from)),
+        );
+    }
+    if let Some(tree) = repo
+        .support_file("", "Cargo.toml")
+        .filter(|f| f.path == "Cargo.toml")
+        .and_then(|f| crate::syntax::toml::parse(&f.text).ok())
+    {
+        patterns.extend(
+            tree.pointer(&["workspace", "members"])
+                .map_or(&[][..], |l| l.as_array())
+                .iter()
+                .filter_map(|n| n.as_str().map(String::from)),
+        );
+    }
+    if let Some(f) = repo
+        .support_file("", "go.work")
+        .filter(|f| f.path == "go.work")
+    {
+        let mut in_block = false;
+        for line in f.text.lines().map(str::trim) {
+            match line {
+                "use (" => in_block = true,
+                ")" => in_block = false,
+                l if in_block && !l.is_empty() && !l.starts_with("//") => {
+                    patterns.push(l.to_string())
+                }
+                l if l.starts_with("use ") => patterns.push(l[4..].trim().to_string()),
+                _ => {}
+            }
         }
     }
+    let globs: Vec<globset::GlobMatcher> = patterns
+        .iter()
+        .filter(|p| !p.starts_with('!'))
+        .filter_map(|p| {
+            globset::GlobBuilder::new(p.trim_start_matches("./").trim_end_matches('/'))
+                .literal_separator(true)
+                .build()
+                .ok()
+        })
+        .map(|g| g.compile_matcher())
+        .collect();
+    let Some(all) = repo.all_paths() else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<String> = all
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.rsplit('/').next(),
+                Some("package.json" | "Cargo.toml" | "go.mod")
+            )
+        })
+        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d.to_string()))
+        .filter(|d| !d.contains("node_modules") && globs.iter().any(|g| g.is_match(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
@@ -213,6 +323,7 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             .links
             .iter()
             .map(|l| (l.dest.as_str(), l.span.clone(), "link"));
+        check_inline_paths(repo, file, &outline, emit);
         for (target, span, what) in targets.chain(links) {
             let target = target.split(['#', '?']).next().unwrap_or("");
             if target.is_empty()
@@ -251,6 +362,60 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             );
             d.help = hint;
         }
+    }
+}
+
+/// Paths written as inline code (`src/api/handler.ts`). Only tokens that look like a file
+/// path and whose first directory exists are judged, so commands, globs and package names
+/// in backticks are left alone. Resolved from the repository root, or from the file's directory.
+fn check_inline_paths(
+    repo: &Repo,
+    file: &super::FileCtx,
+    outline: &crate::syntax::markdown::Outline,
+    emit: &mut RepoEmitter<'_>,
+) {
+    let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+    for code in &outline.inline_code {
+        let t = code.text.trim().trim_end_matches('/');
+        let last = t.rsplit('/').next().unwrap_or("");
+        let looks_like_path = t.contains('/')
+            && !t.contains(char::is_whitespace)
+            && !t.contains(['*', '?', '{', '[', '@', ':', '$', '<', '(', '=', ','])
+            && !t.starts_with(['-', '.', '~', '/'])
+            && last.contains('.')
+            && !last.ends_with('.');
+        if !looks_like_path {
+            continue;
+        }
+        let Some(known) = repo.all_paths() else {
+            return;
+        };
+        let first = t.split('/').next().unwrap_or("");
+        let is_dir = |d: &str| {
+            known
+                .iter()
+                .any(|k| k.starts_with(d) && k.as_bytes().get(d.len()) == Some(&b'/'))
+        };
+        let exists = |p: &str| known.binary_search_by(|k| k.as_str().cmp(p)).is_ok() || is_dir(p);
+        let local = normalize(dir, t);
+        if exists(t) || local.as_deref().is_some_and(exists) {
+            continue;
+        }
+        let under_dir = !dir.is_empty() && is_dir(&format!("{dir}/{first}"));
+        if !is_dir(first) && !under_dir {
+            continue; // not evidently a path in this repository
+        }
+        let hint = known
+            .iter()
+            .find(|k| k.rsplit('/').next() == Some(last))
+            .map(|k| format!("did you mean `{k}`?"));
+        emit.emit(
+            file,
+            &BROKEN_REFERENCE,
+            Some(code.span.clone()),
+            format!("path `{t}` does not exist"),
+        )
+        .help = hint;
     }
 }
 
@@ -452,7 +617,7 @@ pub static UNKNOWN_COMMAND: Rule = Rule {
         what: "Checks commands in context files — inline code, and fenced blocks marked `sh`, `bash`, `shell`, `console`, \
                `zsh` or unmarked — against their definitions: `npm run X`, `pnpm [run] X`, `yarn [run] X`, `bun run X` \
                against the nearest `package.json` `scripts`; `make X` against the Makefile's targets; `just X` against the \
-               justfile's recipes; `task X` against Taskfile.yml. Makefiles and justfiles that include others are not \
+               justfile's recipes; `task X` against Taskfile.yml; `cargo xtask X` needs an `xtask` crate. Makefiles and justfiles that include others are not \
                judged. Blocks in other languages (`text`, `json`, …) only show a command and are not checked.",
         why: "The agent runs the documented command, it fails, and the agent improvises — a different test runner, \
               a hand-written build — and reports success on the wrong thing.",
@@ -662,6 +827,30 @@ fn check_size(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 ),
             );
         }
+        if f.kind == FileKind::WindsurfRulesLegacy
+            || (f.kind == FileKind::WindsurfRule
+                && repo
+                    .files
+                    .iter()
+                    .filter(|o| o.kind == FileKind::WindsurfRule)
+                    .last()
+                    .is_some_and(|o| o.path == f.path))
+        {
+            let total: usize = repo
+                .files
+                .iter()
+                .filter(|o| {
+                    matches!(
+                        o.kind,
+                        FileKind::WindsurfRule | FileKind::WindsurfRulesLegacy
+                    )
+                })
+                .map(|o| o.text.chars().count())
+                .sum();
+            if total > 12_000 && f.kind == FileKind::WindsurfRule {
+                emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("the workspace's Windsurf rules total {total} characters; Windsurf loads 12,000 (with global rules first) and truncates the rest"));
+            }
+        }
         if f.kind == FileKind::AgentsMd {
             // Codex concatenates AGENTS.md from the root down to the working directory.
             let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -794,7 +983,7 @@ const NPM_BUILTINS: &[&str] = &[
 
 fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     static CMD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
+        regex::Regex::new(r"(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
     });
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -830,6 +1019,12 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                             .map(|_| "it is not a recipe in the justfile".into()),
                         None => missing("justfile"),
                     },
+                    "cargo" => {
+                        let has_xtask = repo
+                            .all_paths()
+                            .is_some_and(|p| p.iter().any(|k| k.starts_with("xtask/")));
+                        (!has_xtask).then(|| "there is no xtask crate for it".to_string())
+                    }
                     "task" => repo
                         .support_file(dir, "Taskfile.yml")
                         .and_then(|t| task_names(&t.text))

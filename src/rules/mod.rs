@@ -605,6 +605,8 @@ pub struct StaleThresholds {
     pub commits: usize,
     pub files: usize,
     pub days: i64,
+    /// `context.require_per_package`: every workspace package needs its own context file.
+    pub per_package: bool,
 }
 
 impl Default for StaleThresholds {
@@ -613,6 +615,7 @@ impl Default for StaleThresholds {
             commits: 50,
             files: 200,
             days: 30,
+            per_package: false,
         }
     }
 }
@@ -631,6 +634,9 @@ const SUPPORT_NAMES: &[(&str, &[&str])] = &[
     ("Makefile", &["Makefile", "makefile", "GNUmakefile"]),
     ("justfile", &["justfile", "Justfile", ".justfile"]),
     ("Taskfile.yml", &["Taskfile.yml", "Taskfile.yaml"]),
+    ("Cargo.toml", &["Cargo.toml"]),
+    ("pnpm-workspace.yaml", &["pnpm-workspace.yaml"]),
+    ("go.work", &["go.work"]),
 ];
 
 impl Repo {
