@@ -55,10 +55,16 @@ pub fn is_placeholder(secret: &str) -> bool {
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    // Documentation spells the word out: `password`, `pass%20word`, `Pass-Word1`.
-    let letters: String = lower
-        .replace("%20", "")
+    // Documentation spells the word out: `password`, `pass%20word`, `p%40ss%3Aword`, `Pa55w0rd`.
+    let letters: String = percent_decode(&lower)
         .chars()
+        .map(|c| match c {
+            '@' | '4' => 'a',
+            '$' | '5' => 's',
+            '0' => 'o',
+            '3' => 'e',
+            c => c,
+        })
         .filter(char::is_ascii_alphabetic)
         .collect();
     if letters.contains("password") || letters.contains("passwd") {
@@ -71,6 +77,30 @@ pub fn is_placeholder(secret: &str) -> bool {
     // Runs such as 0123456789 or abcdefgh.
     const RUNS: &[&str] = &["0123456789", "123456789", "abcdefgh", "qwertyui"];
     RUNS.iter().any(|r| lower.contains(r))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Named structural validators of the rule pack.
@@ -197,6 +227,16 @@ mod tests {
         let mut bad = token.clone().into_bytes();
         bad[10] = if bad[10] == b'a' { b'b' } else { b'a' };
         assert!(!github_crc32(std::str::from_utf8(&bad).unwrap()));
+    }
+
+    #[test]
+    fn spelled_out_passwords_are_placeholders() {
+        assert!(
+            is_placeholder("p%40ss%3Aword")
+                && is_placeholder("Pa55w0rd!")
+                && is_placeholder("pass%20word")
+        );
+        assert!(!is_placeholder("S3cr3tPassw9rdQx"));
     }
 
     #[test]
