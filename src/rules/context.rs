@@ -1578,6 +1578,58 @@ mod tests {
     }
 
     #[test]
+    fn sizes_over_the_agents_limits() {
+        use crate::classify::FileKind;
+        use crate::rules::{FileCtx, Repo, RepoEmitter, Selection};
+        let check = |files: Vec<FileCtx>| {
+            let repo = Repo::new(files, Default::default(), None, Default::default());
+            let sel = Selection::all();
+            let mut emit = RepoEmitter::new(&sel);
+            super::check_size(&repo, &mut emit);
+            emit.out
+                .into_iter()
+                .map(|d| (d.path, d.message))
+                .collect::<Vec<_>>()
+        };
+        let long = "- a rule\n".repeat(250);
+        let d = check(vec![FileCtx::new(
+            "CLAUDE.md",
+            FileKind::ClaudeMd,
+            long.clone(),
+        )]);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].1.starts_with("250 lines (about 562 tokens"),
+            "{}",
+            d[0].1
+        );
+        assert!(
+            check(vec![FileCtx::new(
+                "CLAUDE.md",
+                FileKind::ClaudeMd,
+                "- a rule\n".repeat(150)
+            )])
+            .is_empty()
+        );
+        // Codex: the chain from the root to a nested AGENTS.md counts.
+        let big = "x".repeat(20_000);
+        let d = check(vec![
+            FileCtx::new("AGENTS.md", FileKind::AgentsMd, big.clone()),
+            FileCtx::new("svc/AGENTS.md", FileKind::AgentsMd, big.clone()),
+            FileCtx::new("web/README.md", FileKind::Other, big.clone()),
+        ]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "svc/AGENTS.md");
+        assert!(d[0].1.contains("40000 bytes"), "{}", d[0].1);
+        let d = check(vec![FileCtx::new(
+            ".windsurf/rules/a.md",
+            FileKind::WindsurfRule,
+            "y".repeat(7000),
+        )]);
+        assert!(d[0].1.contains("7000 characters"), "{d:?}");
+    }
+
+    #[test]
     fn normalize_paths() {
         assert_eq!(
             super::normalize("docs", "../README.md").as_deref(),
