@@ -609,7 +609,7 @@ fn no_output_format_prints_a_literal_credential() {
     let secrets = [
         "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko",
         "sk-live-9f8e7d6c5b4a3f2e1d0c",
-        "S3cr3tPassw0rd",
+        "Zx9Kq2Lm7Rt4Wp",
         "k8s7d6f5g4h3j2k1",
     ];
     let t = Tree::new();

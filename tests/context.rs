@@ -3,31 +3,11 @@
 mod common;
 
 use common::Tree;
-use std::process::Command;
 
 fn commit_at(t: &Tree, date: &str, message: &str) {
-    for args in [vec!["add", "-A"], vec!["commit", "-qm", message]] {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=T",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(&args)
-            .current_dir(t.path())
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let env = [("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)];
+    t.git_env(&["add", "-A"], &env);
+    t.git_env(&["commit", "-qm", message], &env);
 }
 
 #[test]

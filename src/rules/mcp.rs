@@ -577,35 +577,17 @@ fn credential_name(name: &str) -> bool {
         || n == "KEY"
 }
 
-/// Values that are obviously not real secrets.
-pub fn is_placeholder(value: &str) -> bool {
+/// Values that are obviously not real secrets: the secrets engine's placeholders, plus
+/// values too short or too plain to be a credential in config.
+fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    const MARKERS: &[&str] = &[
-        "example",
-        "xxxx",
-        "placeholder",
-        "your",
-        "changeme",
-        "change_me",
-        "dummy",
-        "sample",
-        "redacted",
-        "todo",
-        "replace",
-        "<",
-        ">",
-        "****",
-        "...",
-        "…",
-        "{{",
-        "%s",
-    ];
     v.len() < 8
-        || MARKERS.iter().any(|m| lower.contains(m))
-        || v.chars().all(|c| c == v.chars().next().unwrap_or(' '))
+        || crate::secrets::validate::is_placeholder(v)
+        || ["todo", "replace", "...", "…"]
+            .iter()
+            .any(|m| v.to_ascii_lowercase().contains(m))
         || matches!(
-            lower.as_str(),
+            v.to_ascii_lowercase().as_str(),
             "true" | "false" | "null" | "none" | "undefined"
         )
 }
@@ -1169,10 +1151,10 @@ mod tests {
     fn literal_credentials_are_found_and_redacted() {
         // Fake credentials for the test (agentgate's own scan skips these lines).
         let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow
-        let dsn = "postgres://admin:S3cr3tPassw0rd@db.internal:5432/app"; // agentgate:allow
+        let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow
         let text = format!(
             r#"{{"mcpServers": {{
-  "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "ghp_R4nd0mLooking1234567890abcdefABCDEF", "LOG": "debug"}}}},
+  "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko", "LOG": "debug"}}}},
   "api": {{"type": "http", "url": "https://api.example.net/mcp", "headers": {{"Authorization": "Bearer {bearer}"}}}},
   "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "k8s7d6f5g4h3j2k1"]}}
 }}}}"#
@@ -1183,9 +1165,9 @@ mod tests {
         for c in &creds {
             assert_eq!(c.redact.len(), 1);
             for secret in [
-                "ghp_R4nd0m",
+                "ghp_Zq8Rk2m",
                 "sk-live-9f8e",
-                "S3cr3tPassw0rd",
+                "Zx9Kq2Lm7Rt4Wp",
                 "k8s7d6f5g4h3j2k1",
             ] {
                 assert!(

@@ -61,6 +61,11 @@ impl Tree {
     }
 
     pub fn git(&self, args: &[&str]) {
+        self.git_env(args, &[]);
+    }
+
+    /// `git` with extra environment (e.g. fixed `GIT_COMMITTER_DATE`).
+    pub fn git_env(&self, args: &[&str], env: &[(&str, &str)]) {
         let out = Command::new("git")
             .args([
                 "-c",
@@ -76,6 +81,7 @@ impl Tree {
             .current_dir(self.path())
             .env_remove("GIT_DIR")
             .env_remove("GIT_INDEX_FILE")
+            .envs(env.iter().copied())
             .output()
             .expect("git");
         assert!(
