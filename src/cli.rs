@@ -29,6 +29,11 @@ pub enum Command {
     History(HistoryArgs),
     /// Accept today's findings: write them to a baseline file for `check --baseline`.
     Baseline(BaselineArgs),
+    /// Record every MCP server definition in agentgate.lock (reviewed changes only, afterwards).
+    Lock {
+        /// The repository (default: the current directory).
+        path: Option<PathBuf>,
+    },
     /// List every rule.
     Rules {
         /// `table` for people, `json` for tools.
@@ -210,6 +215,46 @@ pub fn main() -> ExitCode {
                         }
                         Err(e) => {
                             eprintln!("error: cannot write {}: {e}", args.output.display());
+                            ExitCode::from(2)
+                        }
+                    }
+                }
+                Err(e) => {
+                    print_error(e);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Lock { path } => {
+            let opts = ScanOptions {
+                paths: path.into_iter().collect(),
+                select: vec!["mcp".into()],
+                ..ScanOptions::default()
+            };
+            match engine::run(&opts) {
+                Ok(report) => {
+                    let servers: Vec<_> = report
+                        .mcp_inventory
+                        .iter()
+                        .map(|(file, name, hash)| serde_json::json!({"file": file, "name": name, "hash": hash}))
+                        .collect();
+                    let json = serde_json::to_string_pretty(
+                        &serde_json::json!({"version": 1, "servers": servers}),
+                    )
+                    .unwrap_or_default()
+                        + "\n";
+                    let out = report.root.join(crate::rules::policy::LOCK_FILE);
+                    match std::fs::write(&out, json) {
+                        Ok(()) => {
+                            eprintln!(
+                                "locked {} MCP server(s) in {}",
+                                servers.len(),
+                                out.display()
+                            );
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!("error: cannot write {}: {e}", out.display());
                             ExitCode::from(2)
                         }
                     }

@@ -24,6 +24,23 @@ struct RawConfig {
     max_file_size: Option<Spanned<Size>>,
     #[serde(default)]
     context: RawContext,
+    #[serde(default)]
+    exceptions: Vec<RawException>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    rule: Spanned<String>,
+    path: String,
+    #[serde(default, rename = "match")]
+    matches: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
+    #[serde(default)]
+    expires: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +97,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// When a context file counts as stale (AG509).
     pub stale: crate::rules::StaleThresholds,
+    /// Audited exceptions: findings they match are reported as suppressed.
+    pub exceptions: Vec<crate::exceptions::Exception>,
 }
 
 impl Default for Config {
@@ -92,6 +111,7 @@ impl Default for Config {
             excludes: Excludes::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             stale: Default::default(),
+            exceptions: Vec::new(),
         }
     }
 }
@@ -231,6 +251,60 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
     for (key, sev) in entries {
         severity.push((check_selector(key)?, *sev));
     }
+    let mut exceptions = Vec::new();
+    for e in &raw.exceptions {
+        let selector = check_selector(&e.rule)?;
+        let (offset, len) = span_of(&e.rule);
+        let reason = e.reason.as_deref().map(str::trim).unwrap_or("");
+        if reason.is_empty() {
+            let mut err = ConfigError::at(
+                path,
+                text,
+                offset,
+                len,
+                "an exception needs a `reason`".into(),
+                "this exception",
+            );
+            err.help =
+                Some("say why the finding is acceptable (and who approved it, until when)".into());
+            return Err(err);
+        }
+        let expires = match &e.expires {
+            None => None,
+            Some(d) => Some(crate::exceptions::parse_date(&d.value).ok_or_else(|| {
+                let (o, l) = span_of(d);
+                ConfigError::at(
+                    path,
+                    text,
+                    o,
+                    l,
+                    format!("invalid `expires` date `{}`", d.value),
+                    "expected YYYY-MM-DD",
+                )
+            })?),
+        };
+        let glob = Excludes::compile_one(&e.path).map_err(|err| {
+            ConfigError::at(
+                path,
+                text,
+                offset,
+                len,
+                format!("invalid exception path: {err}"),
+                "in this exception",
+            )
+        })?;
+        let line = text[..offset.min(text.len())].matches('\n').count() as u32 + 1;
+        exceptions.push(crate::exceptions::Exception {
+            rule: selector,
+            path: e.path.clone(),
+            globs: glob,
+            matches: e.matches.clone(),
+            reason: reason.to_string(),
+            approved_by: e.approved_by.clone(),
+            expires,
+            line,
+        });
+    }
     let base = path
         .parent()
         .unwrap_or(Path::new(""))
@@ -274,6 +348,7 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
         severity,
         excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
         max_file_size,
+        exceptions,
         stale: {
             let d = crate::rules::StaleThresholds::default();
             crate::rules::StaleThresholds {
@@ -343,7 +418,7 @@ impl Excludes {
         })
     }
 
-    fn compile_one(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
+    pub(crate) fn compile_one(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
         let p = pattern.trim_start_matches("./").trim_end_matches('/');
         let p = match p.strip_prefix('/') {
             Some(anchored) => anchored.to_string(),

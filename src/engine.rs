@@ -107,10 +107,16 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
             scanner.visit(item)
         });
     }
+    let partial = scanner.partial;
     let mut report = scanner.finish(project_root, opts.staged, selection.clone());
     if let Some(base) = &opts.diff {
         let changed = source::git::changed_since(&report.root, base)?;
         keep_changed(&mut report, &changed);
+    }
+    if let Some(path) = &config.path {
+        let rel = source::relative(path, &report.root).0;
+        let whole = !partial && !opts.staged && opts.diff.is_none();
+        crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, whole);
     }
     Ok(report)
 }
@@ -472,6 +478,7 @@ impl<'a> Scanner<'a> {
             .other_sources
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
+        let mcp_inventory = crate::rules::policy::inventory(&repo.files);
         let sources = repo
             .files
             .into_iter()
@@ -482,6 +489,7 @@ impl<'a> Scanner<'a> {
         Report {
             diagnostics,
             suppressed: Vec::new(),
+            mcp_inventory,
             sources,
             root,
             files_scanned: self.files.into_inner(),

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod engine;
+pub mod exceptions;
 pub mod hook;
 pub mod model;
 pub mod report;

@@ -723,7 +723,7 @@ fn baseline_reports_only_new_findings() {
     let r = t.run(&["check", "--baseline", ".agentgate-baseline.json"]);
     r.code(0);
     assert!(
-        r.stdout.contains("1 baselined finding not shown"),
+        r.stdout.contains("1 suppressed finding not shown"),
         "{}",
         r.stdout
     );
@@ -779,4 +779,113 @@ fn very_long_lines_render_without_a_snippet() {
         &r.stdout[..r.stdout.len().min(2000)]
     );
     assert!(r.stdout.len() < 5_000, "no 70 KB snippet");
+}
+
+#[test]
+fn exceptions_are_audited_fast_paths() {
+    let t = Tree::new();
+    t.write(".claude/settings.json", BAD_SETTINGS);
+    t.write(
+        ".agentgate.yaml",
+        "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n    reason: sandboxed CI runner only\n    approved_by: security@example.com\n    expires: 2999-01-01\n",
+    );
+    let r = t.run(&["check"]);
+    r.code(0);
+    assert!(
+        r.stdout.contains("1 suppressed finding not shown"),
+        "{}",
+        r.stdout
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let sup = &sarif["runs"][0]["results"][0]["suppressions"][0];
+    assert!(
+        sup["justification"]
+            .as_str()
+            .unwrap()
+            .contains("sandboxed CI runner only, approved by security@example.com"),
+        "{sup}"
+    );
+
+    // Expired: the finding is back, and the exception itself is reported.
+    t.write(".agentgate.yaml", "exceptions:\n  - rule: bash-wildcard-allow\n    path: .claude/**\n    reason: temporary\n    expires: 2020-01-31\n");
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert!(r.stdout.contains(".agentgate.yaml:2:1: AG601 error the exception for bash-wildcard-allow on `.claude/**` expired"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(".claude/settings.json:3:15: AG101 error"),
+        "{}",
+        r.stdout
+    );
+
+    // Unused: reported as a note.
+    t.write(
+        ".agentgate.yaml",
+        "exceptions:\n  - rule: AG201\n    path: .mcp.json\n    reason: reviewed\n",
+    );
+    let r = t.run(&["check", "--format", "concise", "-q", "--fail-on", "note"]);
+    assert!(
+        r.stdout
+            .contains("AG602 note the exception for AG201 on `.mcp.json` matches no finding"),
+        "{}",
+        r.stdout
+    );
+
+    // No reason: a configuration error pointing at the entry.
+    t.write(
+        ".agentgate.yaml",
+        "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n",
+    );
+    let r = t.run(&["check"]);
+    r.code(2);
+    assert!(
+        r.stderr.contains("an exception needs a `reason`")
+            && r.stderr.contains(".agentgate.yaml:2:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn mcp_lockfile_catches_unreviewed_changes() {
+    let t = Tree::new();
+    let pinned = "{\"mcpServers\": {\"docs\": {\"command\": \"npx\", \"args\": [\"-y\", \"docs-mcp@1.2.3\"], \"env\": {\"DOCS_TOKEN\": \"${DOCS_TOKEN}\"}}}}";
+    t.write(".mcp.json", pinned);
+    t.run(&["lock"]).code(0);
+    let lock = std::fs::read_to_string(t.path().join("agentgate.lock")).unwrap();
+    assert!(
+        lock.contains("\"name\": \"docs\"") && !lock.contains("DOCS_TOKEN"),
+        "{lock}"
+    );
+    t.run(&["check"]).code(0);
+    // A changed version without a new lock fails; so does a new server.
+    t.write(".mcp.json", pinned.replace("1.2.3", "1.2.4"));
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert_eq!(
+        r.stdout,
+        ".mcp.json:1:17: AG603 error MCP server `docs` changed since agentgate.lock was written\n"
+    );
+    let with_new = pinned.strip_suffix("}}").unwrap().to_string()
+        + ", \"new\": {\"type\": \"http\", \"url\": \"https://x.example.com/mcp\"}}}";
+    t.write(".mcp.json", &with_new);
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    assert!(
+        r.stdout
+            .contains("AG603 error MCP server `new` is not in agentgate.lock"),
+        "{}",
+        r.stdout
+    );
+    // Re-locking after review makes it clean; removing a locked server is reported too.
+    t.run(&["lock"]).code(0);
+    t.run(&["check"]).code(0);
+    t.write(".mcp.json", pinned);
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    assert!(
+        r.stdout.contains(
+            "agentgate.lock:1:1: AG603 error locked MCP server `new` (.mcp.json) no longer exists"
+        ),
+        "{}",
+        r.stdout
+    );
 }

@@ -26,6 +26,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings accepted in a baseline: not reported or counted, but listed in SARIF as suppressed.
     pub suppressed: Vec<Diagnostic>,
+    /// Every MCP server of the run as (file, name, definition hash), for `agentgate lock`.
+    pub mcp_inventory: Vec<(String, String, String)>,
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
     pub sources: HashMap<String, String>,
     /// Project root: paths in diagnostics are relative to it.
@@ -116,7 +118,7 @@ impl Report {
         };
         if !self.suppressed.is_empty() {
             line.push_str(&format!(
-                " {} baselined finding{} not shown.",
+                " {} suppressed finding{} not shown (baseline or exceptions).",
                 self.suppressed.len(),
                 plural(self.suppressed.len())
             ));

@@ -30,7 +30,12 @@ pub fn to_log(report: &Report) -> Sarif {
         r.suppressions = Some(vec![
             serde_sarif::sarif::Suppression::builder()
                 .kind(json!("external"))
-                .justification("accepted in the agentgate baseline")
+                .justification(
+                    d.help
+                        .clone()
+                        .filter(|h| h.starts_with("excepted"))
+                        .unwrap_or_else(|| "accepted in the agentgate baseline".into()),
+                )
                 .build(),
         ]);
         r

@@ -5,6 +5,7 @@ mod context;
 mod hooks;
 mod mcp;
 mod permissions;
+pub mod policy;
 pub mod scan;
 mod secrets;
 
@@ -27,6 +28,7 @@ pub enum Family {
     Hooks,
     Secrets,
     Context,
+    Policy,
 }
 
 impl Family {
@@ -46,6 +48,7 @@ impl Family {
             Family::Hooks => "hooks",
             Family::Secrets => "secrets",
             Family::Context => "context",
+            Family::Policy => "policy",
         }
     }
 
@@ -197,6 +200,9 @@ pub static RULES: &[&Rule] = &[
     &context::DEAD_PATTERN,
     &context::IMPORT_PROBLEM,
     &context::DIVERGENT_CONTEXT,
+    &crate::exceptions::EXPIRED_EXCEPTION,
+    &crate::exceptions::UNUSED_EXCEPTION,
+    &policy::MCP_LOCK_MISMATCH,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -637,6 +643,7 @@ const SUPPORT_NAMES: &[(&str, &[&str])] = &[
     ("Cargo.toml", &["Cargo.toml"]),
     ("pnpm-workspace.yaml", &["pnpm-workspace.yaml"]),
     ("go.work", &["go.work"]),
+    ("agentgate.lock", &["agentgate.lock"]),
 ];
 
 impl Repo {
