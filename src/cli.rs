@@ -29,6 +29,11 @@ pub enum Command {
     History(HistoryArgs),
     /// Accept today's findings: write them to a baseline file for `check --baseline`.
     Baseline(BaselineArgs),
+    /// Show the organisation policy assembled from the `extends:` packs.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Record every MCP server definition in agentgate.lock (reviewed changes only, afterwards).
     Lock {
         /// The repository (default: the current directory).
@@ -55,6 +60,16 @@ pub enum Command {
     GenerateDocs {
         #[arg(default_value = "docs/rules")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Print the merged policy (JSON) and the packs it came from.
+    Show {
+        /// Use this config file instead of discovering `.agentgate.yaml`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -221,6 +236,33 @@ pub fn main() -> ExitCode {
                 }
                 Err(e) => {
                     print_error(e);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Policy {
+            action: PolicyAction::Show { config },
+        } => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let path = config
+                .map(|c| cwd.join(c))
+                .or_else(|| crate::config::discover(&cwd));
+            let root = cwd
+                .ancestors()
+                .find(|d| d.join(".git").exists())
+                .unwrap_or(&cwd)
+                .to_path_buf();
+            let loaded = match &path {
+                Some(p) => crate::config::load(p, &root),
+                None => Ok(crate::config::Config::default()),
+            };
+            match loaded {
+                Ok(cfg) => ok_or_2(write_stdout(
+                    (serde_json::to_string_pretty(&cfg.policy).unwrap_or_default() + "\n")
+                        .as_bytes(),
+                )),
+                Err(e) => {
+                    print_error(engine::EngineError::Config(e));
                     ExitCode::from(2)
                 }
             }

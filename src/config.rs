@@ -26,6 +26,8 @@ struct RawConfig {
     context: RawContext,
     #[serde(default)]
     exceptions: Vec<RawException>,
+    #[serde(default)]
+    extends: Option<crate::policy::Extends>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +101,8 @@ pub struct Config {
     pub stale: crate::rules::StaleThresholds,
     /// Audited exceptions: findings they match are reported as suppressed.
     pub exceptions: Vec<crate::exceptions::Exception>,
+    /// The organisation policy assembled from `extends:` packs.
+    pub policy: crate::policy::Policy,
 }
 
 impl Default for Config {
@@ -112,6 +116,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             stale: Default::default(),
             exceptions: Vec::new(),
+            policy: Default::default(),
         }
     }
 }
@@ -150,6 +155,11 @@ impl ConfigError {
             label: label.to_string(),
             help: None,
         })
+    }
+
+    /// A problem at `offset` in another file (a policy pack).
+    pub fn at_pub(path: &Path, text: &str, offset: usize, message: String) -> Box<Self> {
+        Self::at(path, text, offset, 0, message, "here")
     }
 
     pub fn plain(message: String) -> Box<Self> {
@@ -349,6 +359,10 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
         excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
         max_file_size,
         exceptions,
+        policy: match &raw.extends {
+            Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
+            None => Default::default(),
+        },
         stale: {
             let d = crate::rules::StaleThresholds::default();
             crate::rules::StaleThresholds {

@@ -250,6 +250,7 @@ struct Scanner<'a> {
     stale: crate::rules::StaleThresholds,
     /// Only part of the tree is being checked (explicit files or subdirectories).
     partial: bool,
+    policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
 }
 
@@ -271,6 +272,7 @@ impl<'a> Scanner<'a> {
             support: Mutex::new(Vec::new()),
             stale: config.stale,
             partial: false,
+            policy: config.policy.clone(),
             excludes: config.excludes.clone(),
         }
     }
@@ -450,6 +452,7 @@ impl<'a> Scanner<'a> {
         repo.support = self.support.into_inner().unwrap_or_else(|p| p.into_inner());
         repo.stale_thresholds = self.stale;
         repo.partial = self.partial;
+        repo.policy = self.policy;
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {
             check(&repo, &mut emit);

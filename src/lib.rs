@@ -12,6 +12,7 @@ pub mod engine;
 pub mod exceptions;
 pub mod hook;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod secrets;

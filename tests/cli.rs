@@ -889,3 +889,48 @@ fn mcp_lockfile_catches_unreviewed_changes() {
         r.stdout
     );
 }
+
+#[test]
+fn policy_packs_layer_and_fail_clearly() {
+    let t = Tree::new();
+    t.write(
+        "packs/a/policy.yaml",
+        "extends: ../b\nrequire:\n  context_files: [AGENTS.md]\n",
+    );
+    t.write(
+        "packs/b/policy.yaml",
+        "mcp:\n  allow: [\"docs-mcp@1.0.0\"]\n",
+    );
+    t.write(".agentgate.yaml", "extends: packs/a\nexclude: [packs/**]\n");
+    let show = t.run(&["policy", "show"]);
+    show.code(0);
+    let v: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(v["require"]["context_files"][0], "AGENTS.md");
+    assert_eq!(v["mcp"]["allow"][0], "docs-mcp@1.0.0");
+    assert!(
+        v["layers"][0].as_str().unwrap().ends_with("packs/b"),
+        "the pack extended comes first: {v}"
+    );
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert!(
+        r.stdout
+            .contains("AGENTS.md:1:1: AG604 error AGENTS.md is required"),
+        "{}",
+        r.stdout
+    );
+    // A cycle between packs is a configuration error.
+    t.write("packs/b/policy.yaml", "extends: ../a\n");
+    let r = t.run(&["check"]);
+    r.code(2);
+    assert!(r.stderr.contains("cycle"), "{}", r.stderr);
+    // So is an unknown key, with its position in the pack.
+    t.write("packs/b/policy.yaml", "requre: {}\n");
+    let r = t.run(&["check"]);
+    r.code(2);
+    assert!(
+        r.stderr.contains("invalid policy pack") && r.stderr.contains("policy.yaml:1:1"),
+        "{}",
+        r.stderr
+    );
+}

@@ -203,6 +203,11 @@ pub static RULES: &[&Rule] = &[
     &crate::exceptions::EXPIRED_EXCEPTION,
     &crate::exceptions::UNUSED_EXCEPTION,
     &policy::MCP_LOCK_MISMATCH,
+    &policy::POLICY_MISSING_FILE,
+    &policy::POLICY_MISSING_SECTION,
+    &policy::POLICY_MISSING_DENY,
+    &policy::POLICY_FORBIDDEN_SETTING,
+    &policy::MCP_NOT_ALLOWLISTED,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -601,6 +606,8 @@ pub struct Repo {
     pub support: Vec<FileCtx>,
     /// The run looked at part of the tree only (explicit files or subdirectories).
     pub partial: bool,
+    /// The organisation policy from `extends:` packs (empty without packs).
+    pub policy: crate::policy::Policy,
     /// When a context file counts as stale (from the config).
     pub stale_thresholds: StaleThresholds,
 }
@@ -664,6 +671,7 @@ impl Repo {
             paths: OnceCell::new(),
             support: Vec::new(),
             partial: false,
+            policy: Default::default(),
             stale_thresholds: StaleThresholds::default(),
         }
     }

@@ -130,3 +130,325 @@ fn check_lock(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         }
     }
 }
+
+const fn doc(
+    what: &'static str,
+    why: &'static str,
+    example: &'static str,
+    fix: &'static str,
+) -> Docs {
+    Docs {
+        what,
+        why,
+        example,
+        fix,
+        references: &[],
+    }
+}
+
+pub static POLICY_MISSING_FILE: Rule = Rule {
+    code: "AG604",
+    name: "policy-missing-file",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A context file the organisation's policy requires is missing",
+    docs: doc(
+        "Checks `require.context_files` of the policy packs named by `extends:` in `.agentgate.yaml`.",
+        "The platform team's paved road starts every repository with the context its agents need; a missing file means \
+         the agent works without the organisation's rules.",
+        "```yaml\n# policy.yaml\nrequire:\n  context_files: [AGENTS.md, CLAUDE.md]\n```",
+        "Add the file (start from the pack's template).",
+    ),
+    check: super::Check::Repo(check_required_files),
+};
+
+pub static POLICY_MISSING_SECTION: Rule = Rule {
+    code: "AG605",
+    name: "policy-missing-section",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A context file lacks a section the organisation's policy requires",
+    docs: doc(
+        "Checks `require.sections` (headings by file, compared without case and punctuation) of the policy packs.",
+        "Sections such as Security or Commands carry the organisation's guardrails; deleting one removes them from every \
+         agent session in the repository.",
+        "```yaml\nrequire:\n  sections:\n    AGENTS.md: [Commands, Security]\n```",
+        "Restore the section (the pack's template has the text).",
+    ),
+    check: super::Check::Repo(check_required_sections),
+};
+
+pub static POLICY_MISSING_DENY: Rule = Rule {
+    code: "AG606",
+    name: "policy-missing-deny",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "The project's Claude Code settings lack a deny rule the policy requires",
+    docs: doc(
+        "Merges `.claude/settings.json` and `.claude/settings.local.json` at the repository root and checks that every rule \
+         in the policy's `require.claude_deny` is denied (an identical or broader deny counts).",
+        "Required denies (`.env` files, secrets directories, `curl`) are the organisation's baseline protection against \
+         data leaving through the agent.",
+        "```yaml\nrequire:\n  claude_deny: [\"Read(./.env)\", \"Read(./.env.*)\"]\n```",
+        "Add the rules to `permissions.deny` in `.claude/settings.json`.",
+    ),
+    check: super::Check::Repo(check_required_deny),
+};
+
+pub static POLICY_FORBIDDEN_SETTING: Rule = Rule {
+    code: "AG607",
+    name: "policy-forbidden-setting",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A Claude Code setting has a value the policy forbids",
+    docs: doc(
+        "Checks `forbid.claude_settings` (dotted keys with the forbidden value, or `\"*\"` for any value) against every \
+         committed Claude Code settings file.",
+        "Some settings are off-limits for the organisation regardless of the team (bypass mode, self-approving MCP \
+         servers, an API gateway of its own).",
+        "```yaml\nforbid:\n  claude_settings:\n    permissions.defaultMode: bypassPermissions\n    apiKeyHelper: \"*\"\n```",
+        "Remove the setting, or ask for an exception with a reason and an expiry date.",
+    ),
+    check: super::Check::Repo(check_forbidden),
+};
+
+pub static MCP_NOT_ALLOWLISTED: Rule = Rule {
+    code: "AG608",
+    name: "mcp-not-allowlisted",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "An MCP server is not on the organisation's allowlist (or runs another version)",
+    docs: doc(
+        "When the policy has `mcp.allow`, every MCP server in every agent's files must run an allowlisted package at the \
+         allowlisted version (`@scope/name@1.2.3`, `name==1.2.3`, `image:tag`) or connect to an allowlisted URL prefix.",
+        "The allowlist is the organisation's reviewed set of servers; anything else has not been assessed for what it can \
+         reach and where it sends data.",
+        "```yaml\nmcp:\n  allow: [\"@modelcontextprotocol/server-github@2025.4.8\", \"https://api.githubcopilot.com/\"]\n```",
+        "Use the allowlisted version, or propose the server to the platform team for the allowlist.",
+    ),
+    check: super::Check::Repo(check_allowlist),
+};
+
+fn check_required_files(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    let Some(all) = (!repo.policy.require.context_files.is_empty())
+        .then(|| repo.all_paths())
+        .flatten()
+    else {
+        return;
+    };
+    for file in &repo.policy.require.context_files {
+        if all.binary_search_by(|p| p.as_str().cmp(file)).is_err() {
+            emit.emit_path(
+                &POLICY_MISSING_FILE,
+                file,
+                format!("{file} is required by the organisation's policy"),
+            )
+            .help = Some("add it, starting from the policy pack's template".into());
+        }
+    }
+}
+
+fn normalize_heading(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn check_required_sections(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    for (path, sections) in &repo.policy.require.sections {
+        let Some(file) = repo.files.iter().find(|f| f.path == *path) else {
+            continue;
+        }; // AG604 reports absence
+        let headings: Vec<String> = crate::syntax::markdown::parse(&file.text, 0)
+            .headings
+            .iter()
+            .map(|h| normalize_heading(&h.text))
+            .collect();
+        for section in sections {
+            if !headings.contains(&normalize_heading(section)) {
+                emit.emit(
+                    file,
+                    &POLICY_MISSING_SECTION,
+                    None,
+                    format!(
+                        "the section \"{section}\" required by the organisation's policy is missing"
+                    ),
+                )
+                .help = Some("restore it from the policy pack's template".into());
+            }
+        }
+    }
+}
+
+fn root_settings(repo: &Repo) -> Vec<&FileCtx> {
+    repo.files
+        .iter()
+        .filter(|f| f.path == ".claude/settings.json" || f.path == ".claude/settings.local.json")
+        .collect()
+}
+
+fn check_required_deny(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    use crate::model::permissions::{List, PermissionRule};
+    if repo.policy.require.claude_deny.is_empty() {
+        return;
+    }
+    let settings = root_settings(repo);
+    let denies: Vec<PermissionRule> = settings
+        .iter()
+        .flat_map(|f| f.grants().iter())
+        .filter(|g| g.list == List::Deny)
+        .map(|g| g.rule.clone())
+        .collect();
+    for required in &repo.policy.require.claude_deny {
+        let want = PermissionRule::parse(required);
+        if denies.iter().any(|d| *d == want || d.covers(&want)) {
+            continue;
+        }
+        let message = format!("`{required}` must be in permissions.deny (organisation policy)");
+        let d = match settings.first() {
+            Some(f) => emit.emit(f, &POLICY_MISSING_DENY, None, message),
+            None => emit.emit_path(&POLICY_MISSING_DENY, ".claude/settings.json", message),
+        };
+        d.help = Some(format!(
+            "add \"{required}\" to permissions.deny in .claude/settings.json"
+        ));
+    }
+}
+
+fn check_forbidden(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    if repo.policy.forbid.claude_settings.is_empty() {
+        return;
+    }
+    for file in repo.files.iter().filter(|f| f.kind.is_claude_settings()) {
+        let Some(tree) = file.tree() else { continue };
+        for (key, forbidden) in &repo.policy.forbid.claude_settings {
+            let Some(node) = tree.pointer(&key.split('.').collect::<Vec<_>>()) else {
+                continue;
+            };
+            let actual = node_json(node);
+            if forbidden.as_str() == Some("*") || actual == *forbidden {
+                emit.emit(
+                    file,
+                    &POLICY_FORBIDDEN_SETTING,
+                    Some(node.span.clone()),
+                    format!("`{key}` is forbidden by the organisation's policy"),
+                )
+                .help = Some(
+                    "remove it, or record an exception with a reason and an expiry date".into(),
+                );
+            }
+        }
+    }
+}
+
+fn node_json(node: &crate::syntax::Node) -> serde_json::Value {
+    use crate::syntax::Value;
+    match &node.value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => n.parse::<serde_json::Number>().map_or(
+            serde_json::Value::String(n.clone()),
+            serde_json::Value::Number,
+        ),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Array(items) => serde_json::Value::Array(items.iter().map(node_json).collect()),
+        Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|m| (m.key.clone(), node_json(&m.value)))
+                .collect(),
+        ),
+    }
+}
+
+fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    let allow = &repo.policy.mcp.allow;
+    if allow.is_empty() {
+        return;
+    }
+    for file in &repo.files {
+        for server in file.mcp_servers() {
+            let (verdict, target) = match &server.url {
+                Some(url) => (
+                    allow
+                        .iter()
+                        .any(|a| a.contains("://") && url.value.starts_with(a.as_str())),
+                    url.value.clone(),
+                ),
+                None => {
+                    let Some(spec) = package_of(server) else {
+                        continue;
+                    }; // a local binary: not a package
+                    let exact = allow.contains(&spec);
+                    if !exact {
+                        let name = package_name(&spec);
+                        if let Some(other) = allow.iter().find(|a| package_name(a) == name) {
+                            emit.emit(file, &MCP_NOT_ALLOWLISTED, Some(server.name_span.clone()), format!("MCP server `{}` runs `{spec}`, but the allowlist has `{other}`", server.name))
+                                .help = Some(format!("use \"{other}\""));
+                            continue;
+                        }
+                    }
+                    (exact, spec)
+                }
+            };
+            if !verdict {
+                emit.emit(
+                    file,
+                    &MCP_NOT_ALLOWLISTED,
+                    Some(server.name_span.clone()),
+                    format!(
+                        "MCP server `{}` (`{}`) is not on the organisation's allowlist",
+                        server.name,
+                        redact_url(&target)
+                    ),
+                )
+                .help = Some(
+                    "use an allowlisted server, or propose this one to the platform team".into(),
+                );
+            }
+        }
+    }
+}
+
+/// The package a runner-launched server fetches (`npx -y pkg@1`, `uvx pkg==1`, `docker run image:tag`).
+fn package_of(server: &McpServer) -> Option<String> {
+    let argv = server.argv();
+    let words: Vec<&str> = argv.iter().map(|t| t.value.as_str()).collect();
+    let runner = words.iter().position(|w| {
+        matches!(
+            w.rsplit('/').next().unwrap_or(w),
+            "npx" | "bunx" | "uvx" | "pipx" | "docker" | "podman" | "dlx"
+        )
+    })?;
+    words[runner + 1..]
+        .iter()
+        .find(|w| !w.starts_with('-') && !matches!(**w, "run" | "dlx" | "exec"))
+        .map(|w| w.to_string())
+}
+
+fn package_name(spec: &str) -> &str {
+    let start = usize::from(spec.starts_with('@'));
+    let cut = spec[start..]
+        .find(['@', '=', ':'])
+        .map_or(spec.len(), |i| i + start);
+    &spec[..cut]
+}
+
+/// A URL without credentials or query, for messages.
+fn redact_url(s: &str) -> String {
+    match s.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{}", host.rsplit('@').next().unwrap_or(host))
+        }
+        None => s.to_string(),
+    }
+}
