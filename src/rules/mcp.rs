@@ -257,7 +257,8 @@ fn check_unpinned(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             Some(launch.span),
             format!(
                 "MCP server `{}` runs `{}` without an exact version{yes}",
-                server.name, launch.spec
+                server.name,
+                crate::secrets::printable(&launch.spec)
             ),
         )
         .help = Some(launch.hint);
@@ -1037,7 +1038,12 @@ fn check_conflicts(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
                 {
                     let what = match (unpinned_spec(other), unpinned_spec(server)) {
                         (Some(a), Some(b)) if a != b => {
-                            format!("runs `{b}` here but `{a}` in {}", other_file.path)
+                            format!(
+                                "runs `{}` here but `{}` in {}",
+                                crate::secrets::printable(&b),
+                                crate::secrets::printable(&a),
+                                other_file.path
+                            )
                         }
                         _ if other.url.is_some() != server.url.is_some() => {
                             format!("uses a different transport than in {}", other_file.path)
@@ -1107,6 +1113,22 @@ mod tests {
         assert_eq!(
             run(".mcp.json", docker)[0].message,
             "MCP server `d` runs `ghcr.io/org/server` without an exact version"
+        );
+    }
+
+    #[test]
+    fn messages_never_echo_a_credential_taken_for_a_package() {
+        // A token where the package name should be (a misplaced argument) is not printed.
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let text = format!(
+            "{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": [\"-y\", \"{token}\"]}}}}}}"
+        );
+        let d = run(".mcp.json", &text);
+        assert_eq!(d[0].rule.code, "AG201");
+        assert!(
+            !d[0].message.contains(token) && d[0].message.contains("chars, sha256:"),
+            "{}",
+            d[0].message
         );
     }
 

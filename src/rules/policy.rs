@@ -391,8 +391,17 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     if !exact {
                         let name = package_name(&spec);
                         if let Some(other) = allow.iter().find(|a| package_name(a) == name) {
-                            emit.emit(file, &MCP_NOT_ALLOWLISTED, Some(server.name_span.clone()), format!("MCP server `{}` runs `{spec}`, but the allowlist has `{other}`", server.name))
-                                .help = Some(format!("use \"{other}\""));
+                            emit.emit(
+                                file,
+                                &MCP_NOT_ALLOWLISTED,
+                                Some(server.name_span.clone()),
+                                format!(
+                                    "MCP server `{}` runs `{}`, but the allowlist has `{other}`",
+                                    server.name,
+                                    crate::secrets::printable(&spec)
+                                ),
+                            )
+                            .help = Some(format!("use \"{other}\""));
                             continue;
                         }
                     }
@@ -407,7 +416,7 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     format!(
                         "MCP server `{}` (`{}`) is not on the organisation's allowlist",
                         server.name,
-                        redact_url(&target)
+                        crate::secrets::printable(&redact_url(&target))
                     ),
                 )
                 .help = Some(

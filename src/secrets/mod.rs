@@ -338,6 +338,19 @@ pub fn heuristic_applies(path: &str) -> bool {
         || name.ends_with(".sum"))
 }
 
+/// `text` for a message, unless it looks like a credential (a pack rule matches it, or it is
+/// long and random): then its [`describe`] form. For values taken from config that are meant
+/// to be names (package specs, images) but might not be.
+pub fn printable(text: &str) -> String {
+    let looks_random =
+        text.len() >= 20 && validate::entropy(text) > 4.2 && !text.contains(['/', '@', '.']);
+    if looks_random || !Engine::builtin().scan(text.as_bytes(), true).is_empty() {
+        describe(text)
+    } else {
+        text.to_string()
+    }
+}
+
 /// A short, safe description of a secret: a prefix, the length and a hash — never the value.
 pub fn describe(secret: &str) -> String {
     let shown: String = secret
