@@ -118,11 +118,24 @@ impl Engine {
         // Non-overlapping leftmost-longest search is several times faster than overlapping
         // search. A keyword that sits inside a longer one would be shadowed by it, so each
         // keyword's owners also include the owners of every keyword it contains.
+        // Each keyword's substrings are looked up in a map: linear in the keywords' lengths,
+        // not quadratic in their number (start-up time is what a commit hook pays).
         let direct = owners.clone();
+        let index: std::collections::HashMap<&str, usize> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i))
+            .collect();
         for (i, w) in words.iter().enumerate() {
-            for (j, other) in words.iter().enumerate() {
-                if i != j && w.contains(other.as_str()) {
-                    owners[i].extend(&direct[j]);
+            for start in 0..w.len() {
+                for end in start + 3..=w.len() {
+                    if let Some(&j) = w
+                        .get(start..end)
+                        .and_then(|sub| index.get(sub))
+                        .filter(|&&j| j != i)
+                    {
+                        owners[i].extend(&direct[j]);
+                    }
                 }
             }
             owners[i].sort_unstable();
