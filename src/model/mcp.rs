@@ -107,6 +107,24 @@ impl McpServer {
         argv
     }
 
+    /// The package a runner-launched server fetches (`npx -y pkg@1`, `uvx pkg==1`,
+    /// `docker run image:tag`); `None` for a binary started directly.
+    pub fn package(&self) -> Option<String> {
+        let argv = self.argv();
+        let words: Vec<&str> = argv.iter().map(|t| t.value.as_str()).collect();
+        let runner = words.iter().position(|w| {
+            let base = w.rsplit(['/', '\\']).next().unwrap_or(w);
+            matches!(
+                base.trim_end_matches(".cmd").trim_end_matches(".exe"),
+                "npx" | "bunx" | "uvx" | "pipx" | "docker" | "podman" | "dlx"
+            )
+        })?;
+        words[runner + 1..]
+            .iter()
+            .find(|w| !w.starts_with('-') && !matches!(**w, "run" | "dlx" | "exec"))
+            .map(|w| w.to_string())
+    }
+
     /// A comparable summary for cross-file comparison: launcher words or url.
     pub fn signature(&self) -> String {
         match &self.url {
@@ -118,6 +136,38 @@ impl McpServer {
                 .collect::<Vec<_>>()
                 .join(" "),
         }
+    }
+}
+
+/// Is the URL's (or bare host's) host loopback: `localhost`, `127.0.0.0/8`, `::1`?
+pub fn is_loopback(url_or_host: &str) -> bool {
+    let rest = url_or_host
+        .split_once("://")
+        .map_or(url_or_host, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host.starts_with('[') {
+        host.trim_start_matches('[').split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "::1" | "0.0.0.0"
+    ) || host.starts_with("127.")
+        || host.ends_with(".localhost")
+}
+
+/// `scheme://host[:port]` without credentials, path or query, so messages never carry a secret.
+pub fn display_url(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    if scheme.is_empty() {
+        host.to_string()
+    } else {
+        format!("{scheme}://{host}")
     }
 }
 

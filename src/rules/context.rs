@@ -309,11 +309,7 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
 
 fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
-        let body = crate::syntax::yaml::front_matter(&file.text)
-            .ok()
-            .flatten()
-            .map_or(0, |fm| fm.body_start);
-        let outline = crate::syntax::markdown::parse(&file.text, body);
+        let outline = file.outline();
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
         let targets = outline
             .imports
@@ -323,7 +319,7 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             .links
             .iter()
             .map(|l| (l.dest.as_str(), l.span.clone(), "link"));
-        check_inline_paths(repo, file, &outline, emit);
+        check_inline_paths(repo, file, outline, emit);
         for (target, span, what) in targets.chain(links) {
             let target = target.split(['#', '?']).next().unwrap_or("");
             if target.is_empty()
@@ -337,23 +333,11 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 continue;
             }; // climbs out of the repo
             // The file list is built only now, when there is something to resolve.
-            let Some(known) = repo.all_paths() else {
-                return;
-            };
-            let exists = known
-                .binary_search_by(|k| k.as_str().cmp(&resolved))
-                .is_ok()
-                || known.iter().any(|k| {
-                    k.starts_with(&resolved) && k.as_bytes().get(resolved.len()) == Some(&b'/')
-                });
-            if exists {
+            if repo.has_file(&resolved) || repo.has_dir(&resolved) {
                 continue;
             }
             let name = resolved.rsplit('/').next().unwrap_or(&resolved);
-            let hint = known
-                .iter()
-                .find(|k| k.rsplit('/').next() == Some(name))
-                .map(|k| format!("did you mean `{k}`?"));
+            let hint = repo.same_name(name).map(|k| format!("did you mean `{k}`?"));
             let d = emit.emit(
                 file,
                 &BROKEN_REFERENCE,
@@ -387,28 +371,17 @@ fn check_inline_paths(
         if !looks_like_path {
             continue;
         }
-        let Some(known) = repo.all_paths() else {
-            return;
-        };
         let first = t.split('/').next().unwrap_or("");
-        let is_dir = |d: &str| {
-            known
-                .iter()
-                .any(|k| k.starts_with(d) && k.as_bytes().get(d.len()) == Some(&b'/'))
-        };
-        let exists = |p: &str| known.binary_search_by(|k| k.as_str().cmp(p)).is_ok() || is_dir(p);
+        let exists = |p: &str| repo.has_file(p) || repo.has_dir(p);
         let local = normalize(dir, t);
         if exists(t) || local.as_deref().is_some_and(exists) {
             continue;
         }
-        let under_dir = !dir.is_empty() && is_dir(&format!("{dir}/{first}"));
-        if !is_dir(first) && !under_dir {
+        let under_dir = !dir.is_empty() && repo.has_dir(&format!("{dir}/{first}"));
+        if !repo.has_dir(first) && !under_dir {
             continue; // not evidently a path in this repository
         }
-        let hint = known
-            .iter()
-            .find(|k| k.rsplit('/').next() == Some(last))
-            .map(|k| format!("did you mean `{k}`?"));
+        let hint = repo.same_name(last).map(|k| format!("did you mean `{k}`?"));
         emit.emit(
             file,
             &BROKEN_REFERENCE,
@@ -504,11 +477,7 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !is_context(ctx.kind) {
         return;
     }
-    let body = crate::syntax::yaml::front_matter(&ctx.text)
-        .ok()
-        .flatten()
-        .map_or(0, |fm| fm.body_start);
-    let outline = crate::syntax::markdown::parse(&ctx.text, body);
+    let outline = ctx.outline();
     let in_code = |at: usize| {
         outline.code_blocks.iter().any(|b| b.span.contains(&at))
             || outline.inline_code.iter().any(|c| c.span.contains(&at))
@@ -894,12 +863,9 @@ fn check_volatile(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 }
 
 /// Commands in a context file, with their spans: inline code and shell-like fenced blocks.
-fn commands_in(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    let body = crate::syntax::yaml::front_matter(text)
-        .ok()
-        .flatten()
-        .map_or(0, |fm| fm.body_start);
-    let outline = crate::syntax::markdown::parse(text, body);
+fn commands_in(file: &super::FileCtx) -> Vec<(String, std::ops::Range<usize>)> {
+    let text = file.text.as_str();
+    let outline = file.outline();
     let mut out: Vec<(String, std::ops::Range<usize>)> = outline
         .inline_code
         .iter()
@@ -987,7 +953,7 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     });
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for (cmd, span) in commands_in(&file.text) {
+        for (cmd, span) in commands_in(file) {
             for caps in CMD.captures_iter(&cmd) {
                 let (tool, name) = (&caps[1], &caps[2]);
                 if name.starts_with('-') {
@@ -1270,12 +1236,8 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     // The import graph between the run's context files.
     let mut edges: HashMap<&str, Vec<(String, std::ops::Range<usize>)>> = HashMap::new();
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
-        let body = crate::syntax::yaml::front_matter(&file.text)
-            .ok()
-            .flatten()
-            .map_or(0, |fm| fm.body_start);
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for import in crate::syntax::markdown::parse(&file.text, body).imports {
+        for import in &file.outline().imports {
             let target = import.text.as_str();
             if target.starts_with('~') || target.starts_with('/') {
                 if file.kind != FileKind::ClaudeLocalMd {

@@ -3,6 +3,7 @@
 
 use super::{Confidence, Docs, Emitter, Family, FileCtx, Rule};
 use crate::classify::FileKind;
+use crate::model::mcp::{display_url, is_loopback};
 use crate::report::diagnostic::Severity;
 use crate::syntax::Node;
 use std::ops::Range;
@@ -260,20 +261,6 @@ fn check_download_exec(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-fn is_loopback(url_or_host: &str) -> bool {
-    let host = url_or_host.split("://").nth(1).unwrap_or(url_or_host);
-    let host = host.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let host = if host.starts_with('[') {
-        host.split(']').next().unwrap_or("").trim_start_matches('[')
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    matches!(host, "localhost" | "::1" | "0.0.0.0")
-        || host.starts_with("127.")
-        || host.ends_with(".localhost")
-}
-
 fn sends_off_host(cmd: &str) -> bool {
     let w = words(cmd);
     let remote_url = w
@@ -382,19 +369,6 @@ fn env_entries(ctx: &FileCtx) -> Vec<(String, String, Range<usize>, Range<usize>
     out
 }
 
-/// `scheme://host[:port]` without credentials, path or query, so messages never carry a secret.
-fn host_only(url: &str) -> String {
-    let url = url.trim();
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    if scheme.is_empty() {
-        host.to_string()
-    } else {
-        format!("{scheme}://{host}")
-    }
-}
-
 const ENDPOINT_VARS: &[&str] = &[
     "ANTHROPIC_BASE_URL",
     "ANTHROPIC_BEDROCK_BASE_URL",
@@ -423,7 +397,7 @@ fn check_endpoint_override(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 Some(key_span),
                 format!(
                     "`{key}` in a committed `env` reroutes traffic to `{}`",
-                    host_only(&value)
+                    display_url(&value)
                 ),
             )
             .help = Some("set gateways and proxies in managed or user settings".into());

@@ -1,7 +1,7 @@
 //! MCP server definitions across agents.
 
 use super::{Confidence, Docs, Emitter, Family, FileCtx, Rule};
-use crate::model::mcp::{Dialect, McpServer, Text, Transport};
+use crate::model::mcp::{Dialect, McpServer, Text, Transport, is_loopback};
 use crate::model::permissions::broad_path;
 use crate::report::diagnostic::{Severity, fingerprint};
 use crate::syntax::{Node, Value};
@@ -780,22 +780,6 @@ fn check_insecure_http(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-pub fn is_loopback(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = if host.starts_with('[') {
-        host.trim_start_matches('[').split(']').next().unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    matches!(
-        host.to_ascii_lowercase().as_str(),
-        "localhost" | "::1" | "0.0.0.0"
-    ) || host.starts_with("127.")
-        || host.ends_with(".localhost")
-}
-
 fn check_filesystem_root(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for server in ctx.mcp_servers() {
         let argv = server.argv();
@@ -1036,7 +1020,7 @@ fn check_conflicts(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
                 Some((other_file, other))
                     if other_file.path != file.path && other.signature() != server.signature() =>
                 {
-                    let what = match (unpinned_spec(other), unpinned_spec(server)) {
+                    let what = match (other.package(), server.package()) {
                         (Some(a), Some(b)) if a != b => {
                             format!(
                                 "runs `{}` here but `{}` in {}",
@@ -1065,21 +1049,6 @@ fn check_conflicts(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
             }
         }
     }
-}
-
-/// The package a server runs (`pkg@1.2.3`), for messages that must not echo secrets.
-fn unpinned_spec(server: &McpServer) -> Option<String> {
-    let argv = server.argv();
-    let i = argv.iter().position(|t| {
-        matches!(
-            base(&t.value),
-            "npx" | "bunx" | "uvx" | "dlx" | "pipx" | "docker" | "run"
-        )
-    })?;
-    argv[i + 1..]
-        .iter()
-        .find(|t| !t.value.starts_with('-') && t.value != "run" && t.value != "dlx")
-        .map(|t| t.value.clone())
 }
 
 #[cfg(test)]

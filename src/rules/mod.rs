@@ -345,6 +345,7 @@ pub struct FileCtx {
     tree: OnceCell<Result<Option<Node>, SyntaxError>>,
     servers: OnceCell<Vec<McpServer>>,
     grants: OnceCell<Vec<Grant>>,
+    outline: OnceCell<syntax::markdown::Outline>,
 }
 
 impl FileCtx {
@@ -356,6 +357,7 @@ impl FileCtx {
             tree: OnceCell::new(),
             servers: OnceCell::new(),
             grants: OnceCell::new(),
+            outline: OnceCell::new(),
         }
     }
 
@@ -383,6 +385,17 @@ impl FileCtx {
     /// The tree, or `None` when there is none or it failed to parse (reported by AG001).
     pub fn tree(&self) -> Option<&Node> {
         self.parsed().as_ref().ok().and_then(Option::as_ref)
+    }
+
+    /// The Markdown structure after any front matter (headings, links, code, imports).
+    pub fn outline(&self) -> &syntax::markdown::Outline {
+        self.outline.get_or_init(|| {
+            let body = syntax::yaml::front_matter(&self.text)
+                .ok()
+                .flatten()
+                .map_or(0, |fm| fm.body_start);
+            syntax::markdown::parse(&self.text, body)
+        })
     }
 
     /// MCP servers declared in this file (any agent).
@@ -732,6 +745,29 @@ impl Repo {
             paths
         });
         Some(paths)
+    }
+
+    /// Is `path` a file of the checked tree?
+    pub fn has_file(&self, path: &str) -> bool {
+        self.all_paths()
+            .is_some_and(|all| all.binary_search_by(|p| p.as_str().cmp(path)).is_ok())
+    }
+
+    /// Is `dir` a directory of the checked tree (does some file live below it)?
+    pub fn has_dir(&self, dir: &str) -> bool {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        self.all_paths().is_some_and(|all| {
+            all.get(all.partition_point(|p| p.as_str() < prefix.as_str()))
+                .is_some_and(|p| p.starts_with(&prefix))
+        })
+    }
+
+    /// A file with this name somewhere in the tree, for "did you mean" hints.
+    pub fn same_name(&self, name: &str) -> Option<&str> {
+        self.all_paths()?
+            .iter()
+            .find(|p| p.rsplit('/').next() == Some(name))
+            .map(String::as_str)
     }
 
     /// Tracked paths (staged changes with `--staged`), or `None` outside a git repository.

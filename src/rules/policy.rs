@@ -268,7 +268,8 @@ fn check_required_sections(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         let Some(file) = repo.files.iter().find(|f| f.path == *path) else {
             continue;
         }; // AG604 reports absence
-        let headings: Vec<String> = crate::syntax::markdown::parse(&file.text, 0)
+        let headings: Vec<String> = file
+            .outline()
             .headings
             .iter()
             .map(|h| normalize_heading(&h.text))
@@ -384,7 +385,7 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     url.value.clone(),
                 ),
                 None => {
-                    let Some(spec) = package_of(server) else {
+                    let Some(spec) = server.package() else {
                         continue;
                     }; // a local binary: not a package
                     let exact = allow.contains(&spec);
@@ -416,7 +417,11 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     format!(
                         "MCP server `{}` (`{}`) is not on the organisation's allowlist",
                         server.name,
-                        crate::secrets::printable(&redact_url(&target))
+                        crate::secrets::printable(&if target.contains("://") {
+                            crate::model::mcp::display_url(&target)
+                        } else {
+                            target.clone()
+                        })
                     ),
                 )
                 .help = Some(
@@ -427,37 +432,10 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
-/// The package a runner-launched server fetches (`npx -y pkg@1`, `uvx pkg==1`, `docker run image:tag`).
-fn package_of(server: &McpServer) -> Option<String> {
-    let argv = server.argv();
-    let words: Vec<&str> = argv.iter().map(|t| t.value.as_str()).collect();
-    let runner = words.iter().position(|w| {
-        matches!(
-            w.rsplit('/').next().unwrap_or(w),
-            "npx" | "bunx" | "uvx" | "pipx" | "docker" | "podman" | "dlx"
-        )
-    })?;
-    words[runner + 1..]
-        .iter()
-        .find(|w| !w.starts_with('-') && !matches!(**w, "run" | "dlx" | "exec"))
-        .map(|w| w.to_string())
-}
-
 fn package_name(spec: &str) -> &str {
     let start = usize::from(spec.starts_with('@'));
     let cut = spec[start..]
         .find(['@', '=', ':'])
         .map_or(spec.len(), |i| i + start);
     &spec[..cut]
-}
-
-/// A URL without credentials or query, for messages.
-fn redact_url(s: &str) -> String {
-    match s.split_once("://") {
-        Some((scheme, rest)) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            format!("{scheme}://{}", host.rsplit('@').next().unwrap_or(host))
-        }
-        None => s.to_string(),
-    }
 }
