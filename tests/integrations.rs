@@ -17,29 +17,12 @@ fn bin_dir() -> String {
 
 /// `git` with agentgate's build directory first on PATH, as a developer would have it.
 fn git(t: &Tree, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args([
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(t.path())
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin_dir(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_DIR")
-        .output()
-        .unwrap()
+    let path = format!(
+        "{}:{}",
+        bin_dir(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    t.git_output(args, &[("PATH", &path)])
 }
 
 fn repo() -> Tree {

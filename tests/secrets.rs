@@ -87,16 +87,19 @@ fn planted_secrets_are_found_and_never_printed() {
     );
 }
 
-#[test]
-fn inline_allow_and_lockfiles() {
-    let engine = Engine::builtin();
-    let github = engine
+/// A GitHub token with a valid checksum, from the pack's own examples.
+fn github_example() -> String {
+    let rule = Engine::builtin()
         .rules
         .iter()
         .find(|r| r.id.starts_with("github-pat"))
-        .and_then(|r| r.examples.first())
-        .unwrap()
-        .clone();
+        .expect("a GitHub token rule");
+    rule.examples.first().expect("an example").clone()
+}
+
+#[test]
+fn inline_allow_and_lockfiles() {
+    let github = github_example();
     let t = Tree::new();
     t.write("a.env", format!("{github}\n"));
     t.run(&["check"]).code(1);
@@ -122,14 +125,7 @@ fn inline_allow_and_lockfiles() {
 
 #[test]
 fn history_reports_the_introducing_commit_once() {
-    let engine = Engine::builtin();
-    let github = engine
-        .rules
-        .iter()
-        .find(|r| r.id.starts_with("github-pat"))
-        .and_then(|r| r.examples.first())
-        .unwrap()
-        .clone();
+    let github = github_example();
     let t = Tree::new();
     t.git(&["init", "-q"]);
     t.write("README.md", "# x\n");

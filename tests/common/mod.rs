@@ -64,9 +64,19 @@ impl Tree {
         self.git_env(args, &[]);
     }
 
-    /// `git` with extra environment (e.g. fixed `GIT_COMMITTER_DATE`).
+    /// `git` with extra environment (e.g. fixed `GIT_COMMITTER_DATE`); must succeed.
     pub fn git_env(&self, args: &[&str], env: &[(&str, &str)]) {
-        let out = Command::new("git")
+        let out = self.git_output(args, env);
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// `git` with extra environment, whatever the outcome (e.g. a commit a hook blocks).
+    pub fn git_output(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new("git")
             .args([
                 "-c",
                 "user.name=T",
@@ -83,12 +93,7 @@ impl Tree {
             .env_remove("GIT_INDEX_FILE")
             .envs(env.iter().copied())
             .output()
-            .expect("git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .expect("git")
     }
 }
 
