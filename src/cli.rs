@@ -25,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories (default: the current directory).
     Check(CheckArgs),
+    /// Apply the safe fixes for policy drift (managed blocks, required sections and denies).
+    Fix(FixArgs),
+    /// Scaffold context files and settings for a new repository from the policy's templates.
+    Init(InitArgs),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
     /// Accept today's findings: write them to a baseline file for `check --baseline`.
@@ -67,9 +71,8 @@ pub enum Command {
 pub enum PolicyAction {
     /// Print the merged policy (JSON) and the packs it came from.
     Show {
-        /// Use this config file instead of discovering `.agentgate.yaml`.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        policy: PolicyArgs,
     },
 }
 
@@ -106,6 +109,9 @@ pub struct CheckArgs {
     /// PR mode: report only findings on lines changed since HEAD forked from BASE.
     #[arg(long, value_name = "BASE")]
     pub diff: Option<String>,
+    /// Apply the safe policy fixes first (see `agentgate fix`), then check.
+    #[arg(long, conflicts_with = "staged")]
+    pub fix: bool,
     /// Report only findings that are not in this baseline (see `agentgate baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -113,6 +119,38 @@ pub struct CheckArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// The repository (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Print the edits as a unified diff instead of writing them (exit 1 if there are any).
+    #[arg(long)]
+    pub diff: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The repository (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Use this config file instead of discovering `.agentgate.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use this policy pack directory instead of the config's `extends:`.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -153,6 +191,9 @@ pub struct RuleArgs {
     /// Use this config file instead of discovering `.agentgate.yaml`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Use this policy pack directory instead of the config's `extends:` (CI pins the policy).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -195,9 +236,15 @@ pub fn main() -> ExitCode {
                 staged: args.staged,
                 diff: args.diff.clone(),
                 config: args.rules.config.clone(),
+                policy: args.rules.policy.clone(),
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
             };
+            if args.fix
+                && let Err(code) = run_fix(&opts, false)
+            {
+                return code;
+            }
             let result = engine::run(&opts).and_then(|mut report| {
                 if let Some(path) = &args.baseline {
                     let b = crate::baseline::load(path).map_err(engine::EngineError::Usage)?;
@@ -207,10 +254,59 @@ pub fn main() -> ExitCode {
             });
             deliver(result, &args.out)
         }
+        Command::Fix(args) => {
+            let opts = ScanOptions {
+                paths: args.path.into_iter().collect(),
+                config: args.policy.config,
+                policy: args.policy.policy,
+                ..ScanOptions::default()
+            };
+            match run_fix(&opts, args.diff) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) if args.diff => ExitCode::from(1),
+                Ok(_) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
+        }
+        Command::Init(args) => {
+            let opts = ScanOptions {
+                paths: args.path.into_iter().collect(),
+                config: args.policy.config,
+                policy: args.policy.policy,
+                ..ScanOptions::default()
+            };
+            let setup = match engine::setup(&opts) {
+                Ok(s) => s,
+                Err(e) => {
+                    print_error(e);
+                    return ExitCode::from(2);
+                }
+            };
+            let root = setup.roots[0].clone();
+            match crate::init::run(&root, &setup.config.policy, args.force) {
+                Ok(outcomes) => {
+                    for o in outcomes {
+                        match o {
+                            crate::init::Outcome::Created(p) => eprintln!("created {p}"),
+                            crate::init::Outcome::Kept(p) => {
+                                eprintln!("kept {p} (exists; --force overwrites)")
+                            }
+                        }
+                    }
+                    eprintln!("next: review the files, then run `agentgate check`");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Baseline(args) => {
             let opts = ScanOptions {
                 paths: args.paths.clone(),
                 config: args.rules.config.clone(),
+                policy: args.rules.policy.clone(),
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
                 ..ScanOptions::default()
@@ -241,28 +337,20 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Policy {
-            action: PolicyAction::Show { config },
+            action: PolicyAction::Show { policy },
         } => {
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            let path = config
-                .map(|c| cwd.join(c))
-                .or_else(|| crate::config::discover(&cwd));
-            let root = cwd
-                .ancestors()
-                .find(|d| d.join(".git").exists())
-                .unwrap_or(&cwd)
-                .to_path_buf();
-            let loaded = match &path {
-                Some(p) => crate::config::load(p, &root),
-                None => Ok(crate::config::Config::default()),
+            let opts = ScanOptions {
+                config: policy.config,
+                policy: policy.policy,
+                ..ScanOptions::default()
             };
-            match loaded {
-                Ok(cfg) => ok_or_2(write_stdout(
-                    (serde_json::to_string_pretty(&cfg.policy).unwrap_or_default() + "\n")
+            match engine::setup(&opts) {
+                Ok(setup) => ok_or_2(write_stdout(
+                    (serde_json::to_string_pretty(&setup.config.policy).unwrap_or_default() + "\n")
                         .as_bytes(),
                 )),
                 Err(e) => {
-                    print_error(engine::EngineError::Config(e));
+                    print_error(e);
                     ExitCode::from(2)
                 }
             }
@@ -378,6 +466,34 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Plans the policy fixes and writes them (or, with `preview`, prints their diff).
+/// Returns how many files change.
+fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
+    let setup = engine::setup(opts).map_err(|e| {
+        print_error(e);
+        ExitCode::from(2)
+    })?;
+    let root = &setup.project_root;
+    let (edits, skipped) = crate::fix::plan(root, &setup.config.policy);
+    for s in &skipped {
+        eprintln!("warning: {}: not fixed: {}", s.path, s.reason);
+    }
+    if preview {
+        write_stdout(crate::fix::unified(&edits).as_bytes()).map_err(|_| ExitCode::from(2))?;
+        return Ok(edits.len());
+    }
+    crate::fix::apply(root, &edits).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    for e in &edits {
+        for c in &e.changes {
+            eprintln!("fixed {}: {c}", e.path);
+        }
+    }
+    Ok(edits.len())
 }
 
 /// Renders a run's report as asked and maps it to the exit code.

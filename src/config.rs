@@ -474,7 +474,23 @@ pub fn selection(
         select
     };
     let ignore: Vec<String> = config.ignore.iter().chain(ignore).cloned().collect();
-    rules::Selection::new(select, &ignore, &config.severity)
+    // The packs' severities first: the repository's own config has the last word.
+    let severity: Vec<(String, Severity)> = config
+        .policy
+        .severity
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .chain(config.severity.iter().cloned())
+        .collect();
+    rules::Selection::new(select, &ignore, &severity)
+}
+
+/// `--policy DIR`: use this pack instead of the config's `extends:` (CI pins the policy).
+pub fn override_policy(config: &mut Config, pack: &Path) -> Result<(), Box<ConfigError>> {
+    let pack = crate::policy::PackRef::Path(pack.to_string_lossy().into_owned());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    config.policy = crate::policy::load(&crate::policy::Extends::One(pack), &cwd)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub struct ScanOptions {
     /// PR mode: only findings on lines changed since the merge base with this revision.
     pub diff: Option<String>,
     pub config: Option<PathBuf>,
+    /// A policy pack directory that replaces the config's `extends:`.
+    pub policy: Option<PathBuf>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
 }
@@ -35,7 +37,15 @@ pub enum EngineError {
     Git(#[from] source::git::GitError),
 }
 
-pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
+/// What a run works on: the resolved roots, the project root and its configuration.
+pub struct Setup {
+    pub roots: Vec<PathBuf>,
+    pub project_root: PathBuf,
+    pub config: Config,
+}
+
+/// Resolves the paths, the project root and the configuration (with `--policy` applied).
+pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
     let cwd = std::env::current_dir()
         .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
     let paths = if opts.paths.is_empty() {
@@ -74,7 +84,7 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
         })
     };
 
-    let config = match opts
+    let mut config = match opts
         .config
         .as_ref()
         .map(|p| cwd.join(p))
@@ -83,6 +93,22 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
         Some(path) => config::load(&path, &project_root)?,
         None => Config::default(),
     };
+    if let Some(pack) = &opts.policy {
+        config::override_policy(&mut config, &cwd.join(pack))?;
+    }
+    Ok(Setup {
+        roots,
+        project_root,
+        config,
+    })
+}
+
+pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
+    let Setup {
+        roots,
+        project_root,
+        config,
+    } = setup(opts)?;
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
     let mut scanner = Scanner::new(&selection, &config);
@@ -468,6 +494,16 @@ impl<'a> Scanner<'a> {
                 .is_none_or(|t| !inline_allowed(t, d))
         });
         diagnostics.append(&mut emit.out);
+        let mut suppressed = Vec::new();
+        for file in &repo.files {
+            crate::directives::apply(
+                &file.path,
+                &file.text,
+                &mut diagnostics,
+                &mut suppressed,
+                &selection,
+            );
+        }
         diagnostics.sort_by(|a, b| {
             a.sort_key()
                 .cmp(&b.sort_key())
@@ -491,7 +527,7 @@ impl<'a> Scanner<'a> {
             .collect();
         Report {
             diagnostics,
-            suppressed: Vec::new(),
+            suppressed,
             mcp_inventory,
             sources,
             root,

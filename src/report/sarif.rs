@@ -27,15 +27,16 @@ pub fn to_log(report: &Report) -> Sarif {
     // Baselined findings stay visible to code scanning as suppressed, not as new alerts.
     results.extend(report.suppressed.iter().map(|d| {
         let mut r = result(d, index(d));
+        let help = d.help.as_deref().unwrap_or("");
+        let in_source = help.starts_with("ignored in-source");
         r.suppressions = Some(vec![
             serde_sarif::sarif::Suppression::builder()
-                .kind(json!("external"))
-                .justification(
-                    d.help
-                        .clone()
-                        .filter(|h| h.starts_with("excepted"))
-                        .unwrap_or_else(|| "accepted in the agentgate baseline".into()),
-                )
+                .kind(json!(if in_source { "inSource" } else { "external" }))
+                .justification(if in_source || help.starts_with("excepted") {
+                    help.to_string()
+                } else {
+                    "accepted in the agentgate baseline".into()
+                })
                 .build(),
         ]);
         r

@@ -1012,7 +1012,7 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
-fn package_scripts(text: &str) -> Option<Vec<String>> {
+pub(crate) fn package_scripts(text: &str) -> Option<Vec<String>> {
     let tree = crate::syntax::json::parse(text).ok()?;
     Some(
         tree.get("scripts")
@@ -1022,7 +1022,7 @@ fn package_scripts(text: &str) -> Option<Vec<String>> {
 }
 
 /// Explicit targets; `None` when the Makefile includes others or has pattern rules (undecidable here).
-fn make_targets(text: &str) -> Option<Vec<String>> {
+pub(crate) fn make_targets(text: &str) -> Option<Vec<String>> {
     let mut targets = Vec::new();
     for line in text.lines() {
         if line.starts_with("include")
@@ -1051,7 +1051,7 @@ fn make_targets(text: &str) -> Option<Vec<String>> {
     Some(targets)
 }
 
-fn just_recipes(text: &str) -> Option<Vec<String>> {
+pub(crate) fn just_recipes(text: &str) -> Option<Vec<String>> {
     let mut recipes = Vec::new();
     for line in text.lines() {
         if line.starts_with("import") || line.starts_with("mod ") {

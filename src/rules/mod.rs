@@ -1,7 +1,7 @@
 //! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
-mod context;
+pub(crate) mod context;
 mod hooks;
 mod mcp;
 mod permissions;
@@ -208,6 +208,10 @@ pub static RULES: &[&Rule] = &[
     &policy::POLICY_MISSING_DENY,
     &policy::POLICY_FORBIDDEN_SETTING,
     &policy::MCP_NOT_ALLOWLISTED,
+    &policy::MANAGED_BLOCK_DRIFT,
+    &policy::VENDORED_SKILL_DRIFT,
+    &policy::MODEL_POLICY,
+    &crate::directives::BAD_IGNORE_DIRECTIVE,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).

@@ -1,4 +1,6 @@
-//! Org-policy rules that need no pack: the MCP lockfile.
+//! Organisation-policy rules: the MCP lockfile, and drift from the packs named by `extends:`
+//! (required files, sections and denies, forbidden settings, the MCP allowlist, managed
+//! blocks, vendored skills, model policy).
 
 use super::{Confidence, Docs, Family, FileCtx, Repo, RepoEmitter, Rule};
 use crate::model::mcp::McpServer;
@@ -154,11 +156,12 @@ pub static POLICY_MISSING_FILE: Rule = Rule {
     confidence: Confidence::Exact,
     summary: "A context file the organisation's policy requires is missing",
     docs: doc(
-        "Checks `require.context_files` of the policy packs named by `extends:` in `.agentgate.yaml`.",
+        "Checks `require.context_files` of the policy packs named by `extends:` in `.agentgate.yaml`, and that every \
+         file the packs have a template with managed blocks for exists.",
         "The platform team's paved road starts every repository with the context its agents need; a missing file means \
          the agent works without the organisation's rules.",
         "```yaml\n# policy.yaml\nrequire:\n  context_files: [AGENTS.md, CLAUDE.md]\n```",
-        "Add the file (start from the pack's template).",
+        "Add the file: `agentgate init` or `agentgate fix` creates it from the pack's template.",
     ),
     check: super::Check::Repo(check_required_files),
 };
@@ -235,25 +238,37 @@ pub static MCP_NOT_ALLOWLISTED: Rule = Rule {
 };
 
 fn check_required_files(repo: &Repo, emit: &mut RepoEmitter<'_>) {
-    let Some(all) = (!repo.policy.require.context_files.is_empty())
-        .then(|| repo.all_paths())
-        .flatten()
-    else {
+    let required = !repo.policy.require.context_files.is_empty()
+        || repo.policy.templates.values().any(|t| !t.blocks.is_empty());
+    let Some(all) = required.then(|| repo.all_paths()).flatten() else {
         return;
     };
-    for file in &repo.policy.require.context_files {
+    let templated = repo
+        .policy
+        .templates
+        .iter()
+        .filter(|(p, t)| !t.blocks.is_empty() && !repo.policy.require.context_files.contains(p))
+        .map(|(p, _)| p);
+    for file in repo.policy.require.context_files.iter().chain(templated) {
         if all.binary_search_by(|p| p.as_str().cmp(file)).is_err() {
             emit.emit_path(
                 &POLICY_MISSING_FILE,
                 file,
                 format!("{file} is required by the organisation's policy"),
             )
-            .help = Some("add it, starting from the policy pack's template".into());
+            .help = Some(
+                if repo.policy.templates.contains_key(file) {
+                    "run `agentgate init` (or `agentgate fix`) to create it from the pack's template"
+                } else {
+                    "add it, starting from the policy pack's template"
+                }
+                .into(),
+            );
         }
     }
 }
 
-fn normalize_heading(h: &str) -> String {
+pub fn normalize_heading(h: &str) -> String {
     h.chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
         .collect::<String>()
@@ -438,4 +453,301 @@ fn package_name(spec: &str) -> &str {
         .find(['@', '=', ':'])
         .map_or(spec.len(), |i| i + start);
     &spec[..cut]
+}
+
+pub static MANAGED_BLOCK_DRIFT: Rule = Rule {
+    code: "AG609",
+    name: "managed-block-drift",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A managed block of the organisation's template is missing or was edited",
+    docs: doc(
+        "A pack's `templates/` holds context-file templates; the parts between `<!-- agentgate:begin ID -->` and \
+         `<!-- agentgate:end ID -->` are owned by the organisation. Each such block must appear in the repository's \
+         file with the pack's content (line endings and trailing blank lines aside); the finding shows the diff.",
+        "Managed blocks carry the guardrails every repository shares (security rules, review policy). An edited or \
+         deleted block silently removes them from the agent's context, and the repository stops receiving updates.",
+        "```markdown\n<!-- agentgate:begin security -->\n- Never read or print `.env` files.\n<!-- agentgate:end security -->\n```",
+        "Run `agentgate fix` to re-sync the block (your text outside the markers is kept). To change the block \
+         for everyone, propose the change to the policy pack.",
+    ),
+    check: super::Check::Repo(check_managed_blocks),
+};
+
+pub static VENDORED_SKILL_DRIFT: Rule = Rule {
+    code: "AG610",
+    name: "vendored-skill-drift",
+    family: Family::Policy,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A skill copied from the organisation's library is outdated or was modified locally",
+    docs: doc(
+        "Compares each skill in the repository (`.claude/skills/NAME/SKILL.md`) whose name is in a pack's `skills/` \
+         library with it: an older `version:` than the library's, or the same version with different content \
+         (hash of SKILL.md, line endings normalized), is reported.",
+        "Vendored skills drift: fixes to the library never arrive, and local improvements never reach the other \
+         teams. Both are cheap to fix while the difference is small.",
+        "The library has `skills/release-notes/SKILL.md` at `version: 1.3.0`; the repository still has 1.1.0.",
+        "Copy the library's version into the repository. If you changed the skill on purpose, contribute the change \
+         back to the policy pack and vendor the released version.",
+    ),
+    check: super::Check::Repo(check_skills),
+};
+
+pub static MODEL_POLICY: Rule = Rule {
+    code: "AG611",
+    name: "model-policy",
+    family: Family::Policy,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A configured model goes against the organisation's model policy",
+    docs: doc(
+        "Checks the project default model (Claude Code `model` in `.claude/settings.json`, Codex `model` in \
+         `.codex/config.toml`, Gemini CLI `model.name`) against `models.forbid_default`, and each Claude Code subagent \
+         whose name matches a `models.subagents` entry against its `allow` list (a subagent that names no model, or \
+         `inherit`, runs on the session's model and is reported too). Patterns are case-insensitive globs.",
+        "Model choice is the largest lever on agent cost: a repository that defaults to the most expensive tier, or \
+         runs mechanical subagents (formatting, renames, test runs) on it, multiplies spend without better results.",
+        "```yaml\nmodels:\n  forbid_default: [\"*opus*\"]\n  subagents:\n    - match: [\"*format*\", \"*lint*\"]\n      allow: [haiku, \"claude-haiku-*\"]\n```",
+        "Pick an allowed model (`\"model\": \"sonnet\"`; `model: haiku` in the subagent's front matter), or record an \
+         exception with a reason.",
+    ),
+    check: super::Check::Repo(check_models),
+};
+
+fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    use crate::policy::template;
+    for (path, tpl) in &repo.policy.templates {
+        if tpl.blocks.is_empty() {
+            continue;
+        }
+        let Some(file) = repo.files.iter().find(|f| f.path == *path) else {
+            continue; // AG604 reports a missing file; other kinds are not read
+        };
+        let found = match template::blocks(&file.text) {
+            Ok(found) => found,
+            Err((line, message)) => {
+                let start = line_start(&file.text, line);
+                emit.emit(
+                    file,
+                    &MANAGED_BLOCK_DRIFT,
+                    Some(start..start),
+                    format!("managed block markers are broken: {message}"),
+                )
+                .help = Some("restore the markers from the pack's template".into());
+                continue;
+            }
+        };
+        for id in &tpl.blocks {
+            let want = tpl.block(id).unwrap_or("");
+            match found.iter().find(|b| b.id == *id) {
+                None => {
+                    emit.emit(
+                        file,
+                        &MANAGED_BLOCK_DRIFT,
+                        None,
+                        format!(
+                            "the managed block `{id}` of the organisation's template is missing"
+                        ),
+                    )
+                    .help = Some("run `agentgate fix` to add it from the pack's template".into());
+                }
+                Some(b) => {
+                    let have = &file.text[b.content.clone()];
+                    if template::normalize(have) != template::normalize(want) {
+                        let marker =
+                            b.whole.start..b.content.start.saturating_sub(1).max(b.whole.start);
+                        emit.emit(
+                            file,
+                            &MANAGED_BLOCK_DRIFT,
+                            Some(marker),
+                            format!(
+                                "the managed block `{id}` differs from the organisation's template"
+                            ),
+                        )
+                        .help = Some(format!(
+                            "the pack's version (-) and this file's (+):\n{}run `agentgate fix` to re-sync it, or propose the change to the pack",
+                            template::diff(want, have)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn line_start(text: &str, line: u32) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum()
+}
+
+/// `1.10.0` > `1.9.2`: numeric where both parts are numbers, text otherwise.
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| -> Vec<String> {
+        v.trim_start_matches('v')
+            .split(['.', '-', '+'])
+            .map(str::to_string)
+            .collect()
+    };
+    let (pa, pb) = (parts(a), parts(b));
+    for i in 0..pa.len().max(pb.len()) {
+        let (x, y) = (
+            pa.get(i).map_or("0", String::as_str),
+            pb.get(i).map_or("0", String::as_str),
+        );
+        let ord = match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+fn check_skills(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    if repo.policy.skills.is_empty() {
+        return;
+    }
+    for file in repo
+        .files
+        .iter()
+        .filter(|f| f.kind == crate::classify::FileKind::ClaudeSkill)
+    {
+        let Some(name) = file.path.rsplit('/').nth(1) else {
+            continue;
+        };
+        let Some(lib) = repo.policy.skills.get(name) else {
+            continue; // the team's own skill
+        };
+        let local = crate::policy::skill_version(&file.text);
+        let (message, help) = match local.as_deref() {
+            Some(v) if version_cmp(v, &lib.version).is_lt() => (
+                format!(
+                    "skill `{name}` is version {v}; the organisation's library has {}",
+                    lib.version
+                ),
+                format!("update it from the library (skills/{name}/ in the policy pack)"),
+            ),
+            None => (
+                format!(
+                    "skill `{name}` has no version; the organisation's library has {}",
+                    lib.version
+                ),
+                format!("vendor skills/{name}/ from the policy pack (it carries the version)"),
+            ),
+            Some(v) if crate::policy::skill_hash(&file.text) != lib.hash => (
+                format!(
+                    "skill `{name}` {v} was modified locally: it differs from the library's {}",
+                    lib.version
+                ),
+                format!(
+                    "contribute the change back to the policy pack (skills/{name}/) so every team gets it, then vendor the released version"
+                ),
+            ),
+            Some(_) => continue,
+        };
+        emit.emit(file, &VENDORED_SKILL_DRIFT, None, message).help = Some(help);
+    }
+}
+
+fn model_matches(patterns: &[String], model: &str) -> bool {
+    let model = model.to_ascii_lowercase();
+    patterns
+        .iter()
+        .any(|p| crate::model::permissions::glob_match(&p.to_ascii_lowercase(), &model))
+}
+
+/// The project default model each agent's settings name: (file, value node).
+fn default_models(repo: &Repo) -> Vec<(&FileCtx, &crate::syntax::Node)> {
+    use crate::classify::FileKind;
+    let mut out = Vec::new();
+    for file in &repo.files {
+        let Some(tree) = file.tree() else { continue };
+        let node = match file.kind {
+            FileKind::ClaudeSettings | FileKind::ClaudeLocalSettings | FileKind::CodexConfig => {
+                tree.get("model")
+            }
+            FileKind::GeminiSettings | FileKind::QwenSettings => tree
+                .pointer(&["model", "name"])
+                .or_else(|| tree.get("model").filter(|m| m.as_str().is_some())),
+            _ => None,
+        };
+        if let Some(node) = node.filter(|n| n.as_str().is_some()) {
+            out.push((file, node));
+        }
+    }
+    out
+}
+
+fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    let policy = &repo.policy.models;
+    if !policy.forbid_default.is_empty() {
+        for (file, node) in default_models(repo) {
+            let model = node.as_str().unwrap_or("");
+            if model_matches(&policy.forbid_default, model) {
+                emit.emit(
+                    file,
+                    &MODEL_POLICY,
+                    Some(node.span.clone()),
+                    format!("the project default model `{model}` is forbidden by the organisation's model policy"),
+                )
+                .help = Some("default to a cheaper tier; pick the expensive model per task instead".into());
+            }
+        }
+    }
+    if policy.subagents.is_empty() {
+        return;
+    }
+    for file in repo
+        .files
+        .iter()
+        .filter(|f| f.kind == crate::classify::FileKind::ClaudeAgent)
+    {
+        let tree = file.tree();
+        let stem = file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md");
+        let name = tree
+            .and_then(|t| t.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or(stem);
+        let model = tree.and_then(|t| t.get("model"));
+        for rule in &policy.subagents {
+            if !model_matches(&rule.names, name) {
+                continue;
+            }
+            let allowed = rule.allow.join(", ");
+            let (span, message) = match model.and_then(|m| m.as_str().map(|s| (m, s))) {
+                Some((_, m))
+                    if !m.eq_ignore_ascii_case("inherit") && model_matches(&rule.allow, m) =>
+                {
+                    break;
+                }
+                Some((node, m)) => (
+                    Some(node.span.clone()),
+                    format!(
+                        "subagent `{name}` uses `{m}`; the model policy allows {allowed} for it"
+                    ),
+                ),
+                None => (
+                    None,
+                    format!(
+                        "subagent `{name}` names no model (it inherits the session's); the model policy wants {allowed}"
+                    ),
+                ),
+            };
+            emit.emit(file, &MODEL_POLICY, span, message).help = Some(format!(
+                "set `model:` in its front matter to one of: {allowed}"
+            ));
+            break;
+        }
+    }
 }

@@ -1,0 +1,210 @@
+//! Policy packs from git. A local repository (a path or `file://`) is read directly with gix,
+//! offline; a remote one is fetched (`--depth 1`) by the system git into a bare repository in
+//! the cache, restricted to network transports. Either way the pack's tree at the resolved
+//! commit is written once to `<cache>/packs/<url-hash>-<commit>/` and read from there, so the
+//! same commit is never extracted twice and an unchanged pack costs one ref lookup.
+
+use super::GitPack;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Total bytes a pack checkout may write: packs are YAML and Markdown, not assets.
+const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The pack directory for `pack`, checked out into the cache if needed.
+pub fn checkout(pack: &GitPack, base: &Path) -> Result<PathBuf, String> {
+    let rev = pack.rev.as_deref().unwrap_or("HEAD");
+    let cache = cache_dir()?;
+    let key = crate::report::diagnostic::fingerprint(&[&pack.git]);
+    let (repo_dir, spec) = match local_repo(&pack.git, base) {
+        Some(path) => (path, rev.to_string()),
+        None => fetch(
+            &pack.git,
+            rev,
+            &cache.join("repos").join(format!("{key}.git")),
+        )?,
+    };
+    let what = format!("policy pack {}@{rev}", pack.git);
+    let repo = gix::open(&repo_dir).map_err(|e| format!("{what}: not a git repository: {e}"))?;
+    let commit = repo
+        .rev_parse_single(spec.as_str())
+        .map_err(|e| format!("{what}: cannot resolve `{rev}`: {e}"))?
+        .object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| format!("{what}: `{rev}` is not a commit: {e}"))?;
+    let dest = cache
+        .join("packs")
+        .join(format!("{key}-{}", commit.id.to_hex_with_len(16)));
+    if !dest.is_dir() {
+        let tree = commit.tree_id().map_err(|e| format!("{what}: {e}"))?;
+        let tmp = dest.with_extension(format!("tmp{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mut budget = MAX_PACK_BYTES;
+        write_tree(&repo, tree.detach(), &tmp, 0, &mut budget)
+            .map_err(|e| format!("{what}: cannot check out: {e}"))?;
+        // Another process may have won the race: its copy is identical.
+        if std::fs::rename(&tmp, &dest).is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+    }
+    let sub = pack.path.as_deref().unwrap_or("").trim_matches('/');
+    if sub.split('/').any(|c| c == "..") {
+        return Err(format!("{what}: `path` must stay inside the repository"));
+    }
+    Ok(if sub.is_empty() { dest } else { dest.join(sub) })
+}
+
+/// Where packs are cached: `$AGENTGATE_CACHE_DIR`, else the user cache directory.
+fn cache_dir() -> Result<PathBuf, String> {
+    let dir = std::env::var_os("AGENTGATE_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("agentgate")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/agentgate")))
+        .ok_or("no cache directory: set AGENTGATE_CACHE_DIR or HOME")?;
+    std::fs::create_dir_all(dir.join("packs"))
+        .map_err(|e| format!("cannot create the pack cache {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A repository on this machine: `file://…` or a path (relative to the config's directory).
+fn local_repo(url: &str, base: &Path) -> Option<PathBuf> {
+    if let Some(path) = url.strip_prefix("file://") {
+        return Some(PathBuf::from(path));
+    }
+    let scp_like = url
+        .find(':')
+        .is_some_and(|colon| !url[..colon].contains('/') && colon > 1);
+    (!url.contains("://") && !scp_like).then(|| base.join(url))
+}
+
+/// Fetches `rev` of a remote repository into a bare cache repository; returns it and the
+/// local ref to resolve. Offline, a ref fetched before is used with a warning.
+fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String> {
+    let allowed = ["https://", "http://", "ssh://", "git://"]
+        .iter()
+        .any(|p| url.starts_with(p))
+        || (url.contains('@') && url.contains(':') && !url.contains("::"));
+    if !allowed || url.starts_with('-') {
+        return Err(format!(
+            "policy pack {url}: only https, ssh, git and local repositories are supported"
+        ));
+    }
+    let local_ref = format!(
+        "refs/agentgate/{}",
+        crate::report::diagnostic::fingerprint(&[rev])
+    );
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_ALLOW_PROTOCOL", "https:http:ssh:git")
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    if !bare.join("HEAD").exists() {
+        let status = git(&["init", "--bare", "--quiet", &bare.to_string_lossy()])
+            .map_err(|e| format!("policy pack {url}: cannot run git: {e}"))?;
+        if !status.status.success() {
+            return Err(format!(
+                "policy pack {url}: cannot create the cache repository {}",
+                bare.display()
+            ));
+        }
+    }
+    let refspec = format!("+{rev}:{local_ref}");
+    let out = git(&[
+        "-C",
+        &bare.to_string_lossy(),
+        "-c",
+        "protocol.ext.allow=never",
+        "fetch",
+        "--quiet",
+        "--depth",
+        "1",
+        "--no-tags",
+        "--",
+        url,
+        &refspec,
+    ])
+    .map_err(|e| format!("policy pack {url}: cannot run git: {e}"))?;
+    if !out.status.success() {
+        let cached = gix::open(bare)
+            .ok()
+            .is_some_and(|r| r.find_reference(local_ref.as_str()).is_ok());
+        let reason = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if !cached {
+            return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}"));
+        }
+        eprintln!("warning: policy pack {url}@{rev}: fetch failed, using the cached copy");
+    }
+    Ok((bare.to_path_buf(), local_ref))
+}
+
+/// Writes a git tree to `dir`: regular files and directories only (no symlinks, no
+/// submodules), names that stay inside `dir`, within a byte budget.
+fn write_tree(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+    dir: &Path,
+    depth: usize,
+    budget: &mut u64,
+) -> Result<(), String> {
+    if depth > 16 {
+        return Err("tree nested too deeply".into());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let tree = repo
+        .find_object(tree)
+        .map_err(|e| e.to_string())?
+        .try_into_tree()
+        .map_err(|e| e.to_string())?;
+    for entry in tree.iter() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.filename().to_string();
+        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+            return Err(format!("unsafe file name `{name}` in the pack"));
+        }
+        let mode = entry.mode();
+        let path = dir.join(&name);
+        if mode.is_tree() {
+            write_tree(repo, entry.oid().to_owned(), &path, depth + 1, budget)?;
+        } else if mode.is_blob() {
+            let blob = repo.find_object(entry.oid()).map_err(|e| e.to_string())?;
+            let size = blob.data.len() as u64;
+            *budget = budget
+                .checked_sub(size)
+                .ok_or("the pack is larger than 64 MiB")?;
+            std::fs::write(&path, &blob.data).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_local_from_remote() {
+        let base = Path::new("/cfg");
+        assert_eq!(
+            local_repo("../packs", base),
+            Some(PathBuf::from("/cfg/../packs"))
+        );
+        assert_eq!(
+            local_repo("file:///srv/pack.git", base),
+            Some(PathBuf::from("/srv/pack.git"))
+        );
+        assert_eq!(local_repo("https://git.example.com/p.git", base), None);
+        assert_eq!(local_repo("git@github.com:org/pack.git", base), None);
+    }
+
+    #[test]
+    fn refuses_command_transports() {
+        let dir = tempfile::tempdir().unwrap();
+        for url in ["ext::sh -c touch% /tmp/x", "-oProxyCommand=x", "fd::3"] {
+            let e = fetch(url, "HEAD", &dir.path().join("b.git")).unwrap_err();
+            assert!(e.contains("only https"), "{url}: {e}");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Organisation policy packs: a directory with `policy.yaml` (and optionally `templates/`
+//! and `skills/`), named by `extends:` in `.agentgate.yaml` — a local path or a git repository
+//! at a ref — and able to extend another pack (org → department → team). Later layers add to
+//! earlier ones; map entries of a later layer replace the earlier value.
+
+mod fetch;
+pub mod template;
+
+use crate::config::ConfigError;
+use crate::report::diagnostic::Severity;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where a pack lives: a directory, or a path inside a git repository at a ref.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PackRef {
+    Path(String),
+    Git(GitPack),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitPack {
+    /// A repository: a local path, `file://`, `https://` or `ssh` URL.
+    pub git: String,
+    /// A tag, branch or commit (default `HEAD`).
+    #[serde(default, rename = "ref")]
+    pub rev: Option<String>,
+    /// The pack's directory inside the repository (default: its root).
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// One or several packs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Extends {
+    One(PackRef),
+    Many(Vec<PackRef>),
+}
+
+impl Extends {
+    pub fn packs(&self) -> Vec<&PackRef> {
+        match self {
+            Extends::One(p) => vec![p],
+            Extends::Many(v) => v.iter().collect(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default, skip_serializing)]
+    pub extends: Option<Extends>,
+    #[serde(default)]
+    pub require: Require,
+    #[serde(default)]
+    pub forbid: Forbid,
+    #[serde(default)]
+    pub mcp: McpPolicy,
+    #[serde(default)]
+    pub models: ModelPolicy,
+    /// Severity overrides by rule selector; the repository's own config overrides these.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Context-file templates from the packs' `templates/` directories, by repository path.
+    #[serde(default, skip_deserializing)]
+    pub templates: BTreeMap<String, template::Template>,
+    /// The organisation's skill library from the packs' `skills/` directories, by name.
+    #[serde(default, skip_deserializing)]
+    pub skills: BTreeMap<String, LibrarySkill>,
+    /// The packs this policy was assembled from, root first (filled in by [`load`]).
+    #[serde(default, skip_deserializing)]
+    pub layers: Vec<String>,
+}
+
+/// Which models the configurations may name. Patterns are case-insensitive globs.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPolicy {
+    /// Models the project default must not be (e.g. the most expensive tier: `"*opus*"`).
+    #[serde(default)]
+    pub forbid_default: Vec<String>,
+    /// Subagents whose name matches `match` must name a model matching `allow`.
+    #[serde(default)]
+    pub subagents: Vec<SubagentModels>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubagentModels {
+    #[serde(rename = "match")]
+    pub names: Vec<String>,
+    pub allow: Vec<String>,
+}
+
+/// A skill of the organisation's library: `skills/NAME/SKILL.md` in a pack.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibrarySkill {
+    /// `version:` (or `metadata.version`) from the skill's front matter.
+    pub version: String,
+    /// Hash of SKILL.md (line endings normalized): a vendored copy must match it.
+    pub hash: String,
+    pub pack: String,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Require {
+    /// Repository paths that must exist (e.g. `AGENTS.md`).
+    #[serde(default)]
+    pub context_files: Vec<String>,
+    /// Headings each context file must contain, by path.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Vec<String>>,
+    /// Claude Code deny rules the effective project settings must contain.
+    #[serde(default)]
+    pub claude_deny: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbid {
+    /// Dotted Claude Code settings keys and the value they must not have (`"*"`: any value).
+    #[serde(default)]
+    pub claude_settings: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpPolicy {
+    /// Approved servers: `package@version` (npm), `package==version` (Python), `image:tag`, or a
+    /// remote URL prefix. When the list is non-empty, every other server is reported.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl Policy {
+    fn merge(&mut self, later: Policy) {
+        let union = |a: &mut Vec<String>, b: Vec<String>| {
+            for x in b {
+                if !a.contains(&x) {
+                    a.push(x);
+                }
+            }
+        };
+        union(&mut self.require.context_files, later.require.context_files);
+        for (k, v) in later.require.sections {
+            self.require.sections.insert(k, v);
+        }
+        union(&mut self.require.claude_deny, later.require.claude_deny);
+        for (k, v) in later.forbid.claude_settings {
+            self.forbid.claude_settings.insert(k, v);
+        }
+        union(&mut self.mcp.allow, later.mcp.allow);
+        union(&mut self.models.forbid_default, later.models.forbid_default);
+        self.models.subagents.extend(later.models.subagents);
+        self.severity.extend(later.severity);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+}
+
+/// Loads the packs named by `extends` (relative to `base`), each after the packs it extends.
+pub fn load(extends: &Extends, base: &Path) -> Result<Policy, Box<ConfigError>> {
+    let mut policy = Policy::default();
+    let mut stack = Vec::new();
+    for pack in extends.packs() {
+        load_into(&locate(pack, base)?, &mut policy, &mut stack)?;
+    }
+    Ok(policy)
+}
+
+/// A pack directory on disk: local packs as they are, git packs checked out into the cache.
+fn locate(pack: &PackRef, base: &Path) -> Result<PathBuf, Box<ConfigError>> {
+    match pack {
+        PackRef::Path(p) => Ok(base.join(p)),
+        PackRef::Git(g) => fetch::checkout(g, base).map_err(ConfigError::plain),
+    }
+}
+
+fn load_into(
+    dir: &Path,
+    policy: &mut Policy,
+    stack: &mut Vec<PathBuf>,
+) -> Result<(), Box<ConfigError>> {
+    let canonical = std::fs::canonicalize(dir)
+        .map_err(|e| ConfigError::plain(format!("policy pack {}: {e}", dir.display())))?;
+    if stack.contains(&canonical) {
+        let chain: Vec<String> = stack
+            .iter()
+            .chain([&canonical])
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(ConfigError::plain(format!(
+            "policy packs extend each other in a cycle: {}",
+            chain.join(" → ")
+        )));
+    }
+    let file = canonical.join("policy.yaml");
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", file.display())))?;
+    let invalid = |offset: usize, message: &str| {
+        ConfigError::at_pub(
+            &file,
+            &text,
+            offset,
+            format!(
+                "invalid policy pack: {}",
+                message.lines().next().unwrap_or("")
+            ),
+        )
+    };
+    let layer: Policy = if text.trim().is_empty() {
+        Policy::default()
+    } else {
+        serde_saphyr::from_str(&text).map_err(|e| {
+            let offset = e
+                .location()
+                .and_then(|l| l.span().byte_offset())
+                .unwrap_or(0) as usize;
+            invalid(offset, &e.without_snippet().to_string())
+        })?
+    };
+    for key in layer.severity.keys() {
+        crate::rules::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
+            invalid(
+                text.find(key.as_str()).unwrap_or(0),
+                &format!("severity: {m}"),
+            )
+        })?;
+    }
+    stack.push(canonical.clone());
+    if let Some(parent) = &layer.extends {
+        for pack in parent.packs() {
+            load_into(&locate(pack, &canonical)?, policy, stack)?;
+        }
+    }
+    stack.pop();
+    let name = canonical.display().to_string();
+    policy.layers.push(name.clone());
+    policy.merge(layer);
+    for (path, t) in template::load_dir(&canonical.join("templates"), &name)? {
+        policy.templates.insert(path, t);
+    }
+    for (skill, s) in load_skills(&canonical.join("skills"), &name)? {
+        policy.skills.insert(skill, s);
+    }
+    Ok(())
+}
+
+/// Normalized content hash of a skill file: the same text with CRLF or LF hashes the same.
+pub fn skill_hash(text: &str) -> String {
+    crate::secrets::hash(&text.replace("\r\n", "\n"))[..16].to_string()
+}
+
+/// The `version` of a skill from its front matter (`version:` or `metadata.version`).
+pub fn skill_version(text: &str) -> Option<String> {
+    let fm = crate::syntax::yaml::front_matter(text).ok()??;
+    let tree = crate::syntax::yaml::parse(fm.text, fm.start).ok()?;
+    let node = tree
+        .get("version")
+        .or_else(|| tree.pointer(&["metadata", "version"]))?;
+    match &node.value {
+        crate::syntax::Value::String(s) | crate::syntax::Value::Number(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn load_skills(dir: &Path, pack: &str) -> Result<Vec<(String, LibrarySkill)>, Box<ConfigError>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.path().join("SKILL.md");
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue; // not a skill directory
+        };
+        let version = skill_version(&text).ok_or_else(|| {
+            ConfigError::plain(format!(
+                "{}: a library skill needs `version:` in its front matter",
+                file.display()
+            ))
+        })?;
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            LibrarySkill {
+                version,
+                hash: skill_hash(&text),
+                pack: pack.to_string(),
+            },
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,224 @@
+//! Context-file templates and their managed blocks: the parts of a file the organisation owns,
+//! between `<!-- agentgate:begin ID -->` and `<!-- agentgate:end ID -->` on lines of their own.
+//! A repository file may add anything around them; the blocks themselves must match the pack.
+
+use crate::config::ConfigError;
+use serde::Serialize;
+use std::ops::Range;
+use std::path::Path;
+
+/// A template file of a pack, by the repository path it is the template for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Template {
+    pub pack: String,
+    /// Managed block IDs, in order.
+    pub blocks: Vec<String>,
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Template {
+    /// The content of block `id` in the template.
+    pub fn block(&self, id: &str) -> Option<&str> {
+        let blocks = blocks(&self.text).ok()?;
+        let b = blocks.into_iter().find(|b| b.id == id)?;
+        Some(&self.text[b.content])
+    }
+}
+
+/// One managed block in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub id: String,
+    /// From the start of the begin marker's line to the end of the end marker's line.
+    pub whole: Range<usize>,
+    /// The lines between the markers.
+    pub content: Range<usize>,
+    /// The begin marker's line (1-based).
+    pub line: u32,
+}
+
+/// `(line, message)` for unbalanced or duplicated markers.
+pub type BlockError = (u32, String);
+
+fn marker(line: &str) -> Option<(bool, &str)> {
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    let rest = inner.strip_prefix("agentgate:")?;
+    let (begin, id) = if let Some(id) = rest.strip_prefix("begin") {
+        (true, id)
+    } else {
+        (false, rest.strip_prefix("end")?)
+    };
+    let id = id.trim();
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    valid.then_some((begin, id))
+}
+
+/// Every managed block of `text`, in order. Blocks do not nest.
+pub fn blocks(text: &str) -> Result<Vec<Block>, BlockError> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut open: Option<(String, usize, usize, u32)> = None;
+    let mut pos = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i as u32 + 1;
+        let next = pos + line.len();
+        match (marker(line), &open) {
+            (Some((true, id)), None) => {
+                if out.iter().any(|b| b.id == id) {
+                    return Err((n, format!("managed block `{id}` appears twice")));
+                }
+                open = Some((id.to_string(), pos, next, n));
+            }
+            (Some((true, id)), Some((outer, ..))) => {
+                return Err((
+                    n,
+                    format!("managed block `{id}` begins inside block `{outer}`"),
+                ));
+            }
+            (Some((false, id)), Some((open_id, start, content, line))) => {
+                if id != open_id {
+                    return Err((n, format!("`agentgate:end {id}` closes block `{open_id}`")));
+                }
+                out.push(Block {
+                    id: id.to_string(),
+                    whole: *start..next,
+                    content: *content..pos,
+                    line: *line,
+                });
+                open = None;
+            }
+            (Some((false, id)), None) => {
+                return Err((n, format!("`agentgate:end {id}` without a begin")));
+            }
+            (None, _) => {}
+        }
+        pos = next;
+    }
+    match open {
+        Some((id, _, _, line)) => Err((line, format!("managed block `{id}` is never closed"))),
+        None => Ok(out),
+    }
+}
+
+/// Line endings and trailing blank lines do not count as a change.
+pub fn normalize(content: &str) -> String {
+    let lf = content.replace("\r\n", "\n");
+    let mut lines: Vec<&str> = lf.lines().map(str::trim_end).collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+/// A unified diff from the pack's block (`-`) to the file's (`+`), a few lines of context.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let (a, b) = (normalize(expected) + "\n", normalize(actual) + "\n");
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let mut out = String::new();
+    for group in diff.grouped_ops(2) {
+        for op in group {
+            for change in diff.iter_changes(&op) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                out.push(sign);
+                out.push_str(change.value().trim_end_matches('\n'));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Templates under `dir` (a pack's `templates/`), keyed by repository path.
+pub fn load_dir(dir: &Path, pack: &str) -> Result<Vec<(String, Template)>, Box<ConfigError>> {
+    let mut out = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{prefix}{name}");
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if prefix.matches('/').count() < 8 {
+                    pending.push((entry.path(), format!("{rel}/")));
+                }
+                continue;
+            }
+            if !kind.is_file() {
+                continue; // symlinks in a pack are not followed
+            }
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                ConfigError::plain(format!("template {}: {e}", entry.path().display()))
+            })?;
+            let found = blocks(&text).map_err(|(line, m)| {
+                ConfigError::plain(format!("template {}:{line}: {m}", entry.path().display()))
+            })?;
+            out.push((
+                rel,
+                Template {
+                    pack: pack.to_string(),
+                    blocks: found.into_iter().map(|b| b.id).collect(),
+                    text,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_blocks() {
+        let text = "# A\n<!-- agentgate:begin security -->\nNever read .env\n<!-- agentgate:end security -->\ntail\n";
+        let b = blocks(text).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].id, "security");
+        assert_eq!(b[0].line, 2);
+        assert_eq!(&text[b[0].content.clone()], "Never read .env\n");
+        assert!(text[b[0].whole.clone()].starts_with("<!-- agentgate:begin"));
+        assert!(text[b[0].whole.clone()].ends_with("security -->\n"));
+        assert!(
+            blocks("no markers <!-- agentgate:begin -->\n")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn rejects_unbalanced_markers() {
+        let e = blocks("<!-- agentgate:begin a -->\n").unwrap_err();
+        assert_eq!(e.0, 1);
+        assert!(e.1.contains("never closed"));
+        let e = blocks("x\n<!-- agentgate:end a -->\n").unwrap_err();
+        assert_eq!(e.0, 2);
+        let e = blocks("<!-- agentgate:begin a -->\n<!-- agentgate:end b -->\n").unwrap_err();
+        assert!(e.1.contains("closes block `a`"));
+        let e = blocks("<!-- agentgate:begin a -->\n<!-- agentgate:begin b -->\n").unwrap_err();
+        assert!(e.1.contains("inside"));
+    }
+
+    #[test]
+    fn diff_shows_both_sides() {
+        let d = diff("keep\nold line\n", "keep\nnew line\r\n\n");
+        assert_eq!(d, " keep\n-old line\n+new line\n");
+        assert_eq!(normalize("a \r\nb\n\n"), "a\nb");
+    }
+}
