@@ -191,12 +191,30 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 pub fn load(path: &Path, project_root: &Path) -> Result<Config, Box<ConfigError>> {
+    load_with(path, project_root, true)
+}
+
+/// `with_extends: false` leaves the policy empty (`--policy` replaces it).
+pub fn load_with(
+    path: &Path,
+    project_root: &Path,
+    with_extends: bool,
+) -> Result<Config, Box<ConfigError>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::plain(format!("cannot read config {}: {e}", path.display())))?;
-    parse(path, &text, project_root)
+    parse_with(path, &text, project_root, with_extends)
 }
 
 pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box<ConfigError>> {
+    parse_with(path, text, project_root, true)
+}
+
+fn parse_with(
+    path: &Path,
+    text: &str,
+    project_root: &Path,
+    with_extends: bool,
+) -> Result<Config, Box<ConfigError>> {
     let raw: RawConfig = if text.trim().is_empty() {
         RawConfig::default()
     } else {
@@ -359,7 +377,7 @@ pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box
         excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
         max_file_size,
         exceptions,
-        policy: match &raw.extends {
+        policy: match raw.extends.as_ref().filter(|_| with_extends) {
             Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
             None => Default::default(),
         },
@@ -482,7 +500,13 @@ pub fn selection(
         .map(|(k, v)| (k.clone(), *v))
         .chain(config.severity.iter().cloned())
         .collect();
-    rules::Selection::new(select, &ignore, &severity)
+    let mut selection = rules::Selection::new(select, &ignore, &severity)?;
+    if !config.policy.secret_rules.is_empty() {
+        let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
+            .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;
+        selection.org_secrets = Some(std::sync::Arc::new(engine));
+    }
+    Ok(selection)
 }
 
 /// `--policy DIR`: use this pack instead of the config's `extends:` (CI pins the policy).

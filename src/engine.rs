@@ -90,7 +90,7 @@ pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
         .map(|p| cwd.join(p))
         .or_else(|| config::discover(&start))
     {
-        Some(path) => config::load(&path, &project_root)?,
+        Some(path) => config::load_with(&path, &project_root, opts.policy.is_none())?,
         None => Config::default(),
     };
     if let Some(pack) = &opts.policy {

@@ -72,9 +72,16 @@ pub struct Policy {
     /// The organisation's skill library from the packs' `skills/` directories, by name.
     #[serde(default, skip_deserializing)]
     pub skills: BTreeMap<String, LibrarySkill>,
+    /// Custom secret rules from the packs' `rules/*.yaml`: (file, YAML), in the built-in format.
+    #[serde(default, skip_deserializing, serialize_with = "names")]
+    pub secret_rules: Vec<(String, String)>,
     /// The packs this policy was assembled from, root first (filled in by [`load`]).
     #[serde(default, skip_deserializing)]
     pub layers: Vec<String>,
+}
+
+fn names<S: serde::Serializer>(packs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(packs.iter().map(|(name, _)| name))
 }
 
 /// Which models the configurations may name. Patterns are case-insensitive globs.
@@ -247,6 +254,19 @@ fn load_into(
     policy.merge(layer);
     for (path, t) in template::load_dir(&canonical.join("templates"), &name)? {
         policy.templates.insert(path, t);
+    }
+    if let Ok(entries) = std::fs::read_dir(canonical.join("rules")) {
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", f.display())))?;
+            policy.secret_rules.push((f.display().to_string(), text));
+        }
     }
     for (skill, s) in load_skills(&canonical.join("skills"), &name)? {
         policy.skills.insert(skill, s);

@@ -227,6 +227,9 @@ pub fn lookup(key: &str) -> Option<&'static Rule> {
 pub struct Selection {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
+    /// The organisation's own secret rules (policy packs' `rules/*.yaml`), run beside the
+    /// built-in pack by AG402/AG403.
+    pub org_secrets: Option<std::sync::Arc<crate::secrets::Engine>>,
 }
 
 impl Selection {
@@ -253,7 +256,11 @@ impl Selection {
                 severity[i] = *sev;
             }
         }
-        Ok(Self { enabled, severity })
+        Ok(Self {
+            enabled,
+            severity,
+            org_secrets: None,
+        })
     }
 
     pub fn all() -> Self {
@@ -501,6 +508,10 @@ impl<'a> Emitter<'a> {
             span: self.span(range),
             text: text.into(),
         }
+    }
+
+    pub fn org_secrets(&self) -> Option<&'a crate::secrets::Engine> {
+        self.selection.org_secrets.as_deref()
     }
 
     pub fn enabled(&self, rule: &Rule) -> bool {

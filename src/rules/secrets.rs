@@ -134,7 +134,7 @@ fn check_possible(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
 fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
     use crate::rules::Confidence as C;
     use crate::secrets::{Engine, describe, hash, heuristic_applies};
-    let engine = Engine::builtin();
+    let engines = [Some(Engine::builtin()), emit.org_secrets()];
     // Literal credentials in MCP config are reported once, by AG202, with config-specific advice.
     let covered: Vec<std::ops::Range<usize>> = emit
         .out
@@ -142,7 +142,13 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
         .filter(|d| d.rule.code == "AG202")
         .filter_map(|d| d.span.as_ref().map(|s| s.start..s.end))
         .collect();
-    for f in engine.scan(ctx.text.as_bytes(), heuristic_applies(&ctx.path)) {
+    let heuristic = heuristic_applies(&ctx.path);
+    let found = engines.into_iter().flatten().flat_map(|e| {
+        e.scan(ctx.text.as_bytes(), heuristic)
+            .into_iter()
+            .map(move |f| (e, f))
+    });
+    for (engine, f) in found {
         if covered
             .iter()
             .any(|c| c.start <= f.secret.start && f.secret.end <= c.end)

@@ -56,6 +56,12 @@ pub struct Finding {
     pub secret: Range<usize>,
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Engine({} rules)", self.rules.len())
+    }
+}
+
 pub struct Engine {
     pub rules: Vec<SecretRule>,
     regexes: Vec<OnceLock<Option<Regex>>>,
@@ -154,6 +160,46 @@ impl Engine {
             keywords,
             owners,
         })
+    }
+
+    /// An engine for an organisation's own rules (a policy pack's `rules/*.yaml`): each file is
+    /// a pack in the built-in format; ids must not clash with built-in ones, regexes must
+    /// compile and every example must be found by its rule.
+    pub fn org(packs: &[(String, String)]) -> Result<Self, String> {
+        let mut rules: Vec<SecretRule> = Vec::new();
+        for (name, yaml) in packs {
+            let pack = parse_yaml(yaml).map_err(|e| format!("{name}: {e}"))?;
+            if pack.version != 1 {
+                return Err(format!("{name}: unsupported pack version {}", pack.version));
+            }
+            for r in pack.rules {
+                if Self::builtin()
+                    .rules
+                    .iter()
+                    .chain(&rules)
+                    .any(|b| b.id == r.id)
+                {
+                    return Err(format!("{name}: rule id `{}` is already taken", r.id));
+                }
+                rules.push(r);
+            }
+        }
+        let engine = Self::from_pack(PackFile { version: 1, rules })?;
+        engine.compile_all()?;
+        for (i, r) in engine.rules.iter().enumerate() {
+            if let Some(e) = r
+                .examples
+                .iter()
+                .find(|e| !engine.scan_rule(i, e.as_bytes()))
+            {
+                return Err(format!(
+                    "rule `{}`: its example `{}` is not found",
+                    r.id,
+                    printable(e)
+                ));
+            }
+        }
+        Ok(engine)
     }
 
     pub fn builtin() -> &'static Engine {
