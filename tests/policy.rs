@@ -376,3 +376,30 @@ fn packs_add_their_own_secret_rules() {
     r.code(2);
     assert!(r.stderr.contains("already taken"), "{}", r.stderr);
 }
+
+/// The documented example packs load, scaffold a repository that passes, and catch drift.
+#[test]
+fn example_packs_work_end_to_end() {
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/packs");
+    t.write(
+        ".agentgate.yaml",
+        format!("extends: {}\n", examples.join("team").display()),
+    );
+    t.write("Makefile", "build:\n\tcc main.c\ntest:\n\t./run-tests\n");
+    t.run(&["init"]).code(0);
+    t.run(&["check", "--select", "all"]).code(0);
+    t.write(
+        ".claude/agents/formatter.md",
+        "---\nname: formatter\ndescription: Formats files.\nmodel: opus\n---\nFormat.\n",
+    );
+    let agents = std::fs::read_to_string(t.path().join("AGENTS.md")).unwrap();
+    t.write("AGENTS.md", agents.replace("Never add an MCP server", "Add MCP servers freely"));
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert!(r.stdout.contains("AG609") && r.stdout.contains("AG611"), "{}", r.stdout);
+    t.run(&["fix"]).code(0);
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    assert!(!r.stdout.contains("AG609"), "{}", r.stdout);
+}
