@@ -395,11 +395,48 @@ fn example_packs_work_end_to_end() {
         "---\nname: formatter\ndescription: Formats files.\nmodel: opus\n---\nFormat.\n",
     );
     let agents = std::fs::read_to_string(t.path().join("AGENTS.md")).unwrap();
-    t.write("AGENTS.md", agents.replace("Never add an MCP server", "Add MCP servers freely"));
+    t.write(
+        "AGENTS.md",
+        agents.replace("Never add an MCP server", "Add MCP servers freely"),
+    );
     let r = t.run(&["check", "--format", "concise", "-q"]);
     r.code(1);
-    assert!(r.stdout.contains("AG609") && r.stdout.contains("AG611"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("AG609") && r.stdout.contains("AG611"),
+        "{}",
+        r.stdout
+    );
     t.run(&["fix"]).code(0);
     let r = t.run(&["check", "--format", "concise", "-q"]);
     assert!(!r.stdout.contains("AG609"), "{}", r.stdout);
+}
+
+#[test]
+fn templates_may_target_any_file() {
+    let t = Tree::new();
+    t.write("pack/policy.yaml", "");
+    t.write(
+        "pack/templates/docs/AI.md",
+        "# AI use\n<!-- agentgate:begin rules -->\nNo customer data in prompts.\n<!-- agentgate:end rules -->\n",
+    );
+    t.write(".agentgate.yaml", "extends: pack\nexclude: [pack/**]\n");
+    let r = t.run(&["check", "--format", "concise", "-q"]);
+    r.code(1);
+    assert_eq!(
+        r.stdout,
+        "docs/AI.md:1:1: AG604 error docs/AI.md is required by the organisation's policy\n"
+    );
+    t.write(
+        "docs/AI.md",
+        "# AI use\n<!-- agentgate:begin rules -->\nAnything goes.\n<!-- agentgate:end rules -->\n",
+    );
+    let r = t.run(&["check"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains("docs/AI.md") && r.stdout.contains("+Anything goes."),
+        "{}",
+        r.stdout
+    );
+    t.run(&["fix"]).code(0);
+    t.run(&["check"]).code(0);
 }

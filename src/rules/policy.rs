@@ -522,8 +522,19 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         if tpl.blocks.is_empty() {
             continue;
         }
-        let Some(file) = repo.files.iter().find(|f| f.path == *path) else {
-            continue; // AG604 reports a missing file; other kinds are not read
+        // A template may target a file agentgate does not classify (docs/AI.md): read it then,
+        // from the working tree (at commit time only agent files are judged).
+        let other;
+        let file = match repo.files.iter().find(|f| f.path == *path) {
+            Some(f) => f,
+            None if repo.staged.is_none() && repo.has_file(path) => {
+                let Ok(text) = std::fs::read_to_string(repo.root.join(path)) else {
+                    continue;
+                };
+                other = FileCtx::new(path.as_str(), crate::classify::FileKind::Other, text);
+                &other
+            }
+            None => continue, // AG604 reports a missing file
         };
         let found = match template::blocks(&file.text) {
             Ok(found) => found,
