@@ -171,6 +171,7 @@ fn packs_from_a_git_repository_at_a_tag() {
     let show = t.run_env(&["policy", "show"], &env);
     show.code(0);
     assert!(show.stdout.contains("\"AGENTS.md\""), "{}", show.stdout);
+    assert!(show.stdout.contains("@v1 (commit "), "{}", show.stdout);
     assert!(
         show.stdout.contains(&cache.display().to_string()),
         "cached checkout: {}",

@@ -11,8 +11,8 @@ use std::process::Command;
 /// Total bytes a pack checkout may write: packs are YAML and Markdown, not assets.
 const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The pack directory for `pack`, checked out into the cache if needed.
-pub fn checkout(pack: &GitPack, base: &Path) -> Result<PathBuf, String> {
+/// The pack directory for `pack`, checked out into the cache if needed, and the commit.
+pub fn checkout(pack: &GitPack, base: &Path) -> Result<(PathBuf, String), String> {
     let rev = pack.rev.as_deref().unwrap_or("HEAD");
     let cache = cache_dir()?;
     let key = crate::report::diagnostic::fingerprint(&[&pack.git]);
@@ -51,7 +51,8 @@ pub fn checkout(pack: &GitPack, base: &Path) -> Result<PathBuf, String> {
     if sub.split('/').any(|c| c == "..") {
         return Err(format!("{what}: `path` must stay inside the repository"));
     }
-    Ok(if sub.is_empty() { dest } else { dest.join(sub) })
+    let dir = if sub.is_empty() { dest } else { dest.join(sub) };
+    Ok((dir, commit.id.to_hex_with_len(12).to_string()))
 }
 
 /// Where packs are cached: `$AGENTGATE_CACHE_DIR`, else the user cache directory.

@@ -178,21 +178,31 @@ pub fn load(extends: &Extends, base: &Path) -> Result<Policy, Box<ConfigError>> 
     let mut policy = Policy::default();
     let mut stack = Vec::new();
     for pack in extends.packs() {
-        load_into(&locate(pack, base)?, &mut policy, &mut stack)?;
+        let (dir, origin) = locate(pack, base)?;
+        load_into(&dir, origin, &mut policy, &mut stack)?;
     }
     Ok(policy)
 }
 
 /// A pack directory on disk: local packs as they are, git packs checked out into the cache.
-fn locate(pack: &PackRef, base: &Path) -> Result<PathBuf, Box<ConfigError>> {
+/// Git packs also return where they came from (`URL@ref (commit …)`) for `policy show`.
+fn locate(pack: &PackRef, base: &Path) -> Result<(PathBuf, Option<String>), Box<ConfigError>> {
     match pack {
-        PackRef::Path(p) => Ok(base.join(p)),
-        PackRef::Git(g) => fetch::checkout(g, base).map_err(ConfigError::plain),
+        PackRef::Path(p) => Ok((base.join(p), None)),
+        PackRef::Git(g) => {
+            fetch::checkout(g, base)
+                .map_err(ConfigError::plain)
+                .map(|(dir, commit)| {
+                    let rev = g.rev.as_deref().unwrap_or("HEAD");
+                    (dir, Some(format!("{}@{rev} (commit {commit})", g.git)))
+                })
+        }
     }
 }
 
 fn load_into(
     dir: &Path,
+    origin: Option<String>,
     policy: &mut Policy,
     stack: &mut Vec<PathBuf>,
 ) -> Result<(), Box<ConfigError>> {
@@ -245,11 +255,15 @@ fn load_into(
     stack.push(canonical.clone());
     if let Some(parent) = &layer.extends {
         for pack in parent.packs() {
-            load_into(&locate(pack, &canonical)?, policy, stack)?;
+            let (dir, origin) = locate(pack, &canonical)?;
+            load_into(&dir, origin, policy, stack)?;
         }
     }
     stack.pop();
-    let name = canonical.display().to_string();
+    let name = match origin {
+        Some(o) => format!("{o} at {}", canonical.display()),
+        None => canonical.display().to_string(),
+    };
     policy.layers.push(name.clone());
     policy.merge(layer);
     for (path, t) in template::load_dir(&canonical.join("templates"), &name)? {
