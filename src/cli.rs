@@ -291,6 +291,9 @@ pub fn main() -> ExitCode {
                             crate::init::Outcome::Kept(p) => {
                                 eprintln!("kept {p} (exists; --force overwrites)")
                             }
+                            crate::init::Outcome::Refused(p, why) => {
+                                eprintln!("warning: {p}: not written: {why}")
+                            }
                         }
                     }
                     eprintln!("next: review the files, then run `agentgate check`");

@@ -65,9 +65,7 @@ const SETTINGS: &str = ".claude/settings.json";
 /// Reads a project file for editing: `Ok(None)` when it does not exist; an error for
 /// anything agentgate must not write through (symlinks, non-UTF-8, non-files).
 fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
-    if rel.split('/').any(|c| c == ".." || c.is_empty()) {
-        return Err("the path leaves the repository".into());
-    }
+    writable(root, rel)?;
     let path = root.join(rel);
     match std::fs::symlink_metadata(&path) {
         Err(_) => Ok(None),
@@ -77,6 +75,26 @@ fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
             .map(Some)
             .map_err(|e| format!("cannot read: {e}")),
     }
+}
+
+/// Refuses paths that leave `root`, also through a symlinked directory on the way.
+pub fn writable(root: &Path, rel: &str) -> Result<(), String> {
+    if rel.split('/').any(|c| c == ".." || c.is_empty()) {
+        return Err("the path leaves the repository".into());
+    }
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut dir = root.join(rel);
+    // The deepest existing ancestor decides where the file really lands.
+    while dir.pop() {
+        if let Ok(real) = std::fs::canonicalize(&dir) {
+            return if real.starts_with(&root) {
+                Ok(())
+            } else {
+                Err("leaves the repository through a symlinked directory".into())
+            };
+        }
+    }
+    Ok(())
 }
 
 fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<Edit>, String> {
@@ -93,7 +111,7 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
         (None, None)
             if policy.require.context_files.iter().any(|f| f == path)
                 && path.rsplit('/').next() == Some("CLAUDE.md")
-                && read(root, &sibling(path, "AGENTS.md"))?.is_some() =>
+                && root.join(sibling(path, "AGENTS.md")).is_file() =>
         {
             changes.push("created as an import of AGENTS.md".to_string());
             "@AGENTS.md\n".to_string()

@@ -187,6 +187,8 @@ fn settings(policy: &Policy, project: &Project) -> String {
 pub enum Outcome {
     Created(String),
     Kept(String),
+    /// Not written: it would land outside the repository (a symlink on the way).
+    Refused(String, String),
 }
 
 /// Writes the scaffold; existing files are kept unless `force`.
@@ -194,6 +196,15 @@ pub fn run(root: &Path, policy: &Policy, force: bool) -> Result<Vec<Outcome>, St
     let mut out = Vec::new();
     for (path, text) in scaffold(root, policy) {
         let target = root.join(&path);
+        let link = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
+        if let Err(reason) = crate::fix::writable(root, &path) {
+            out.push(Outcome::Refused(path, reason));
+            continue;
+        }
+        if link {
+            out.push(Outcome::Refused(path, "a symlink; not written".into()));
+            continue;
+        }
         if std::fs::symlink_metadata(&target).is_ok() && !force {
             out.push(Outcome::Kept(path));
             continue;

@@ -441,3 +441,45 @@ fn templates_may_target_any_file() {
     t.run(&["fix"]).code(0);
     t.run(&["check"]).code(0);
 }
+
+/// `fix` and `init` write only inside the repository and never through a symlink.
+#[test]
+fn fix_and_init_never_write_through_symlinks() {
+    let t = Tree::new();
+    let outside = Tree::new();
+    outside.write("AGENTS.md", "# Not yours\n");
+    outside.write("settings.json", "{}\n");
+    write_pack(&t, "pack", "\"Read(./.env)\"");
+    t.write(".agentgate.yaml", "extends: pack\nexclude: [pack/**]\n");
+    std::os::unix::fs::symlink(outside.path().join("AGENTS.md"), t.path().join("AGENTS.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path(), t.path().join(".claude")).unwrap();
+    let r = t.run(&["fix"]);
+    r.code(0);
+    assert!(
+        r.stderr.contains("AGENTS.md: not fixed: a symlink")
+            && r.stderr.contains(
+                ".claude/settings.json: not fixed: leaves the repository through a symlinked directory"
+            ),
+        "{}",
+        r.stderr
+    );
+    let r = t.run(&["init", "--force"]);
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("AGENTS.md")).unwrap(),
+        "# Not yours\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("settings.json")).unwrap(),
+        "{}\n"
+    );
+    r.code(0);
+    assert!(
+        r.stderr.contains("AGENTS.md: not written: a symlink")
+            && r.stderr
+                .contains(".claude/settings.json: not written: leaves the repository"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 2);
+}
