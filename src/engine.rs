@@ -36,6 +36,12 @@ pub enum EngineError {
 }
 
 pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
+    run_in(opts, None)
+}
+
+/// [`run`] with the project root fixed to `root` instead of discovered (fleet scans: each
+/// clone is its own project, git or not, wherever the current directory is).
+pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineError> {
     let cwd = std::env::current_dir()
         .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
     let paths = if opts.paths.is_empty() {
@@ -62,7 +68,9 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
             .map_or_else(|| roots[0].clone(), Path::to_path_buf)
     };
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    let project_root = if opts.staged {
+    let project_root = if let Some(root) = root {
+        root.to_path_buf()
+    } else if opts.staged {
         source::git::workdir(&start)?
     } else {
         git_root(&start).unwrap_or_else(|| {

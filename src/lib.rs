@@ -10,6 +10,7 @@ pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod exceptions;
+pub mod fleet;
 pub mod hook;
 pub mod model;
 pub mod policy;
