@@ -42,7 +42,7 @@ header h1{font-size:22px;margin:0 0 2px}
 .meta{color:var(--muted);margin:0 0 14px}
 h2{font-size:16px;margin:0 0 10px}
 section,figure{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;background:none;border:0;padding:0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(125px,1fr));gap:10px;background:none;border:0;padding:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
 .card .v{font-size:26px;font-weight:650}
 .card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
@@ -70,6 +70,7 @@ th{background:#f0f2f6;position:sticky;top:0;white-space:nowrap}
 #repos th[aria-sort=ascending]::after{content:" \25B2";font-size:10px}
 #repos th[aria-sort=descending]::after{content:" \25BC";font-size:10px}
 td.n,th.n{text-align:right}
+td.nw{white-space:nowrap}
 tr.failed td{background:#fff4f4}
 .small{font-size:12px;color:var(--muted)}
 .errtext{color:var(--err);font-size:12px}
@@ -507,7 +508,7 @@ fn repo_row(o: &mut String, r: &RepoCard) {
         .collect();
     let _ = write!(
         o,
-        "<td data-v=\"{v}\" title=\"{}\"><span class=\"pill f-{1}\">{1}</span>",
+        "<td class=\"nw\" data-v=\"{v}\" title=\"{}\"><span class=\"pill f-{1}\">{1}</span>",
         esc(&files.join("\n")),
         c.freshness.as_str()
     );
