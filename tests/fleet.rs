@@ -700,6 +700,26 @@ fn one_policy_for_all_and_repo_lists() {
             .starts_with("cannot open "),
         "{missing}"
     );
+    // --list: what a shard job must clone (repos-file entries need not exist yet).
+    let mut listed = Vec::new();
+    for i in 1..=2 {
+        let r = fleet_run(
+            &t,
+            &[
+                "fleet",
+                "scan",
+                "--repos-file",
+                "repos.txt",
+                "--shard",
+                &format!("{i}/2"),
+                "--list",
+            ],
+        );
+        r.code(0);
+        listed.extend(r.stdout.lines().map(String::from));
+    }
+    listed.sort();
+    assert_eq!(listed, ["fleet/alpha", "fleet/bravo", "fleet/missing"]);
     // Markdown to standard output by default.
     let r = fleet_run(&t, &["fleet", "scan", "--repos-file", "repos.txt"]);
     r.code(0);

@@ -41,6 +41,10 @@ pub struct ScanArgs {
     /// Scan only shard I of N (1-based; stable assignment by repository name).
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
+    /// Print the names of the repositories this run would scan (after --shard) and exit:
+    /// a CI shard job clones only those.
+    #[arg(long)]
+    pub list: bool,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -384,6 +388,12 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             let mut targets = discover(&args.dirs, args.repos_file.as_deref())?;
             if let Some(s) = args.shard {
                 targets.retain(|t| shard_of(&t.name, s.count) == s.index);
+            }
+            if args.list {
+                let names: String = targets.iter().map(|t| format!("{}\n", t.name)).collect();
+                let mut o = std::io::stdout().lock();
+                let _ = o.write_all(names.as_bytes()).and_then(|()| o.flush());
+                return Ok(ExitCode::SUCCESS);
             }
             let progress = std::io::stderr().is_terminal();
             let cards = scan(
