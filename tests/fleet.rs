@@ -227,7 +227,7 @@ fn read_json(path: &Path) -> Value {
 }
 
 /// The scorecard with its machine-specific path removed.
-fn card<'a>(report: &'a Value, name: &str) -> Value {
+fn card(report: &Value, name: &str) -> Value {
     let mut c = report["repos"]
         .as_array()
         .unwrap()

@@ -167,9 +167,9 @@ pub fn render(r: &FleetReport) -> String {
         .shard
         .map(|s| format!(" · shard {}/{}", s.index, s.count))
         .unwrap_or_default();
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<header><h1>Agent configuration fleet</h1><p class=\"meta\">Generated {} by agentgate {}{} · {} repositories</p></header>\n",
+        "<header><h1>Agent configuration fleet</h1><p class=\"meta\">Generated {} by agentgate {}{} · {} repositories</p></header>",
         esc(&r.generated_at),
         esc(&r.agentgate_version),
         esc(&shard),
