@@ -399,7 +399,7 @@ fn repo_table(o: &mut String, r: &FleetReport) {
         ("Grade", "num"),
         ("Agents", "text"),
         ("Context", "num"),
-        ("Findings", "num"),
+        ("Findings E/W/N", "num"),
         ("Drift", "num"),
         ("Risk", "num"),
         ("MCP", "num"),
@@ -517,10 +517,19 @@ fn repo_row(o: &mut String, r: &RepoCard) {
     }
     o.push_str("</td>");
     let f = &r.findings;
+    let rules: Vec<String> = f
+        .by_rule
+        .iter()
+        .map(|(code, n)| {
+            let name = crate::rules::lookup(code).map_or("", |r| r.name);
+            format!("{code} {name} ×{n}")
+        })
+        .collect();
     let _ = write!(
         o,
-        "<td class=\"n\" data-v=\"{}\"><span class=\"e\">{}</span> / <span class=\"w\">{}</span> / {}</td>",
+        "<td class=\"n\" data-v=\"{}\" title=\"{}\"><span class=\"e\">{}</span> / <span class=\"w\">{}</span> / {}</td>",
         f.error * 1_000_000 + f.warning * 1_000 + f.note,
+        esc(&rules.join("\n")),
         f.error,
         f.warning,
         f.note
