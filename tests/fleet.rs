@@ -700,6 +700,13 @@ fn one_policy_for_all_and_repo_lists() {
             .starts_with("cannot open "),
         "{missing}"
     );
+    // DIRs that are clones themselves are one repository each, named after the directory.
+    let r = fleet_run(
+        &t,
+        &["fleet", "scan", "fleet/alpha", "fleet/bravo", "--list"],
+    );
+    r.code(0);
+    assert_eq!(r.stdout, "alpha\nbravo\n");
     // --list: what a shard job must clone (repos-file entries need not exist yet).
     let mut listed = Vec::new();
     for i in 1..=2 {
@@ -787,6 +794,7 @@ fn browser_dashboard() {
     build_fleet(&t);
     fleet_run(&t, &["fleet", "scan", "fleet", "--html", "dashboard.html"]).code(0);
     let shot = manifest.join("target/fleet-dashboard.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     let out = Command::new("node")
         .arg(script_dir.join("check.mjs"))
         .arg(t.path().join("dashboard.html"))
