@@ -756,6 +756,12 @@ fn usage_errors_exit_2() {
         &["fleet", "scan", "fleet", "--json", "no/such/dir/out.json"],
     )
     .code(2);
+    let r = fleet_run(
+        &t,
+        &["fleet", "scan", "fleet", "--json", "-", "--markdown", "-"],
+    );
+    r.code(2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
     write(t.path(), "garbage.json", "{\"hello\": 1}");
     let r = fleet_run(&t, &["fleet", "merge", "garbage.json", "--json", "x.json"]);
     r.code(2);

@@ -322,8 +322,7 @@ pub fn to_json(report: &FleetReport) -> String {
 
 /// Writes every requested output; Markdown to standard output when nothing was requested.
 fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
-    let mut wrote_stdout = false;
-    let mut outputs: Vec<(&PathBuf, String)> = Vec::new();
+    let mut outputs: Vec<(&Path, String)> = Vec::new();
     if let Some(p) = &out.json {
         outputs.push((p, to_json(report)));
     }
@@ -333,17 +332,11 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
     if let Some(p) = &out.markdown {
         outputs.push((p, markdown::render(report)));
     }
-    let stdout_md;
     if outputs.is_empty() {
-        stdout_md = (PathBuf::from("-"), markdown::render(report));
-        outputs.push((&stdout_md.0, stdout_md.1.clone()));
+        outputs.push((Path::new("-"), markdown::render(report)));
     }
     for (path, text) in outputs {
         if path.as_os_str() == "-" {
-            if wrote_stdout {
-                return Err("only one output can go to standard output".into());
-            }
-            wrote_stdout = true;
             let mut o = std::io::stdout().lock();
             match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -371,10 +364,25 @@ pub fn main(action: FleetAction) -> ExitCode {
     }
 }
 
+impl OutArgs {
+    /// Usage errors are found before anything is scanned or written.
+    fn validate(&self) -> Result<(), String> {
+        let to_stdout = [&self.json, &self.html, &self.markdown]
+            .iter()
+            .filter(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
+            .count();
+        if to_stdout > 1 {
+            return Err("only one of --json, --html and --markdown can be `-`".into());
+        }
+        Ok(())
+    }
+}
+
 fn run(action: FleetAction) -> Result<ExitCode, String> {
     let secs = report_time()?;
     match action {
         FleetAction::Scan(args) => {
+            args.out.validate()?;
             if args.dirs.is_empty() && args.repos_file.is_none() {
                 return Err("give directories of clones or --repos-file FILE".into());
             }
@@ -416,6 +424,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         FleetAction::Merge(args) => {
+            args.out.validate()?;
             let inputs = args
                 .inputs
                 .iter()
