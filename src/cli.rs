@@ -54,6 +54,11 @@ pub enum Command {
     },
     /// Show the documentation of a rule, by code (AG101) or name (bash-wildcard-allow).
     Explain { rule: String },
+    /// Scan many repositories: scorecards, a JSON report and an HTML dashboard (docs/fleet.md).
+    Fleet {
+        #[command(subcommand)]
+        action: crate::fleet::FleetAction,
+    },
     /// Install or remove the native git hook.
     Hook {
         #[command(subcommand)]
@@ -430,6 +435,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Fleet { action } => crate::fleet::main(action),
         Command::Hook { action } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let result = match action {

@@ -46,6 +46,12 @@ pub struct Setup {
 
 /// Resolves the paths, the project root and the configuration (with `--policy` applied).
 pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
+    setup_in(opts, None)
+}
+
+/// [`setup`] with the project root fixed to `root` instead of discovered (fleet scans: each
+/// clone is its own project, git or not, wherever the current directory is).
+pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, EngineError> {
     let cwd = std::env::current_dir()
         .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
     let paths = if opts.paths.is_empty() {
@@ -72,7 +78,9 @@ pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
             .map_or_else(|| roots[0].clone(), Path::to_path_buf)
     };
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    let project_root = if opts.staged {
+    let project_root = if let Some(root) = root {
+        root.to_path_buf()
+    } else if opts.staged {
         source::git::workdir(&start)?
     } else {
         git_root(&start).unwrap_or_else(|| {
@@ -104,11 +112,16 @@ pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
 }
 
 pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
+    run_in(opts, None)
+}
+
+/// [`run`] with the project root fixed to `root` (see [`setup_in`]).
+pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineError> {
     let Setup {
         roots,
         project_root,
         config,
-    } = setup(opts)?;
+    } = setup_in(opts, root)?;
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
     let mut scanner = Scanner::new(&selection, &config);

@@ -12,6 +12,7 @@ pub mod docs;
 pub mod engine;
 pub mod exceptions;
 pub mod fix;
+pub mod fleet;
 pub mod hook;
 pub mod init;
 pub mod model;

@@ -572,7 +572,7 @@ fn is_context_name(path: &str) -> bool {
 }
 
 /// Seconds since the epoch → `YYYY-MM-DD` (UTC), without a date library.
-fn date(secs: i64) -> String {
+pub fn date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;

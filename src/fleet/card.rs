@@ -1,0 +1,445 @@
+//! One repository's scorecard: a normal `check` run (the engine) plus what only a fleet view
+//! needs — agents, context freshness, MCP inventory, models and exceptions.
+
+use super::grade;
+use super::model::{
+    Context, ContextFile, EXPIRING_DAYS, ExceptionEntry, Findings, Freshness, McpEntry, ModelEntry,
+    RepoCard, Status,
+};
+use crate::classify::{FileKind, classify};
+use crate::config::{self, Config};
+use crate::engine::{self, ScanOptions};
+use crate::report::Report;
+use crate::rules::{Family, FileCtx};
+use crate::source::{self, Item};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
+/// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
+pub fn build(
+    name: &str,
+    path: &Path,
+    config: Option<&Path>,
+    today: i64,
+) -> Result<RepoCard, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{} is not a directory", path.display()));
+    }
+    std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+    let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let opts = ScanOptions {
+        paths: vec![root.clone()],
+        config: config.map(Path::to_path_buf),
+        ..ScanOptions::default()
+    };
+    let report = engine::run_in(&opts, Some(&root)).map_err(|e| e.to_string())?;
+    let cfg = match config
+        .map(Path::to_path_buf)
+        .or_else(|| config::discover(&root))
+    {
+        Some(p) => config::load(&p, &root).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let files = agent_files(&root, &cfg);
+    let mut card = RepoCard {
+        name: name.to_string(),
+        path: path.display().to_string(),
+        status: Status::Ok,
+        files_scanned: report.files_scanned,
+        agent_files: report.agent_files,
+        unreadable_files: report.unreadable,
+        agents: agents(&files),
+        context: context(&root, &files, &cfg),
+        findings: findings(&report),
+        mcp_servers: mcp_servers(&files),
+        models: models(&files),
+        exceptions: exceptions(&cfg, today),
+        ..RepoCard::default()
+    };
+    card.drift = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.family == Family::Policy && !is_exception_rule(d.rule.code))
+        .count();
+    card.secrets = card
+        .findings
+        .by_family
+        .get(Family::Secrets.as_str())
+        .map_or(0, |c| c.total());
+    card.permission_risk = grade::permission_risk(&card.findings);
+    card.grade = Some(grade::grade(&card.findings));
+    Ok(card)
+}
+
+/// AG601/AG602 are about the exceptions themselves, not drift from the policy.
+fn is_exception_rule(code: &str) -> bool {
+    code == crate::exceptions::EXPIRED_EXCEPTION.code
+        || code == crate::exceptions::UNUSED_EXCEPTION.code
+}
+
+/// The repository's agent files, read and ready to parse (sorted by path).
+fn agent_files(root: &Path, cfg: &Config) -> Vec<FileCtx> {
+    let found: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let roots = [root.to_path_buf()];
+    source::walk::walk(&roots, root, &cfg.excludes, &|item| {
+        if let Item::File { rel, abs } = item
+            && classify(&rel).is_agent_file()
+        {
+            found
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((rel, abs));
+        }
+    });
+    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    found.sort();
+    found
+        .into_iter()
+        .filter_map(|(rel, abs)| {
+            let len = std::fs::metadata(&abs).ok()?.len();
+            if len > cfg.max_file_size {
+                return None;
+            }
+            let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+            let kind = classify(&rel);
+            Some(FileCtx::new(rel, kind, text))
+        })
+        .collect()
+}
+
+/// The agent that owns each file kind (AGENTS.md counts for Codex, its originator).
+fn agents(files: &[FileCtx]) -> Vec<String> {
+    let mut out: Vec<crate::classify::Agent> = files
+        .iter()
+        .filter(|f| f.kind != FileKind::ClaudeLocalMd && f.kind != FileKind::ClaudeLocalSettings)
+        .filter_map(|f| f.kind.agents().first().copied())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.into_iter().map(|a| a.name().to_string()).collect()
+}
+
+fn is_context_file(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::ClaudeMd
+            | FileKind::AgentsMd
+            | FileKind::GeminiMd
+            | FileKind::CopilotInstructions
+    )
+}
+
+fn context(root: &Path, files: &[FileCtx], cfg: &Config) -> Context {
+    let paths: Vec<String> = files
+        .iter()
+        .filter(|f| is_context_file(f.kind))
+        .map(|f| f.path.clone())
+        .collect();
+    if paths.is_empty() {
+        return Context {
+            freshness: Freshness::Missing,
+            ..Context::default()
+        };
+    }
+    let stats = if root.join(".git").exists() {
+        source::git::staleness(root, &paths, 10_000)
+    } else {
+        None
+    };
+    let t = cfg.stale;
+    let mut out = Context::default();
+    for (i, path) in paths.into_iter().enumerate() {
+        let s = stats.as_ref().and_then(|v| v.get(i).cloned().flatten());
+        out.files.push(match s {
+            Some(s) => ContextFile {
+                path,
+                stale: s.days >= t.days && (s.commits >= t.commits || s.files >= t.files),
+                last_changed: Some(s.last_changed),
+                days: Some(s.days),
+                commits_since: Some(s.commits),
+                files_changed_since: Some(s.files),
+            },
+            None => ContextFile {
+                path,
+                ..ContextFile::default()
+            },
+        });
+    }
+    out.max_days = out.files.iter().filter_map(|f| f.days).max();
+    out.freshness = if out.files.iter().any(|f| f.stale) {
+        Freshness::Stale
+    } else if out.files.iter().any(|f| f.days.is_some()) {
+        Freshness::Fresh
+    } else {
+        Freshness::Unknown
+    };
+    out
+}
+
+fn findings(report: &Report) -> Findings {
+    let mut f = Findings {
+        suppressed: report.suppressed.len(),
+        ..Findings::default()
+    };
+    for d in &report.diagnostics {
+        let c = f
+            .by_family
+            .entry(d.rule.family.as_str().to_string())
+            .or_default();
+        match d.severity {
+            crate::report::diagnostic::Severity::Error => {
+                c.error += 1;
+                f.error += 1;
+            }
+            crate::report::diagnostic::Severity::Warning => {
+                c.warning += 1;
+                f.warning += 1;
+            }
+            crate::report::diagnostic::Severity::Note => {
+                c.note += 1;
+                f.note += 1;
+            }
+        }
+        *f.by_rule.entry(d.rule.code.to_string()).or_default() += 1;
+    }
+    f.total = f.error + f.warning + f.note;
+    f
+}
+
+fn mcp_servers(files: &[FileCtx]) -> Vec<McpEntry> {
+    use crate::model::mcp::Transport;
+    let mut out = Vec::new();
+    for f in files {
+        for s in f.mcp_servers() {
+            let transport = match s.transport {
+                Transport::Stdio => "stdio",
+                Transport::Http => "http",
+                Transport::Sse => "sse",
+                Transport::Ws => "ws",
+                Transport::Unknown => "unknown",
+            };
+            let (package, version, pinned) = match s.package() {
+                Some(spec) => {
+                    let (name, version) = split_spec(&spec);
+                    let pinned = version.as_deref().is_some_and(is_exact);
+                    (Some(name), version, Some(pinned))
+                }
+                None => (None, None, None),
+            };
+            out.push(McpEntry {
+                name: crate::secrets::printable(&s.name),
+                file: f.path.clone(),
+                transport: transport.to_string(),
+                package,
+                version,
+                pinned,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `@scope/pkg@1.2.3`, `pkg==1.2`, `image:tag`, `image@sha256:…` → (name, version). A
+/// spec that looks like a credential is described, never copied.
+pub fn split_spec(spec: &str) -> (String, Option<String>) {
+    let safe = crate::secrets::printable(spec);
+    if safe != spec {
+        return (safe, None);
+    }
+    if let Some((name, digest)) = spec.split_once("@sha256:") {
+        return (name.to_string(), Some(format!("sha256:{digest}")));
+    }
+    if let Some((name, v)) = spec.split_once("==") {
+        return (name.to_string(), Some(v.to_string()));
+    }
+    let at = spec
+        .char_indices()
+        .skip(1)
+        .filter(|(_, c)| *c == '@')
+        .map(|(i, _)| i)
+        .last();
+    if let Some(i) = at {
+        return (spec[..i].to_string(), Some(spec[i + 1..].to_string()));
+    }
+    // `registry:5000/image:tag`: the tag is after the last `/`.
+    let last = spec.rfind('/').map_or(0, |i| i + 1);
+    if let Some(i) = spec[last..].rfind(':') {
+        let tag = &spec[last + i + 1..];
+        return (spec[..last + i].to_string(), Some(tag.to_string()));
+    }
+    (spec.to_string(), None)
+}
+
+/// An exact version or digest (not a range, tag alias or `latest`).
+pub fn is_exact(version: &str) -> bool {
+    version.starts_with("sha256:")
+        || (version.starts_with(|c: char| c.is_ascii_digit())
+            && !version.contains(['^', '~', '*', '>', '<', ' ', '|'])
+            && !version.split('.').any(|p| p.eq_ignore_ascii_case("x")))
+}
+
+/// `model` from Claude Code settings and subagents, Codex config.toml and Gemini settings.
+fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
+    let mut out = Vec::new();
+    for f in files {
+        let Some(tree) = f.tree() else { continue };
+        let value = match f.kind {
+            FileKind::ClaudeSettings | FileKind::ClaudeAgent | FileKind::CodexConfig => {
+                tree.get("model").and_then(|n| n.as_str())
+            }
+            FileKind::GeminiSettings => tree
+                .pointer(&["model", "name"])
+                .or_else(|| tree.get("model"))
+                .and_then(|n| n.as_str()),
+            _ => None,
+        };
+        let Some(model) = value.map(str::trim) else {
+            continue;
+        };
+        if model.is_empty() || model == "inherit" {
+            continue;
+        }
+        out.push(ModelEntry {
+            model: crate::secrets::printable(model),
+            file: f.path.clone(),
+        });
+    }
+    out.sort();
+    out
+}
+
+fn exceptions(cfg: &Config, today: i64) -> Vec<ExceptionEntry> {
+    cfg.exceptions
+        .iter()
+        .map(|e| {
+            let days_left = e.expires.map(|x| x - today);
+            let status = match days_left {
+                None => "permanent",
+                Some(d) if d < 0 => "expired",
+                Some(d) if d <= EXPIRING_DAYS => "expiring",
+                Some(_) => "active",
+            };
+            ExceptionEntry {
+                rule: e.rule.clone(),
+                path: e.path.clone(),
+                reason: e.reason.clone(),
+                approved_by: e.approved_by.clone(),
+                expires: e.expires.map(|d| source::git::date(d * 86_400)),
+                days_left,
+                status: status.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_specs() {
+        let cases: &[(&str, &str, Option<&str>, bool)] = &[
+            (
+                "@modelcontextprotocol/server-github@1.2.3",
+                "@modelcontextprotocol/server-github",
+                Some("1.2.3"),
+                true,
+            ),
+            ("@scope/pkg", "@scope/pkg", None, false),
+            ("pkg@latest", "pkg", Some("latest"), false),
+            ("pkg@^1.2", "pkg", Some("^1.2"), false),
+            (
+                "mcp-server-fetch==2025.1.17",
+                "mcp-server-fetch",
+                Some("2025.1.17"),
+                true,
+            ),
+            (
+                "ghcr.io/org/server:1.4.2",
+                "ghcr.io/org/server",
+                Some("1.4.2"),
+                true,
+            ),
+            (
+                "localhost:5000/server",
+                "localhost:5000/server",
+                None,
+                false,
+            ),
+            (
+                "mcp/fetch@sha256:abc",
+                "mcp/fetch",
+                Some("sha256:abc"),
+                true,
+            ),
+            ("pkg@1.x", "pkg", Some("1.x"), false),
+        ];
+        for (spec, name, version, pinned) in cases {
+            let (n, v) = split_spec(spec);
+            assert_eq!((n.as_str(), v.as_deref()), (*name, *version), "{spec}");
+            assert_eq!(v.as_deref().is_some_and(is_exact), *pinned, "{spec}");
+        }
+    }
+
+    #[test]
+    fn a_credential_in_place_of_a_package_is_not_copied() {
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let (name, version) = split_spec(token);
+        assert!(!name.contains(token) && version.is_none(), "{name}");
+    }
+
+    #[test]
+    fn models_from_each_agent() {
+        let files = vec![
+            FileCtx::new(
+                ".claude/settings.json",
+                FileKind::ClaudeSettings,
+                "{\"model\": \"opus\"}",
+            ),
+            FileCtx::new(
+                ".claude/agents/review.md",
+                FileKind::ClaudeAgent,
+                "---\nname: review\nmodel: haiku\n---\nReview.\n",
+            ),
+            FileCtx::new(
+                ".claude/agents/plain.md",
+                FileKind::ClaudeAgent,
+                "---\nname: plain\nmodel: inherit\n---\nx\n",
+            ),
+            FileCtx::new(
+                ".codex/config.toml",
+                FileKind::CodexConfig,
+                "model = \"gpt-5-codex\"\n",
+            ),
+            FileCtx::new(
+                ".gemini/settings.json",
+                FileKind::GeminiSettings,
+                "{\"model\": {\"name\": \"gemini-2.5-pro\"}}",
+            ),
+        ];
+        for f in &files {
+            assert_eq!(classify(&f.path), f.kind, "{}", f.path);
+        }
+        let got: Vec<(String, String)> = models(&files)
+            .into_iter()
+            .map(|m| (m.model, m.file))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "gemini-2.5-pro".to_string(),
+                    ".gemini/settings.json".to_string()
+                ),
+                ("gpt-5-codex".into(), ".codex/config.toml".into()),
+                ("haiku".into(), ".claude/agents/review.md".into()),
+                ("opus".into(), ".claude/settings.json".into()),
+            ]
+        );
+    }
+}
