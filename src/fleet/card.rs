@@ -287,17 +287,7 @@ pub fn is_exact(version: &str) -> bool {
 fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
     let mut out = Vec::new();
     for f in files {
-        let Some(tree) = f.tree() else { continue };
-        let value = match f.kind {
-            FileKind::ClaudeSettings | FileKind::ClaudeAgent | FileKind::CodexConfig => {
-                tree.get("model").and_then(|n| n.as_str())
-            }
-            FileKind::GeminiSettings => tree
-                .pointer(&["model", "name"])
-                .or_else(|| tree.get("model"))
-                .and_then(|n| n.as_str()),
-            _ => None,
-        };
+        let value = crate::model::configured_model(f).and_then(|n| n.as_str());
         let Some(model) = value.map(str::trim) else {
             continue;
         };

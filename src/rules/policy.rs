@@ -675,24 +675,11 @@ fn model_matches(patterns: &[String], model: &str) -> bool {
 
 /// The project default model each agent's settings name: (file, value node).
 fn default_models(repo: &Repo) -> Vec<(&FileCtx, &crate::syntax::Node)> {
-    use crate::classify::FileKind;
-    let mut out = Vec::new();
-    for file in &repo.files {
-        let Some(tree) = file.tree() else { continue };
-        let node = match file.kind {
-            FileKind::ClaudeSettings | FileKind::ClaudeLocalSettings | FileKind::CodexConfig => {
-                tree.get("model")
-            }
-            FileKind::GeminiSettings | FileKind::QwenSettings => tree
-                .pointer(&["model", "name"])
-                .or_else(|| tree.get("model").filter(|m| m.as_str().is_some())),
-            _ => None,
-        };
-        if let Some(node) = node.filter(|n| n.as_str().is_some()) {
-            out.push((file, node));
-        }
-    }
-    out
+    repo.files
+        .iter()
+        .filter(|f| f.kind != crate::classify::FileKind::ClaudeAgent)
+        .filter_map(|f| Some((f, crate::model::configured_model(f)?)))
+        .collect()
 }
 
 fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
