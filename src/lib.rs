@@ -10,6 +10,8 @@ pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod exceptions;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hook;
 pub mod model;
 pub mod policy;
