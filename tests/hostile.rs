@@ -552,3 +552,25 @@ fn one_hundred_thousand_files_in_one_directory() {
     r.code(1).has(".claude/settings.json:3:15: AG101");
     assert!(r.elapsed < Duration::from_secs(20), "{:?}", r.elapsed);
 }
+
+#[test]
+fn config_errors_on_huge_lines_print_no_snippet() {
+    let t = Tree::new();
+    t.write(
+        ".agentgate.yaml",
+        format!("exclude: {}\n", "[".repeat(200_000)),
+    );
+    let r = run_bounded(t.path(), &["check"], SECS_30);
+    r.code(2)
+        .has("invalid config")
+        .has(".agentgate.yaml, line 1)");
+    assert!(r.stderr.len() < 2000, "{} bytes on stderr", r.stderr.len());
+    // A multi-byte character before the error does not split the snippet mid-character.
+    t.write(
+        ".agentgate.yaml",
+        format!("# {}\nexclude: {{\n", "\u{e9}".repeat(600)),
+    );
+    run_bounded(t.path(), &["check"], SECS_30)
+        .code(2)
+        .has("invalid config");
+}
