@@ -121,6 +121,9 @@ impl Default for Config {
     }
 }
 
+/// Lines longer than this are not shown in an error's snippet.
+const MAX_SNIPPET_LINE: usize = 1000;
+
 /// A configuration problem, rendered by miette with the offending span.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]
@@ -145,6 +148,19 @@ impl ConfigError {
         message: String,
         label: &str,
     ) -> Box<Self> {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if line_end - line_start > MAX_SNIPPET_LINE {
+            // A hostile or minified file: no snippet (it would print the whole line).
+            let line = text[..offset].matches('\n').count() + 1;
+            let mut err = Self::plain(format!("{message} ({}, line {line})", path.display()));
+            err.label = label.to_string();
+            return err;
+        }
         Box::new(Self {
             message,
             src: Some(NamedSource::new(

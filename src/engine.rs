@@ -68,7 +68,7 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
                 p.display()
             )));
         }
-        roots.push(std::fs::canonicalize(&abs).unwrap_or(abs));
+        roots.push(resolve_argument(abs));
     }
     let start = if roots[0].is_dir() {
         roots[0].clone()
@@ -158,6 +158,16 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, whole);
     }
     Ok(report)
+}
+
+/// The canonical form of a path argument, except that a symbolic link stays a link (its
+/// directory resolved): the walk decides whether it may be followed, as for links it finds.
+fn resolve_argument(abs: PathBuf) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) {
+        return std::fs::canonicalize(dir).map_or_else(|_| abs.clone(), |d| d.join(name));
+    }
+    std::fs::canonicalize(&abs).unwrap_or(abs)
 }
 
 /// PR mode: keep findings on added or changed lines of changed files, whole-file findings
@@ -372,7 +382,7 @@ impl<'a> Scanner<'a> {
         for check in &self.any_checks {
             check(&ctx, &mut emit);
         }
-        emit.out.retain(|d| !inline_allowed(&text, d));
+        retain_allowed(&text, &mut emit.out);
         if emit.out.is_empty() {
             return;
         }
@@ -410,7 +420,7 @@ impl<'a> Scanner<'a> {
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
-            emit.out.retain(|d| !inline_allowed(text, d));
+            retain_allowed(text, &mut emit.out);
             let flagged = !emit.out.is_empty();
             if flagged {
                 lock(&self.found).append(&mut emit.out);
@@ -447,7 +457,7 @@ impl<'a> Scanner<'a> {
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
         }
-        emit.out.retain(|d| !inline_allowed(text, d));
+        retain_allowed(text, &mut emit.out);
         if !emit.out.is_empty() {
             lock(&self.found).append(&mut emit.out);
         }
@@ -552,6 +562,37 @@ impl<'a> Scanner<'a> {
     }
 }
 
+const ALLOW_MARKER: &str = "agentgate:allow";
+
+/// Drops one file's findings that `agentgate:allow` suppresses (see [`inline_allowed`]). The
+/// markers and line ends are found in one pass, so many findings on one long line (a
+/// minified file) cost a lookup each, not a scan of the line each.
+fn retain_allowed(text: &str, out: &mut Vec<Diagnostic>) {
+    if out.is_empty() {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let markers: Vec<usize> = memchr::memmem::find_iter(bytes, ALLOW_MARKER).collect();
+    if markers.is_empty() {
+        return;
+    }
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', bytes).collect();
+    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
+    let mut first = std::collections::HashMap::new();
+    for m in markers {
+        first.entry(line_of(m)).or_insert(m);
+    }
+    out.retain(|d| {
+        let Some(span) = &d.span else { return true };
+        let line = line_of(span.start.min(text.len()));
+        let Some(&pos) = first.get(&line) else {
+            return true;
+        };
+        let end = newlines.get(line).copied().unwrap_or(text.len());
+        !names_rule(&text[pos + ALLOW_MARKER.len()..end], d)
+    });
+}
+
 /// `agentgate:allow` on a finding's line suppresses it; `agentgate:allow AG402` or
 /// `agentgate:allow leaked-secret` only that rule (several may be listed).
 fn inline_allowed(text: &str, d: &crate::report::diagnostic::Diagnostic) -> bool {
@@ -559,10 +600,14 @@ fn inline_allowed(text: &str, d: &crate::report::diagnostic::Diagnostic) -> bool
     let at = span.start.min(text.len());
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let Some(pos) = text[start..end].find("agentgate:allow") else {
+    let Some(pos) = text[start..end].find(ALLOW_MARKER) else {
         return false;
     };
-    let rest = &text[start + pos + "agentgate:allow".len()..end];
+    names_rule(&text[start + pos + ALLOW_MARKER.len()..end], d)
+}
+
+/// `rest` is what follows the marker on its line: does it allow `d`'s rule?
+fn names_rule(rest: &str, d: &crate::report::diagnostic::Diagnostic) -> bool {
     // Rule codes or names right after the marker; anything else ends the list.
     let named: Vec<&str> = rest
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -580,9 +625,22 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// `Ok(None)` when the file is over the cap (checked before reading a byte).
+/// Only regular files are read: the open does not block on a FIFO that replaced the file
+/// after the walk saw it.
 fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(0o4000); // O_NONBLOCK: no effect on regular files
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let len = meta.len();
     if len > cap {
         return Ok(None);
     }

@@ -13,6 +13,8 @@ pub mod engine;
 pub mod exceptions;
 pub mod fix;
 pub mod fleet;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hook;
 pub mod init;
 pub mod model;

@@ -237,10 +237,10 @@ impl Engine {
                     continue;
                 }
                 // The keyword's own line (capped), or a rule's explicit window for multi-line secrets.
-                let start = line_start(text, m.start()).max(m.start().saturating_sub(CONTEXT));
+                let start = line_start(text, m.start(), CONTEXT);
                 let end = match r.window {
                     Some(w) => (m.end() + w).min(text.len()),
-                    None => line_end(text, m.end()).min(m.end() + CONTEXT),
+                    None => line_end(text, m.end(), CONTEXT),
                 };
                 windows.push((rule, start, end));
             }
@@ -321,17 +321,20 @@ impl Engine {
                 .cmp(&rank(b))
                 .then(a.secret.start.cmp(&b.secret.start))
         });
-        let mut kept: Vec<Finding> = Vec::new();
+        // Kept ranges are non-empty and never overlap, so the one that starts last before `f`
+        // ends is the only candidate: a map lookup, not a scan of every kept finding (many
+        // secrets on one line stay n log n).
+        let mut kept: std::collections::BTreeMap<usize, Finding> = Default::default();
         for f in findings {
-            if !kept
-                .iter()
-                .any(|k| k.secret.start < f.secret.end && f.secret.start < k.secret.end)
-            {
-                kept.push(f);
+            let overlaps = kept
+                .range(..f.secret.end)
+                .next_back()
+                .is_some_and(|(_, k)| f.secret.start < k.secret.end);
+            if !overlaps {
+                kept.insert(f.secret.start, f);
             }
         }
-        kept.sort_by_key(|f| f.secret.start);
-        kept
+        kept.into_values().collect()
     }
 }
 
@@ -359,13 +362,19 @@ fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-fn line_start(text: &[u8], at: usize) -> usize {
-    memchr::memrchr(b'\n', &text[..at.min(text.len())]).map_or(0, |i| i + 1)
+/// Start of the line holding `at`, looking back at most `limit` bytes: an unbounded search
+/// per keyword hit made one long line (a minified bundle) quadratic.
+fn line_start(text: &[u8], at: usize, limit: usize) -> usize {
+    let at = at.min(text.len());
+    let from = at.saturating_sub(limit);
+    memchr::memrchr(b'\n', &text[from..at]).map_or(from, |i| from + i + 1)
 }
 
-fn line_end(text: &[u8], at: usize) -> usize {
+/// End of the line holding `at`, looking ahead at most `limit` bytes.
+fn line_end(text: &[u8], at: usize, limit: usize) -> usize {
     let at = at.min(text.len());
-    memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i)
+    let to = at.saturating_add(limit).min(text.len());
+    memchr::memchr(b'\n', &text[at..to]).map_or(to, |i| at + i)
 }
 
 /// Files where generic (heuristic) rules only produce noise: lockfiles, checksum lists,

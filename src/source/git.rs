@@ -286,11 +286,15 @@ pub fn history_blobs(
     > = std::collections::HashMap::new();
     let mut state = gix::diff::tree::State::default();
     let empty = repo.empty_tree();
+    let shallow = repo.is_shallow().unwrap_or(false);
     for (age, info) in walk.all().map_err(|e| broken(&e))?.enumerate() {
         let info = info.map_err(|e| broken(&e))?;
         let commit = info.object().map_err(|e| broken(&e))?;
         let tree = commit.tree().map_err(|e| broken(&e))?;
         let parent = match info.parent_ids().next() {
+            // A shallow clone's boundary commits name parents it does not have: like git,
+            // treat them as root commits.
+            Some(p) if shallow && !repo.has_object(p.detach()) => empty.clone(),
             Some(p) => p
                 .object()
                 .map_err(|e| broken(&e))?

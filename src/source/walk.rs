@@ -14,6 +14,27 @@ pub fn walk(
     excludes: &Excludes,
     visit: &(dyn Fn(Item) + Sync),
 ) {
+    // Arguments that are symbolic links (pre-commit passes them by name) are followed only
+    // into the project, like the links the walk finds.
+    let mut walked = Vec::with_capacity(paths.len());
+    let project = [project_root.to_path_buf()];
+    for p in paths {
+        if !std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) {
+            walked.push(p.clone());
+            continue;
+        }
+        let rel = relative(p, project_root).0;
+        if excludes.is_excluded(&rel) {
+            continue;
+        }
+        match std::fs::canonicalize(p) {
+            Ok(target) if target.is_dir() && target.starts_with(project_root) => {
+                walked.push(target);
+            }
+            _ => visit_symlink(p, rel, &project, visit),
+        }
+    }
+    let paths = walked.as_slice();
     let Some((first, rest)) = paths.split_first() else {
         return;
     };
@@ -72,8 +93,41 @@ fn visit_entry(
         });
     } else if file_type.is_symlink() {
         visit_symlink(path, rel, roots, visit);
+    } else if !file_type.is_dir() {
+        special_file(rel, &file_type, visit);
     }
-    // Directories are descended by the walker; FIFOs, sockets and devices are never read.
+    // Directories are descended by the walker.
+}
+
+/// FIFOs, sockets and devices are never opened (a FIFO would block the scan forever). One in
+/// an agent file's place is reported: that file was not checked.
+fn special_file(rel: String, file_type: &std::fs::FileType, visit: &(dyn Fn(Item) + Sync)) {
+    if !crate::classify::classify(&rel).is_agent_file() {
+        return;
+    }
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            "a FIFO"
+        } else if file_type.is_socket() {
+            "a socket"
+        } else if file_type.is_char_device() || file_type.is_block_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = {
+        let _ = file_type;
+        "not a regular file"
+    };
+    visit(Item::Problem {
+        rel,
+        rule: &scan::UNREADABLE_FILE,
+        message: format!("cannot read: {what}, never opened; not checked"),
+    });
 }
 
 fn visit_symlink(path: &Path, rel: String, roots: &[PathBuf], visit: &(dyn Fn(Item) + Sync)) {
@@ -106,6 +160,10 @@ fn visit_symlink(path: &Path, rel: String, roots: &[PathBuf], visit: &(dyn Fn(It
     } else if target.is_file() {
         // Checked under the link's name: that is the name agents look for.
         visit(Item::File { rel, abs: target });
+    } else if let Ok(meta) = std::fs::metadata(&target)
+        && !meta.is_dir()
+    {
+        special_file(rel, &meta.file_type(), visit);
     }
     // A link to a directory inside the root: its files are walked under their own names.
 }

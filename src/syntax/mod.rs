@@ -94,13 +94,19 @@ pub struct SyntaxError {
 /// Byte offset → 1-based line and 1-based column counted in Unicode scalar values.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last (offset, column) resolved: columns of later offsets on the same line are
+    /// counted from there, so many findings on one long line (a minified file) stay linear.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { starts }
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Self {
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     /// Offsets past the end or inside a UTF-8 sequence are clamped to a valid position.
@@ -110,17 +116,16 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = text[self.starts[line]..offset].chars().count() + 1;
+        let (last_offset, last_col) = self.last.get();
+        let (from, col) = if self.starts[line] <= last_offset && last_offset <= offset {
+            (last_offset, last_col)
+        } else {
+            (self.starts[line], 1)
+        };
+        let col = col + text[from..offset].chars().count();
+        self.last.set((offset, col));
         (line as u32 + 1, col as u32)
     }
-}
-
-fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
 }
 
 /// Maps char indices (saphyr's unit) of a sub-slice to byte offsets in the whole file.
@@ -170,5 +175,21 @@ mod tests {
         // Inside a multi-byte char: clamped back, no panic.
         assert_eq!(idx.line_col(text, 4), (2, 1));
         assert_eq!(idx.line_col(text, 999), (3, 1));
+        // Out of order, after the cache moved on: the same answers.
+        assert_eq!(idx.line_col(text, 7), (2, 3));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        assert_eq!(idx.line_col(text, 5), (2, 2));
+        assert_eq!(idx.line_col(text, 1), (1, 2));
+    }
+
+    #[test]
+    fn many_columns_on_one_long_line_are_linear() {
+        // 200,000 lookups along one 20 MB line: quadratic counting would take minutes.
+        let text = "é".repeat(10_000_000);
+        let idx = LineIndex::new(&text);
+        for i in 0..200_000 {
+            let (line, col) = idx.line_col(&text, i * 100);
+            assert_eq!((line, col as usize), (1, i * 50 + 1));
+        }
     }
 }
