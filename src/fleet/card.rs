@@ -74,10 +74,11 @@ pub fn build(
     Ok(card)
 }
 
-/// AG601/AG602 are about the exceptions themselves, not drift from the policy.
+/// AG601/AG602/AG612 are about exceptions and directives themselves, not drift from the policy.
 fn is_exception_rule(code: &str) -> bool {
     code == crate::exceptions::EXPIRED_EXCEPTION.code
         || code == crate::exceptions::UNUSED_EXCEPTION.code
+        || code == crate::directives::BAD_IGNORE_DIRECTIVE.code
 }
 
 /// The repository's agent files, read and ready to parse (sorted by path).
