@@ -126,6 +126,7 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
     let mut scanner = Scanner::new(&selection, &config);
     scanner.partial = roots.len() != 1 || roots[0] != project_root;
+    scanner.named_files = roots.iter().any(|r| !r.is_dir());
 
     if opts.staged {
         let prefixes: Vec<String> = roots
@@ -299,6 +300,8 @@ struct Scanner<'a> {
     stale: crate::rules::StaleThresholds,
     /// Only part of the tree is being checked (explicit files or subdirectories).
     partial: bool,
+    /// Some of the paths given are files (pre-commit's file-list mode).
+    named_files: bool,
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
 }
@@ -321,6 +324,7 @@ impl<'a> Scanner<'a> {
             support: Mutex::new(Vec::new()),
             stale: config.stale,
             partial: false,
+            named_files: false,
             policy: config.policy.clone(),
             excludes: config.excludes.clone(),
         }
@@ -501,6 +505,7 @@ impl<'a> Scanner<'a> {
         repo.support = self.support.into_inner().unwrap_or_else(|p| p.into_inner());
         repo.stale_thresholds = self.stale;
         repo.partial = self.partial;
+        repo.named_files = self.named_files;
         repo.policy = self.policy;
         let mut emit = RepoEmitter::new(&selection);
         for check in selection.repo_checks() {

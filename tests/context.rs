@@ -57,6 +57,17 @@ fn stale_context_files_carry_the_numbers() {
         "{}",
         r.stdout
     );
+    // A subdirectory check judges its own context files; file names (pre-commit) do not.
+    let r = t.run(&[
+        "check", "services", "--select", "AG509", "--format", "concise", "-q",
+    ]);
+    assert!(
+        r.stdout.starts_with("services/api/AGENTS.md:1:1: AG509"),
+        "{}",
+        r.stdout
+    );
+    let r = t.run(&["check", "services/api/AGENTS.md", "--select", "AG509", "-q"]);
+    assert_eq!(r.stdout, "", "file-list mode skips the history walk");
     // Default thresholds (50 commits / 200 files): nothing is stale in so small a history.
     t.write(".agentgate.yaml", "");
     t.run(&["check", "--select", "AG509", "--fail-on", "warning"])

@@ -205,6 +205,9 @@ fn writes_only_the_requested_files() {
             &["custom-baseline.json"],
         ),
         (&["lock"], &["agentgate.lock"]),
+        (&["fix", "--diff"], &[]),
+        (&["fix"], &[]),
+        (&["check", "--fix"], &[]),
         (
             &["hook", "install"],
             &[".git/hooks/pre-commit", ".git/hooks/pre-commit.legacy"],

@@ -1081,8 +1081,9 @@ fn task_names(text: &str) -> Option<Vec<String>> {
 }
 
 fn check_stale(repo: &Repo, emit: &mut RepoEmitter<'_>) {
-    // A commit gate judges the change, not the history.
-    if repo.staged.is_some() {
+    // A commit gate (`--staged`, or the file names pre-commit passes) judges the change, not
+    // the history; walking it there cost a hook up to 0.1 s per 10,000 files of history.
+    if repo.staged.is_some() || repo.named_files {
         return;
     }
     let targets: Vec<&super::FileCtx> = repo

@@ -634,6 +634,8 @@ pub struct Repo {
     pub support: Vec<FileCtx>,
     /// The run looked at part of the tree only (explicit files or subdirectories).
     pub partial: bool,
+    /// Files were named on the command line (pre-commit's file-list mode): a commit gate.
+    pub named_files: bool,
     /// The organisation policy from `extends:` packs (empty without packs).
     pub policy: crate::policy::Policy,
     /// When a context file counts as stale (from the config).
@@ -699,6 +701,7 @@ impl Repo {
             paths: OnceCell::new(),
             support: Vec::new(),
             partial: false,
+            named_files: false,
             policy: Default::default(),
             stale_thresholds: StaleThresholds::default(),
         }

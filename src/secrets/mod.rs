@@ -65,9 +65,29 @@ impl std::fmt::Debug for Engine {
 pub struct Engine {
     pub rules: Vec<SecretRule>,
     regexes: Vec<OnceLock<Option<Regex>>>,
+    /// The keyword automaton: an NFA, quick to build (what a commit hook with a few files
+    /// pays), then a DFA, faster to search, once a run has scanned [`DFA_AFTER`] bytes.
     keywords: AhoCorasick,
+    keywords_dfa: OnceLock<Option<AhoCorasick>>,
+    words: Vec<String>,
+    scanned: std::sync::atomic::AtomicUsize,
     /// Keyword index → rules that own it.
     owners: Vec<Vec<usize>>,
+}
+
+/// Bytes scanned with the NFA before the DFA (about 20 ms to build) pays for itself.
+const DFA_AFTER: usize = 4 << 20;
+
+fn keyword_automaton(
+    words: &[String],
+    kind: aho_corasick::AhoCorasickKind,
+) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(kind))
+        .build(words)
+        .map_err(|e| e.to_string())
 }
 
 /// Longest stretch of a line searched on either side of a keyword hit.
@@ -147,17 +167,15 @@ impl Engine {
             owners[i].sort_unstable();
             owners[i].dedup();
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&words)
-            .map_err(|e| e.to_string())?;
+        let keywords = keyword_automaton(&words, aho_corasick::AhoCorasickKind::ContiguousNFA)?;
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             rules: pack.rules,
             regexes,
             keywords,
+            keywords_dfa: OnceLock::new(),
+            words,
+            scanned: Default::default(),
             owners,
         })
     }
@@ -230,7 +248,20 @@ impl Engine {
     /// (lockfiles, checksums, minified bundles).
     pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-        for m in self.keywords.find_iter(text) {
+        let before = self
+            .scanned
+            .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
+        let automaton = if before + text.len() > DFA_AFTER {
+            self.keywords_dfa
+                .get_or_init(|| {
+                    keyword_automaton(&self.words, aho_corasick::AhoCorasickKind::DFA).ok()
+                })
+                .as_ref()
+                .unwrap_or(&self.keywords)
+        } else {
+            &self.keywords
+        };
+        for m in automaton.find_iter(text) {
             for &rule in &self.owners[m.pattern().as_usize()] {
                 let r = &self.rules[rule];
                 if !heuristic && r.confidence == Confidence::Heuristic {
