@@ -107,9 +107,14 @@ measure() {
   local dir="$1" report="$2"; shift 2
   local walls=() rss=0 i
   for i in $(seq "$runs"); do
-    (cd "$dir" && /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$report" 2>"$work/stderr.txt") || true
-    local wall kib
-    read -r wall kib < <(tail -n 1 "$work/time.txt")
+    # Wall time from the shell's nanosecond clock (GNU time's %e has 10 ms steps, too coarse
+    # for commit hooks); peak RSS from GNU time.
+    local t0 t1 wall kib
+    t0=$(date +%s%N)
+    (cd "$dir" && /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >"$report" 2>"$work/stderr.txt") || true
+    t1=$(date +%s%N)
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    kib=$(tail -n 1 "$work/time.txt")
     walls+=("$wall")
     [ "$kib" -gt "$rss" ] && rss=$kib
     awk -v w="$wall" 'BEGIN { exit !(w > 30) }' && break

@@ -847,7 +847,7 @@ fn check_volatile(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         return;
     }
     static VOLATILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?im)(last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b)").expect("valid")
+        regex::Regex::new(r"(?im-u)(last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b)").expect("valid")
     });
     if let Some(m) = VOLATILE.find(&ctx.text) {
         emit.emit(
@@ -949,7 +949,7 @@ const NPM_BUILTINS: &[&str] = &[
 
 fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     static CMD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
+        regex::Regex::new(r"(?-u)(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
     });
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);

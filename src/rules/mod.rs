@@ -626,6 +626,8 @@ pub struct Repo {
     pub staged: Option<Vec<String>>,
     excludes: crate::config::Excludes,
     tracked: OnceCell<Option<Vec<String>>>,
+    /// The git index's paths, read at most once (for `all_paths` and `tracked`).
+    index: OnceCell<Option<Vec<String>>>,
     /// Every file path the walk saw (unsorted), turned into `paths` on first use.
     walked: std::cell::RefCell<Vec<String>>,
     /// Every file path of the checked tree, sorted; built only if a rule asks.
@@ -697,6 +699,7 @@ impl Repo {
             staged,
             excludes,
             tracked: OnceCell::new(),
+            index: OnceCell::new(),
             walked: std::cell::RefCell::new(Vec::new()),
             paths: OnceCell::new(),
             support: Vec::new(),
@@ -756,7 +759,7 @@ impl Repo {
             // A staged run or one over some files only (pre-commit passes names) did not see
             // the whole tree: the git index has it.
             let index = (self.staged.is_some() || self.partial)
-                .then(|| crate::source::git::index_paths(&self.root))
+                .then(|| self.index().map(<[String]>::to_vec))
                 .flatten();
             let mut paths = index.unwrap_or_else(|| std::mem::take(&mut *self.walked.borrow_mut()));
             paths.sort_unstable();
@@ -765,8 +768,22 @@ impl Repo {
         Some(paths)
     }
 
+    fn index(&self) -> Option<&[String]> {
+        self.index
+            .get_or_init(|| {
+                (!self.root.as_os_str().is_empty())
+                    .then(|| crate::source::git::index_paths(&self.root))
+                    .flatten()
+            })
+            .as_deref()
+    }
+
     /// Is `path` a file of the checked tree?
     pub fn has_file(&self, path: &str) -> bool {
+        // Some files of a working tree named (pre-commit): one stat instead of the whole index.
+        if self.partial && self.staged.is_none() && self.paths.get().is_none() {
+            return !path.split('/').any(|c| c == "..") && self.root.join(path).is_file();
+        }
         self.all_paths()
             .is_some_and(|all| all.binary_search_by(|p| p.as_str().cmp(path)).is_ok())
     }
@@ -795,13 +812,11 @@ impl Repo {
         }
         self.tracked
             .get_or_init(|| {
-                let paths = (!self.root.as_os_str().is_empty())
-                    .then(|| crate::source::git::index_paths(&self.root))
-                    .flatten()?;
                 Some(
-                    paths
-                        .into_iter()
+                    self.index()?
+                        .iter()
                         .filter(|p| !self.excludes.is_excluded(p))
+                        .cloned()
                         .collect(),
                 )
             })

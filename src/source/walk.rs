@@ -34,7 +34,18 @@ pub fn walk(
             _ => visit_symlink(p, rel, &project, visit),
         }
     }
-    let paths = walked.as_slice();
+    // Named files (pre-commit passes them) need no walker: its idle workers sleep in 1 ms
+    // steps and it reads every parent's ignore files, which would dominate a commit hook.
+    let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = walked
+        .into_iter()
+        .partition(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()));
+    {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .for_each(|p| visit_named_file(p, project_root, excludes, visit));
+    }
+    let paths = dirs.as_slice();
     let Some((first, rest)) = paths.split_first() else {
         return;
     };
@@ -97,6 +108,38 @@ fn visit_entry(
         special_file(rel, &file_type, visit);
     }
     // Directories are descended by the walker.
+}
+
+/// A file named on the command line (not a directory, not a symlink): as the walker would
+/// yield it at depth 0.
+fn visit_named_file(
+    path: &Path,
+    project_root: &Path,
+    excludes: &Excludes,
+    visit: &(dyn Fn(Item) + Sync),
+) {
+    let (rel, utf8) = relative(path, project_root);
+    if excludes.is_excluded(&rel) {
+        return;
+    }
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return; // vanished since the arguments were checked
+    };
+    if !utf8 {
+        visit(Item::Problem {
+            rel: rel.clone(),
+            rule: &scan::NON_UTF8_PATH,
+            message: "file name is not valid UTF-8".into(),
+        });
+    }
+    if meta.is_file() {
+        visit(Item::File {
+            rel,
+            abs: path.to_path_buf(),
+        });
+    } else {
+        special_file(rel, &meta.file_type(), visit);
+    }
 }
 
 /// FIFOs, sockets and devices are never opened (a FIFO would block the scan forever). One in
