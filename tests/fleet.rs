@@ -11,25 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn git(dir: &Path, args: &[&str], date: Option<&str>) {
-    let mut cmd = Command::new("git");
-    cmd.args([
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.com",
-        "-c",
-        "init.defaultBranch=main",
-        "-c",
-        "commit.gpgsign=false",
-    ])
-    .args(args)
-    .current_dir(dir)
-    .env_remove("GIT_DIR")
-    .env_remove("GIT_INDEX_FILE");
-    if let Some(d) = date {
-        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-    }
-    let out = cmd.output().expect("git");
+    let env: Vec<(&str, &str)> = date
+        .map(|d| vec![("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)])
+        .unwrap_or_default();
+    let out = common::git_in(dir, args, &env);
     assert!(
         out.status.success(),
         "git {args:?}: {}",

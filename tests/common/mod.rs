@@ -76,25 +76,30 @@ impl Tree {
 
     /// `git` with extra environment, whatever the outcome (e.g. a commit a hook blocks).
     pub fn git_output(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new("git")
-            .args([
-                "-c",
-                "user.name=T",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(self.path())
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .envs(env.iter().copied())
-            .output()
-            .expect("git")
+        git_in(self.path(), args, env)
     }
+}
+
+/// `git` in `dir` with a fixed identity and no signing, whatever the outcome.
+pub fn git_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .envs(env.iter().copied())
+        .output()
+        .expect("git")
 }
 
 pub struct Run {
