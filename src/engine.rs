@@ -139,9 +139,10 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
                 }
             })
             .collect();
-        source::git::staged(&project_root, &prefixes, &config.excludes, &|item| {
+        let index = source::git::staged(&project_root, &prefixes, &config.excludes, &|item| {
             scanner.visit(item)
         })?;
+        scanner.index = Some(index);
     } else {
         source::walk::walk(&roots, &project_root, &config.excludes, &|item| {
             scanner.visit(item)
@@ -302,6 +303,8 @@ struct Scanner<'a> {
     partial: bool,
     /// Some of the paths given are files (pre-commit's file-list mode).
     named_files: bool,
+    /// The git index's paths, when the run already read it (`--staged`).
+    index: Option<Vec<String>>,
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
 }
@@ -325,6 +328,7 @@ impl<'a> Scanner<'a> {
             stale: config.stale,
             partial: false,
             named_files: false,
+            index: None,
             policy: config.policy.clone(),
             excludes: config.excludes.clone(),
         }
@@ -501,7 +505,8 @@ impl<'a> Scanner<'a> {
             staged_paths,
             self.excludes,
         )
-        .with_walked(walked);
+        .with_walked(walked)
+        .with_index(self.index);
         repo.support = self.support.into_inner().unwrap_or_else(|p| p.into_inner());
         repo.stale_thresholds = self.stale;
         repo.partial = self.partial;

@@ -746,6 +746,14 @@ impl Repo {
         crate::source::git::staleness(&self.root, paths, 10_000)
     }
 
+    /// The git index's paths, when the caller has read them already.
+    pub fn with_index(self, index: Option<Vec<String>>) -> Self {
+        if let Some(paths) = index {
+            let _ = self.index.set(Some(paths));
+        }
+        self
+    }
+
     /// The paths a working-tree walk saw (for reference checks).
     pub fn with_walked(self, walked: Vec<String>) -> Self {
         *self.walked.borrow_mut() = walked;

@@ -29,13 +29,14 @@ pub fn workdir(start: &Path) -> Result<PathBuf, GitError> {
 
 /// Index entries that differ from HEAD (added or modified), under one of `prefixes`
 /// (workdir-relative; empty string = everything), not excluded. Deleted files are absent
-/// from the index and so never checked.
+/// from the index and so never checked. Returns every path of the index, so the rules that
+/// need the whole tree do not decode it a second time.
 pub fn staged(
     start: &Path,
     prefixes: &[String],
     excludes: &Excludes,
     visit: &(dyn Fn(Item) + Sync),
-) -> Result<(), GitError> {
+) -> Result<Vec<String>, GitError> {
     let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     // The index checksum is not verified (as with git's index.skipHash): hashing a large
@@ -79,7 +80,11 @@ pub fn staged(
             }),
         },
     );
-    Ok(())
+    Ok(index
+        .entries()
+        .iter()
+        .map(|e| e.path(&index).to_str_lossy().into_owned())
+        .collect())
 }
 
 /// Stage-0 file entries of `index` whose blob or mode differs from HEAD's tree.
