@@ -2,7 +2,7 @@
 //! parser or engine on arbitrary input and asserts the cheap invariants: no panic, spans inside
 //! the input, line and column numbers that point into it.
 
-use crate::rules::{Emitter, FileCtx, Repo, RepoEmitter, Selection};
+use crate::rules::Selection;
 use crate::syntax::{Node, SyntaxError, Value};
 use std::path::Path;
 
@@ -110,18 +110,8 @@ pub fn check_file(input: &str) {
     } else {
         path
     };
-    let selection = Selection::all();
-    let ctx = FileCtx::new(path, crate::classify::classify(path), text);
-    let mut emit = Emitter::new(path, text, &selection);
-    for check in selection
-        .file_checks()
-        .into_iter()
-        .chain(selection.any_file_checks())
-    {
-        check(&ctx, &mut emit);
-    }
     let lines = text.split('\n').count() as u32;
-    for d in &emit.out {
+    for d in crate::rules::check_one(path, text, &Selection::all()) {
         if let Some(s) = &d.span {
             assert!(
                 s.start <= s.end && s.end <= text.len(),
@@ -130,15 +120,5 @@ pub fn check_file(input: &str) {
             );
             assert!(s.line >= 1 && s.line <= s.end_line && s.end_line <= lines);
         }
-    }
-    let repo = Repo::new(
-        vec![ctx],
-        std::path::PathBuf::new(),
-        None,
-        Default::default(),
-    );
-    let mut repo_emit = RepoEmitter::new(&selection);
-    for check in selection.repo_checks() {
-        check(&repo, &mut repo_emit);
     }
 }

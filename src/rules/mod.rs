@@ -584,7 +584,34 @@ mod tests {
     }
 }
 
-/// Runs every file rule over one in-memory file, as the engine does.
+/// Every file and repository rule of `selection` on one in-memory file, as the engine runs
+/// them (no other files: the unit tests and the fuzzer use it).
+#[doc(hidden)]
+pub fn check_one(path: &str, text: &str, selection: &Selection) -> Vec<Diagnostic> {
+    let ctx = FileCtx::new(path, crate::classify::classify(path), text);
+    let mut emit = Emitter::new(path, text, selection);
+    for check in selection
+        .file_checks()
+        .into_iter()
+        .chain(selection.any_file_checks())
+    {
+        check(&ctx, &mut emit);
+    }
+    let mut out = emit.out;
+    let repo = Repo::new(
+        vec![ctx],
+        std::path::PathBuf::new(),
+        None,
+        Default::default(),
+    );
+    let mut repo_emit = RepoEmitter::new(selection);
+    for check in selection.repo_checks() {
+        check(&repo, &mut repo_emit);
+    }
+    out.extend(repo_emit.out);
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
@@ -592,28 +619,7 @@ pub(crate) mod test_support {
     pub fn run(path: &str, text: &str) -> Vec<Diagnostic> {
         // A one-file "repository" has no context file; that rule is tested on whole trees.
         let selection = Selection::new(&[], &["AG501".into()], &[]).expect("valid");
-        let ctx = FileCtx::new(path, crate::classify::classify(path), text);
-        let mut emit = Emitter::new(path, text, &selection);
-        for check in selection
-            .file_checks()
-            .into_iter()
-            .chain(selection.any_file_checks())
-        {
-            check(&ctx, &mut emit);
-        }
-        let mut out = emit.out;
-        let repo = Repo::new(
-            vec![ctx],
-            std::path::PathBuf::new(),
-            None,
-            Default::default(),
-        );
-        let mut repo_emit = RepoEmitter::new(&selection);
-        for check in selection.repo_checks() {
-            check(&repo, &mut repo_emit);
-        }
-        out.extend(repo_emit.out);
-        out
+        check_one(path, text, &selection)
     }
 }
 
