@@ -247,30 +247,21 @@ fn section_text(template: &str, section: &str, present: &[String]) -> Option<Str
 
 /// Adds the required deny rules the root settings lack to `.claude/settings.json`.
 fn edit_settings(root: &Path, required: &[String]) -> Result<Option<Edit>, String> {
-    use crate::model::permissions::{List, PermissionRule};
     let before = read(root, SETTINGS)?;
     let local = read(root, ".claude/settings.local.json").ok().flatten();
-    let mut denies: Vec<PermissionRule> = Vec::new();
-    for text in before.iter().chain(local.iter()) {
-        let ctx = crate::rules::FileCtx::new(
-            SETTINGS,
-            crate::classify::FileKind::ClaudeSettings,
-            text.as_str(),
-        );
-        denies.extend(
-            ctx.grants()
-                .iter()
-                .filter(|g| g.list == List::Deny)
-                .map(|g| g.rule.clone()),
-        );
-    }
-    let missing: Vec<&String> = required
+    let files: Vec<crate::rules::FileCtx> = before
         .iter()
-        .filter(|r| {
-            let want = PermissionRule::parse(r);
-            !denies.iter().any(|d| *d == want || d.covers(&want))
+        .chain(local.iter())
+        .map(|text| {
+            crate::rules::FileCtx::new(
+                SETTINGS,
+                crate::classify::FileKind::ClaudeSettings,
+                text.as_str(),
+            )
         })
         .collect();
+    let grants: Vec<_> = files.iter().flat_map(|f| f.grants().iter()).collect();
+    let missing = crate::model::permissions::uncovered_denies(&grants, required);
     if missing.is_empty() {
         return Ok(None);
     }

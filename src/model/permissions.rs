@@ -272,6 +272,22 @@ pub fn broad_path(dir: &str) -> Option<&'static str> {
     None
 }
 
+/// The `required` rules that no deny in `grants` covers (an identical or broader deny counts).
+pub fn uncovered_denies<'a>(grants: &[&Grant], required: &'a [String]) -> Vec<&'a String> {
+    let denies: Vec<&PermissionRule> = grants
+        .iter()
+        .filter(|g| g.list == List::Deny)
+        .map(|g| &g.rule)
+        .collect();
+    required
+        .iter()
+        .filter(|r| {
+            let want = PermissionRule::parse(r);
+            !denies.iter().any(|d| **d == want || d.covers(&want))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

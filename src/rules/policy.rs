@@ -313,22 +313,14 @@ fn root_settings(repo: &Repo) -> Vec<&FileCtx> {
 }
 
 fn check_required_deny(repo: &Repo, emit: &mut RepoEmitter<'_>) {
-    use crate::model::permissions::{List, PermissionRule};
     if repo.policy.require.claude_deny.is_empty() {
         return;
     }
     let settings = root_settings(repo);
-    let denies: Vec<PermissionRule> = settings
-        .iter()
-        .flat_map(|f| f.grants().iter())
-        .filter(|g| g.list == List::Deny)
-        .map(|g| g.rule.clone())
-        .collect();
-    for required in &repo.policy.require.claude_deny {
-        let want = PermissionRule::parse(required);
-        if denies.iter().any(|d| *d == want || d.covers(&want)) {
-            continue;
-        }
+    let grants: Vec<_> = settings.iter().flat_map(|f| f.grants().iter()).collect();
+    for required in
+        crate::model::permissions::uncovered_denies(&grants, &repo.policy.require.claude_deny)
+    {
         let message = format!("`{required}` must be in permissions.deny (organisation policy)");
         let d = match settings.first() {
             Some(f) => emit.emit(f, &POLICY_MISSING_DENY, None, message),
