@@ -418,7 +418,7 @@ pub fn apply(root: &Path, edits: &[Edit]) -> Result<(), String> {
     Ok(())
 }
 
-/// A unified diff of the edits (`fix --diff`).
+/// A unified diff of the edits (`fix --diff`), credentials masked.
 pub fn unified(edits: &[Edit]) -> String {
     let mut out = String::new();
     for e in edits {
@@ -429,13 +429,20 @@ pub fn unified(edits: &[Edit]) -> String {
             "/dev/null".into()
         };
         let diff = similar::TextDiff::from_lines(before, &e.after);
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&old, &format!("b/{}", e.path))
-                .to_string(),
-        );
+        out.push_str(&format!("--- {old}\n+++ b/{}\n", e.path));
+        for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+            out.push_str(&format!("{}\n", hunk.header()));
+            for change in hunk.iter_changes() {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                // The files may hold credentials next to what changes: never show them.
+                let line = change.value().trim_end_matches('\n');
+                out.push_str(&format!("{sign}{}\n", crate::secrets::mask_line(line)));
+            }
+        }
     }
     out
 }

@@ -483,3 +483,57 @@ fn fix_and_init_never_write_through_symlinks() {
     );
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 2);
 }
+
+/// The drift diff (AG609) and the `fix --diff` preview show file lines: never a credential.
+#[test]
+fn diffs_never_print_a_secret() {
+    let example = agentgate::secrets::Engine::builtin()
+        .rules
+        .iter()
+        .find(|r| r.id.starts_with("github-pat"))
+        .and_then(|r| r.examples.first().cloned())
+        .expect("a GitHub token example");
+    let token = example
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.starts_with("ghp_"))
+        .expect("the token")
+        .to_string();
+    let t = Tree::new();
+    t.write(
+        "pack/policy.yaml",
+        "require:\n  claude_deny: [\"Read(./.env)\"]\n",
+    );
+    t.write(
+        "pack/templates/AGENTS.md",
+        "<!-- agentgate:begin ops -->\nUse the deploy bot.\n<!-- agentgate:end ops -->\n",
+    );
+    t.write(".agentgate.yaml", "extends: pack\nexclude: [pack/**]\n");
+    t.write(
+        "AGENTS.md",
+        format!(
+            "<!-- agentgate:begin ops -->\nUse GITHUB_TOKEN={token}\n<!-- agentgate:end ops -->\n"
+        ),
+    );
+    t.write(
+        ".claude/settings.json",
+        format!("{{\n  \"env\": {{\"GITHUB_TOKEN\": \"{token}\"}},\n  \"permissions\": {{\"deny\": []}}\n}}\n"),
+    );
+    let check = t.run(&["check", "--select", "AG609"]);
+    check.code(1);
+    assert!(
+        check.stdout.contains("+Use GITHUB_TOKEN=`ghp_…`"),
+        "{}",
+        check.stdout
+    );
+    let preview = t.run(&["fix", "--diff"]);
+    preview.code(1);
+    assert!(preview.stdout.contains("\"env\""), "{}", preview.stdout);
+    for out in [
+        &check.stdout,
+        &check.stderr,
+        &preview.stdout,
+        &preview.stderr,
+    ] {
+        assert!(!out.contains(&token), "printed the secret:\n{out}");
+    }
+}

@@ -68,14 +68,28 @@ impl Report {
         stats
     }
 
-    /// The file's text with every redacted range masked, byte length preserved.
+    /// The file's text with every redacted range masked, byte length preserved. Besides the
+    /// findings' own ranges, every credential the secrets packs find is masked: a snippet shows
+    /// neighbouring lines, and the secrets rules may be off, baselined or excepted.
     pub fn redacted_source(&self, path: &str) -> Option<String> {
         let text = self.sources.get(path)?;
+        let engines = [
+            Some(crate::secrets::Engine::builtin()),
+            self.selection.org_secrets.as_deref(),
+        ];
         let ranges: Vec<_> = self
             .diagnostics
             .iter()
+            .chain(&self.suppressed)
             .filter(|d| d.path == path)
             .flat_map(|d| d.redact.iter().cloned())
+            .chain(
+                engines
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|e| e.scan(text.as_bytes(), true))
+                    .map(|f| f.secret),
+            )
             .collect();
         if ranges.is_empty() {
             return Some(text.clone());
