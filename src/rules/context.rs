@@ -218,47 +218,36 @@ fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
 
 /// Package directories of the root workspace: npm/yarn `workspaces`, pnpm-workspace.yaml,
 /// Cargo `[workspace] members`, go.work `use`.
+/// The strings of a list node (workspace globs); nothing for a missing or other node.
+fn strings(list: Option<&crate::syntax::Node>) -> impl Iterator<Item = String> + '_ {
+    list.map_or(&[][..], |l| l.as_array())
+        .iter()
+        .filter_map(|n| n.as_str().map(String::from))
+}
+
 fn workspace_packages(repo: &Repo) -> Vec<String> {
     let mut patterns: Vec<String> = Vec::new();
     if let Some(tree) = repo
         .support_file("", "package.json")
         .and_then(|f| crate::syntax::json::parse(&f.text).ok())
     {
-        let list = tree.get("workspaces").map(|w| {
-            if w.get("packages").is_some() {
-                w.get("packages").unwrap_or(w)
-            } else {
-                w
-            }
-        });
-        patterns.extend(
-            list.map_or(&[][..], |l| l.as_array())
-                .iter()
-                .filter_map(|n| n.as_str().map(String::from)),
-        );
+        let list = tree
+            .get("workspaces")
+            .map(|w| w.get("packages").unwrap_or(w));
+        patterns.extend(strings(list));
     }
     if let Some(tree) = repo
         .support_file("", "pnpm-workspace.yaml")
         .and_then(|f| crate::syntax::yaml::parse(&f.text, 0).ok())
     {
-        patterns.extend(
-            tree.get("packages")
-                .map_or(&[][..], |l| l.as_array())
-                .iter()
-                .filter_map(|n| n.as_str().map(String::from)),
-        );
+        patterns.extend(strings(tree.get("packages")));
     }
     if let Some(tree) = repo
         .support_file("", "Cargo.toml")
         .filter(|f| f.path == "Cargo.toml")
         .and_then(|f| crate::syntax::toml::parse(&f.text).ok())
     {
-        patterns.extend(
-            tree.pointer(&["workspace", "members"])
-                .map_or(&[][..], |l| l.as_array())
-                .iter()
-                .filter_map(|n| n.as_str().map(String::from)),
-        );
+        patterns.extend(strings(tree.pointer(&["workspace", "members"])));
     }
     if let Some(f) = repo
         .support_file("", "go.work")
