@@ -684,7 +684,10 @@ fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     file,
                     &MODEL_POLICY,
                     Some(node.span.clone()),
-                    format!("the project default model `{model}` is forbidden by the organisation's model policy"),
+                    format!(
+                        "the project default model `{}` is forbidden by the organisation's model policy",
+                        crate::secrets::printable(model)
+                    ),
                 )
                 .help = Some("default to a cheaper tier; pick the expensive model per task instead".into());
             }
@@ -724,7 +727,8 @@ fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 Some((node, m)) => (
                     Some(node.span.clone()),
                     format!(
-                        "subagent `{name}` uses `{m}`; the model policy allows {allowed} for it"
+                        "subagent `{name}` uses `{}`; the model policy allows {allowed} for it",
+                        crate::secrets::printable(m)
                     ),
                 ),
                 None => (
