@@ -6,7 +6,7 @@ use crate::report::diagnostic::Severity;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RULES};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -292,20 +292,22 @@ pub fn main() -> ExitCode {
                 Ok(outcomes) => {
                     for o in outcomes {
                         match o {
-                            crate::init::Outcome::Created(p) => eprintln!("created {p}"),
-                            crate::init::Outcome::Kept(p) => {
-                                eprintln!("kept {p} (exists; --force overwrites)")
+                            crate::init::Outcome::Created(p) => {
+                                crate::report::sink::note(&format!("created {p}"))
                             }
-                            crate::init::Outcome::Refused(p, why) => {
-                                eprintln!("warning: {p}: not written: {why}")
-                            }
+                            crate::init::Outcome::Kept(p) => crate::report::sink::note(&format!(
+                                "kept {p} (exists; --force overwrites)"
+                            )),
+                            crate::init::Outcome::Refused(p, why) => crate::report::sink::note(
+                                &format!("warning: {p}: not written: {why}"),
+                            ),
                         }
                     }
-                    eprintln!("next: review the files, then run `agentgate check`");
+                    crate::report::sink::note("next: review the files, then run `agentgate check`");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    crate::report::sink::note(&format!("error: {e}"));
                     ExitCode::from(2)
                 }
             }
@@ -323,17 +325,17 @@ pub fn main() -> ExitCode {
                 Ok(report) => {
                     let b = crate::baseline::from_report(&report);
                     let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
-                    match std::fs::write(&args.output, json) {
+                    match crate::report::sink::file(&args.output, json.as_bytes(), &report.root) {
                         Ok(()) => {
-                            eprintln!(
+                            crate::report::sink::note(&format!(
                                 "wrote {} finding(s) to {}",
                                 b.findings.len(),
                                 args.output.display()
-                            );
+                            ));
                             ExitCode::SUCCESS
                         }
                         Err(e) => {
-                            eprintln!("error: cannot write {}: {e}", args.output.display());
+                            crate::report::sink::note(&format!("error: cannot write {e}"));
                             ExitCode::from(2)
                         }
                     }
@@ -353,10 +355,14 @@ pub fn main() -> ExitCode {
                 ..ScanOptions::default()
             };
             match engine::setup(&opts) {
-                Ok(setup) => ok_or_2(write_stdout(
-                    (serde_json::to_string_pretty(&setup.config.policy).unwrap_or_default() + "\n")
-                        .as_bytes(),
-                )),
+                Ok(setup) => {
+                    let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
+                    mask_json(&mut value);
+                    ok_or_2(write_stdout(
+                        (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
+                            .as_bytes(),
+                    ))
+                }
                 Err(e) => {
                     print_error(e);
                     ExitCode::from(2)
@@ -382,17 +388,17 @@ pub fn main() -> ExitCode {
                     .unwrap_or_default()
                         + "\n";
                     let out = report.root.join(crate::rules::policy::LOCK_FILE);
-                    match std::fs::write(&out, json) {
+                    match crate::report::sink::file(&out, json.as_bytes(), &report.root) {
                         Ok(()) => {
-                            eprintln!(
+                            crate::report::sink::note(&format!(
                                 "locked {} MCP server(s) in {}",
                                 servers.len(),
                                 out.display()
-                            );
+                            ));
                             ExitCode::SUCCESS
                         }
                         Err(e) => {
-                            eprintln!("error: cannot write {}: {e}", out.display());
+                            crate::report::sink::note(&format!("error: cannot write {e}"));
                             ExitCode::from(2)
                         }
                     }
@@ -431,7 +437,9 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
             None => {
-                eprintln!("error: unknown rule `{rule}`; `agentgate rules` lists them");
+                crate::report::sink::note(&format!(
+                    "error: unknown rule `{rule}`; `agentgate rules` lists them"
+                ));
                 ExitCode::from(2)
             }
         },
@@ -450,11 +458,11 @@ pub fn main() -> ExitCode {
             };
             match result {
                 Ok(msg) => {
-                    eprintln!("{msg}");
+                    crate::report::sink::note(&msg);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    crate::report::sink::note(&format!("error: {e}"));
                     ExitCode::from(2)
                 }
             }
@@ -466,11 +474,11 @@ pub fn main() -> ExitCode {
                 Ok(n)
             }) {
             Ok(n) => {
-                eprintln!("wrote {n} files to {}", dir.display());
+                crate::report::sink::note(&format!("wrote {n} files to {}", dir.display()));
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::report::sink::note(&format!("error: {e}"));
                 ExitCode::from(2)
             }
         },
@@ -487,19 +495,19 @@ fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
     let root = &setup.project_root;
     let (edits, skipped) = crate::fix::plan(root, &setup.config.policy);
     for s in &skipped {
-        eprintln!("warning: {}: not fixed: {}", s.path, s.reason);
+        crate::report::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
     }
     if preview {
         write_stdout(crate::fix::unified(&edits).as_bytes()).map_err(|_| ExitCode::from(2))?;
         return Ok(edits.len());
     }
     crate::fix::apply(root, &edits).map_err(|e| {
-        eprintln!("error: {e}");
+        crate::report::sink::note(&format!("error: {e}"));
         ExitCode::from(2)
     })?;
     for e in &edits {
         for c in &e.changes {
-            eprintln!("fixed {}: {c}", e.path);
+            crate::report::sink::note(&format!("fixed {}: {c}", e.path));
         }
     }
     Ok(edits.len())
@@ -527,34 +535,28 @@ fn deliver(
             .and_then(|c| c.parse().ok())
             .unwrap_or(100),
     };
+    let mut rendered = Vec::new();
+    if let Err(e) = report::render(args.format, &report, &render_opts, &mut rendered) {
+        crate::report::sink::note(&format!("error: cannot render the report: {e}"));
+        return ExitCode::from(2);
+    }
     let written = match &args.output {
-        // Open in place (no temp file + rename), so /dev/null and FIFOs stay what they are.
-        Some(path) => std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)
-            .and_then(|f| {
-                let mut w = std::io::BufWriter::new(f);
-                report::render(args.format, &report, &render_opts, &mut w)?;
-                w.flush()
-            }),
-        None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            report::render(args.format, &report, &render_opts, &mut w).and_then(|()| w.flush())
+        // A FIFO or device is written in place; a regular file is replaced; a symbolic link
+        // inside the repository is never followed.
+        Some(path) => {
+            crate::report::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string())
         }
+        None => crate::report::sink::stdout(&rendered).map_err(|e| e.to_string()),
     };
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error: cannot write the report: {e}");
+    if let Err(e) = written {
+        crate::report::sink::note(&format!("error: cannot write the report: {e}"));
         return ExitCode::from(2);
     }
     if report.incomplete() {
-        eprintln!(
+        crate::report::sink::note(&format!(
             "warning: the scan is incomplete: {} file(s) could not be read",
             report.unreadable
-        );
+        ));
     }
     let failing = report
         .diagnostics
@@ -574,7 +576,7 @@ fn print_error(e: engine::EngineError) {
     if handler.render_report(&mut out, &e).is_err() {
         out = format!("error: {e}\n");
     }
-    eprint!("{out}");
+    crate::report::sink::stderr_block(&out);
 }
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
@@ -652,10 +654,22 @@ fn print_secret_rules(format: RulesFormat) -> std::io::Result<()> {
 }
 
 fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
+    crate::report::sink::stdout(bytes)
+}
+
+/// Every string of a JSON value through the masking boundary (`policy show`).
+fn mask_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = crate::report::mask::text(s).into_owned(),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_json),
+        serde_json::Value::Object(o) => {
+            let entries: Vec<_> = std::mem::take(o).into_iter().collect();
+            for (k, mut val) in entries {
+                mask_json(&mut val);
+                o.insert(crate::report::mask::text(&k).into_owned(), val);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -663,7 +677,7 @@ fn ok_or_2(result: std::io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::report::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

@@ -161,13 +161,27 @@ impl ConfigError {
             err.label = label.to_string();
             return err;
         }
+        // The snippet shows the error's line and one line either side, no more, masked and
+        // escaped: the file may be a link to something else, or hold a token next door.
+        let from = text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let to = text[line_end..]
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '\n')
+            .map_or(text.len(), |(i, _)| line_end + i);
+        let excerpt = &text[from..to.max(line_end)];
+        let shown =
+            crate::report::escape::snippet(&crate::report::mask::blank(excerpt)).into_owned();
+        let end = (offset - from + len).min(shown.len());
+        // miette counts lines of what it is given: pad so it names the file's line numbers.
+        let lines_before = text[..from].matches('\n').count();
+        let padded = "\n".repeat(lines_before) + &shown;
         Box::new(Self {
-            message,
-            src: Some(NamedSource::new(
-                path.display().to_string(),
-                text.to_string(),
-            )),
-            span: Some((offset.min(text.len()), len).into()),
+            message: crate::report::escape::line(&crate::report::mask::text(&message)).into_owned(),
+            src: Some(NamedSource::new(path.display().to_string(), padded)),
+            span: Some((lines_before + offset - from, end - (offset - from)).into()),
             label: label.to_string(),
             help: None,
         })
@@ -180,7 +194,7 @@ impl ConfigError {
 
     pub fn plain(message: String) -> Box<Self> {
         Box::new(Self {
-            message,
+            message: crate::report::escape::line(&crate::report::mask::text(&message)).into_owned(),
             src: None,
             span: None,
             label: String::new(),
@@ -206,18 +220,32 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Loads a discovered config (see [`load_with`]).
 pub fn load(path: &Path, project_root: &Path) -> Result<Config, Box<ConfigError>> {
-    load_with(path, project_root, true)
+    load_with(path, project_root, true, true)
 }
 
-/// `with_extends: false` leaves the policy empty (`--policy` replaces it).
+/// `with_extends: false` leaves the policy empty (`--policy` replaces it). A `discovered`
+/// config is repository content: a symbolic link that leads out of the repository (or, above
+/// it, out of the config's directory) is refused. A config named on the command line is read
+/// wherever it is. Either way the read is capped and never opens a FIFO or a device.
 pub fn load_with(
     path: &Path,
     project_root: &Path,
     with_extends: bool,
+    discovered: bool,
 ) -> Result<Config, Box<ConfigError>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::plain(format!("cannot read config {}: {e}", path.display())))?;
+    let read = if discovered {
+        let confine = if path.starts_with(project_root) {
+            project_root
+        } else {
+            path.parent().unwrap_or(project_root)
+        };
+        crate::fsx::read_confined_text(path, confine, crate::fsx::SMALL_FILE_CAP)
+    } else {
+        crate::fsx::read_text(path, crate::fsx::SMALL_FILE_CAP)
+    };
+    let text = read.map_err(|e| ConfigError::plain(format!("cannot read config: {e}")))?;
     parse_with(path, &text, project_root, with_extends)
 }
 
@@ -235,14 +263,7 @@ fn parse_with(
         RawConfig::default()
     } else {
         serde_saphyr::from_str(text).map_err(|e| {
-            let (offset, len) = e.location().map_or((0, 0), |l| {
-                let span = l.span();
-                let start = span.byte_offset().map_or_else(
-                    || char_to_byte(text, span.offset() as usize),
-                    |b| b as usize,
-                );
-                (start, span.len() as usize)
-            });
+            let (offset, len) = error_span(text, &e);
             let message = e.without_snippet().to_string();
             let message = message
                 .lines()
@@ -409,6 +430,18 @@ fn parse_with(
     })
 }
 
+/// Where a YAML error points in `text`: (byte offset, length).
+pub fn error_span(text: &str, e: &serde_saphyr::Error) -> (usize, usize) {
+    e.location().map_or((0, 0), |l| {
+        let span = l.span();
+        let start = span.byte_offset().map_or_else(
+            || char_to_byte(text, span.offset() as usize),
+            |b| b as usize,
+        );
+        (start, span.len() as usize)
+    })
+}
+
 fn char_to_byte(text: &str, chars: usize) -> usize {
     text.char_indices()
         .nth(chars)
@@ -520,7 +553,10 @@ pub fn selection(
     if !config.policy.secret_rules.is_empty() {
         let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
             .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;
-        selection.org_secrets = Some(std::sync::Arc::new(engine));
+        let engine = std::sync::Arc::new(engine);
+        // What the org pack detects is masked in every output, whichever rules run.
+        crate::report::mask::register_org(engine.clone());
+        selection.org_secrets = Some(engine);
     }
     Ok(selection)
 }

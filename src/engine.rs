@@ -92,14 +92,17 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
         })
     };
 
-    let mut config = match opts
-        .config
-        .as_ref()
-        .map(|p| cwd.join(p))
-        .or_else(|| config::discover(&start))
-    {
-        Some(path) => config::load_with(&path, &project_root, opts.policy.is_none())?,
-        None => Config::default(),
+    let mut config = match (&opts.config, config::discover(&start)) {
+        (Some(named), _) => config::load_with(
+            &cwd.join(named),
+            &project_root,
+            opts.policy.is_none(),
+            false,
+        )?,
+        (None, Some(found)) => {
+            config::load_with(&found, &project_root, opts.policy.is_none(), true)?
+        }
+        (None, None) => Config::default(),
     };
     if let Some(pack) = &opts.policy {
         config::override_policy(&mut config, &cwd.join(pack))?;
@@ -159,6 +162,7 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         let whole = !partial && !opts.staged && opts.diff.is_none();
         crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, whole);
     }
+    report.seal();
     Ok(report)
 }
 
@@ -237,14 +241,10 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
     let start = cwd.join(opts.path.clone().unwrap_or_else(|| PathBuf::from(".")));
     let (root, blobs) = source::git::history_blobs(&start, opts.since.as_deref(), opts.all)?;
-    let config = match opts
-        .config
-        .as_ref()
-        .map(|p| cwd.join(p))
-        .or_else(|| config::discover(&root))
-    {
-        Some(path) => config::load(&path, &root)?,
-        None => Config::default(),
+    let config = match (&opts.config, config::discover(&root)) {
+        (Some(named), _) => config::load_with(&cwd.join(named), &root, true, false)?,
+        (None, Some(found)) => config::load(&found, &root)?,
+        (None, None) => Config::default(),
     };
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
@@ -267,6 +267,7 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.seal();
     Ok(report)
 }
 
@@ -558,17 +559,17 @@ impl<'a> Scanner<'a> {
             .chain(others)
             .filter(|(path, _)| flagged.contains(path.as_str()))
             .collect();
-        Report {
+        Report::new(
             diagnostics,
             suppressed,
             mcp_inventory,
             sources,
             root,
-            files_scanned: self.files.into_inner(),
-            agent_files: self.agent_files.into_inner(),
-            unreadable: self.unreadable.into_inner(),
+            self.files.into_inner(),
+            self.agent_files.into_inner(),
+            self.unreadable.into_inner(),
             selection,
-        }
+        )
     }
 }
 

@@ -71,7 +71,7 @@ fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
         Err(_) => Ok(None),
         Ok(m) if m.file_type().is_symlink() => Err("a symlink; not edited".into()),
         Ok(m) if !m.is_file() => Err("not a regular file".into()),
-        Ok(_) => std::fs::read_to_string(&path)
+        Ok(_) => crate::fsx::read_confined_text(&path, root, crate::fsx::SMALL_FILE_CAP)
             .map(Some)
             .map_err(|e| format!("cannot read: {e}")),
     }
@@ -413,7 +413,9 @@ pub fn apply(root: &Path, edits: &[Edit]) -> Result<(), String> {
                 ));
             }
         }
-        std::fs::write(&path, &edit.after).map_err(|e| format!("{}: {e}", edit.path))?;
+        // Replaced, not written in place: a hard link to a file elsewhere stays untouched.
+        crate::fsx::write_file(&path, edit.after.as_bytes(), root)
+            .map_err(|e| format!("{}: {e}", edit.path))?;
     }
     Ok(())
 }

@@ -24,7 +24,11 @@ const PURPOSES: &[&str] = &["build", "test", "lint", "typecheck", "format", "che
 impl Project {
     /// Looks at package.json, Makefile, justfile, Cargo.toml, go.mod and pyproject.toml.
     pub fn detect(root: &Path) -> Self {
-        let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+        // Capped, regular files only, inside the repository: a FIFO or `/dev/zero` named
+        // Makefile is never opened.
+        let read = |name: &str| {
+            crate::fsx::read_confined_text(&root.join(name), root, crate::fsx::SMALL_FILE_CAP).ok()
+        };
         let mut commands: Vec<(String, String)> = Vec::new();
         let mut add = |purpose: &str, command: String| {
             if !commands.iter().any(|(p, _)| p == purpose) {

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod exceptions;
 pub mod fix;
 pub mod fleet;
+pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hook;

@@ -199,10 +199,7 @@ pub fn scan(
                     "\r\x1b[2Kfleet [{}{}] {n}/{total} {}",
                     "#".repeat(filled),
                     "-".repeat(width - filled),
-                    t.name
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .collect::<String>()
+                    crate::report::escape::line(&crate::report::mask::path(&t.name))
                 );
                 let _ = std::io::stderr().flush();
             }
@@ -337,16 +334,12 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
     }
     for (path, text) in outputs {
         if path.as_os_str() == "-" {
-            let mut o = std::io::stdout().lock();
-            match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(format!("cannot write to standard output: {e}"));
-                }
-                _ => {}
-            }
+            crate::report::sink::stdout(text.as_bytes())
+                .map_err(|e| format!("cannot write to standard output: {e}"))?;
         } else {
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let cwd = std::env::current_dir().unwrap_or_default();
+            crate::report::sink::file(path, text.as_bytes(), &cwd)
+                .map_err(|e| format!("cannot write {e}"))?;
         }
     }
     Ok(())
@@ -358,7 +351,7 @@ pub fn main(action: FleetAction) -> ExitCode {
     match run(action) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::report::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

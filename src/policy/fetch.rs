@@ -136,7 +136,9 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
         if !cached {
             return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}"));
         }
-        eprintln!("warning: policy pack {url}@{rev}: fetch failed, using the cached copy");
+        crate::report::sink::note(&format!(
+            "warning: policy pack {url}@{rev}: fetch failed, using the cached copy"
+        ));
     }
     Ok((bare.to_path_buf(), local_ref))
 }

@@ -33,12 +33,13 @@ pub struct GitPack {
     pub path: Option<String>,
 }
 
-/// One or several packs.
+/// One or several packs. `Many` comes first: serde would otherwise read a list of paths as a
+/// git pack (a struct deserializes from a sequence too).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Extends {
-    One(PackRef),
     Many(Vec<PackRef>),
+    One(PackRef),
 }
 
 impl Extends {
@@ -173,13 +174,27 @@ impl Policy {
     }
 }
 
+/// How deep `extends:` chains may go, and how many distinct packs one policy may load.
+const MAX_DEPTH: usize = 32;
+const MAX_PACKS: usize = 256;
+
+/// Packs being loaded (the chain, for cycles and depth) and loaded (each pack once).
+#[derive(Default)]
+struct Loading {
+    stack: Vec<PathBuf>,
+    done: std::collections::HashSet<PathBuf>,
+}
+
 /// Loads the packs named by `extends` (relative to `base`), each after the packs it extends.
+/// A pack reached twice (a diamond) is applied once; chains deeper than [`MAX_DEPTH`] and
+/// more than [`MAX_PACKS`] packs are configuration errors, so a hostile chain cannot exhaust
+/// the stack or the machine.
 pub fn load(extends: &Extends, base: &Path) -> Result<Policy, Box<ConfigError>> {
     let mut policy = Policy::default();
-    let mut stack = Vec::new();
+    let mut loading = Loading::default();
     for pack in extends.packs() {
         let (dir, origin) = locate(pack, base)?;
-        load_into(&dir, origin, &mut policy, &mut stack)?;
+        load_into(&dir, origin, &mut policy, &mut loading)?;
     }
     Ok(policy)
 }
@@ -188,7 +203,23 @@ pub fn load(extends: &Extends, base: &Path) -> Result<Policy, Box<ConfigError>> 
 /// Git packs also return where they came from (`URL@ref (commit …)`) for `policy show`.
 fn locate(pack: &PackRef, base: &Path) -> Result<(PathBuf, Option<String>), Box<ConfigError>> {
     match pack {
-        PackRef::Path(p) => Ok((base.join(p), None)),
+        PackRef::Path(p) => {
+            let dir = base.join(p);
+            // A pack declared below the config's directory is repository content: it may not
+            // lead elsewhere through a symbolic link. (A path that says `../platform` says
+            // where it goes.)
+            let lexical = crate::fsx::normalize(&dir);
+            if lexical.starts_with(crate::fsx::normalize(base))
+                && std::fs::symlink_metadata(&dir).is_ok()
+                && !crate::fsx::stays_inside(&dir, base)
+            {
+                return Err(ConfigError::plain(format!(
+                    "policy pack `{p}` leads out of {} through a symbolic link; not followed",
+                    base.display()
+                )));
+            }
+            Ok((dir, None))
+        }
         PackRef::Git(g) => {
             fetch::checkout(g, base)
                 .map_err(ConfigError::plain)
@@ -204,12 +235,13 @@ fn load_into(
     dir: &Path,
     origin: Option<String>,
     policy: &mut Policy,
-    stack: &mut Vec<PathBuf>,
+    loading: &mut Loading,
 ) -> Result<(), Box<ConfigError>> {
     let canonical = std::fs::canonicalize(dir)
         .map_err(|e| ConfigError::plain(format!("policy pack {}: {e}", dir.display())))?;
-    if stack.contains(&canonical) {
-        let chain: Vec<String> = stack
+    if loading.stack.contains(&canonical) {
+        let chain: Vec<String> = loading
+            .stack
             .iter()
             .chain([&canonical])
             .map(|p| p.display().to_string())
@@ -219,9 +251,24 @@ fn load_into(
             chain.join(" → ")
         )));
     }
+    if loading.done.contains(&canonical) {
+        return Ok(()); // a diamond: this pack is applied already
+    }
+    if loading.stack.len() >= MAX_DEPTH {
+        return Err(ConfigError::plain(format!(
+            "policy packs extend each other more than {MAX_DEPTH} levels deep (at {})",
+            canonical.display()
+        )));
+    }
+    if loading.done.len() >= MAX_PACKS {
+        return Err(ConfigError::plain(format!(
+            "more than {MAX_PACKS} policy packs in one policy (at {})",
+            canonical.display()
+        )));
+    }
     let file = canonical.join("policy.yaml");
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", file.display())))?;
+    let text = crate::fsx::read_confined_text(&file, &canonical, crate::fsx::SMALL_FILE_CAP)
+        .map_err(|e| ConfigError::plain(format!("cannot read the policy pack: {e}")))?;
     let invalid = |offset: usize, message: &str| {
         ConfigError::at_pub(
             &file,
@@ -237,10 +284,7 @@ fn load_into(
         Policy::default()
     } else {
         serde_saphyr::from_str(&text).map_err(|e| {
-            let offset = e
-                .location()
-                .and_then(|l| l.span().byte_offset())
-                .unwrap_or(0) as usize;
+            let (offset, _) = crate::config::error_span(&text, &e);
             invalid(offset, &e.without_snippet().to_string())
         })?
     };
@@ -252,24 +296,32 @@ fn load_into(
             )
         })?;
     }
-    stack.push(canonical.clone());
+    loading.stack.push(canonical.clone());
     if let Some(parent) = &layer.extends {
         for pack in parent.packs() {
             let (dir, origin) = locate(pack, &canonical)?;
-            load_into(&dir, origin, policy, stack)?;
+            load_into(&dir, origin, policy, loading)?;
         }
     }
-    stack.pop();
+    loading.stack.pop();
+    loading.done.insert(canonical.clone());
     let name = match origin {
         Some(o) => format!("{o} at {}", canonical.display()),
         None => canonical.display().to_string(),
     };
     policy.layers.push(name.clone());
     policy.merge(layer);
-    for (path, t) in template::load_dir(&canonical.join("templates"), &name)? {
+    for (path, t) in template::load_dir(&canonical.join("templates"), &canonical, &name)? {
         policy.templates.insert(path, t);
     }
-    if let Ok(entries) = std::fs::read_dir(canonical.join("rules")) {
+    let rules_dir = canonical.join("rules");
+    if let Ok(entries) = std::fs::read_dir(&rules_dir) {
+        if !crate::fsx::stays_inside(&rules_dir, &canonical) {
+            return Err(ConfigError::plain(format!(
+                "policy pack {}: `rules` leads out of the pack through a symbolic link",
+                canonical.display()
+            )));
+        }
         let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
@@ -277,12 +329,13 @@ fn load_into(
             .collect();
         files.sort();
         for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| ConfigError::plain(format!("cannot read {}: {e}", f.display())))?;
+            let text =
+                crate::fsx::read_confined_text(&f, &canonical, crate::fsx::SMALL_FILE_CAP)
+                    .map_err(|e| ConfigError::plain(format!("cannot read the policy pack: {e}")))?;
             policy.secret_rules.push((f.display().to_string(), text));
         }
     }
-    for (skill, s) in load_skills(&canonical.join("skills"), &name)? {
+    for (skill, s) in load_skills(&canonical.join("skills"), &canonical, &name)? {
         policy.skills.insert(skill, s);
     }
     Ok(())
@@ -306,15 +359,25 @@ pub fn skill_version(text: &str) -> Option<String> {
     }
 }
 
-fn load_skills(dir: &Path, pack: &str) -> Result<Vec<(String, LibrarySkill)>, Box<ConfigError>> {
+fn load_skills(
+    dir: &Path,
+    root: &Path,
+    pack: &str,
+) -> Result<Vec<(String, LibrarySkill)>, Box<ConfigError>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let file = entry.path().join("SKILL.md");
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue; // not a skill directory
+        let text = match crate::fsx::read_confined_text(&file, root, crate::fsx::SMALL_FILE_CAP) {
+            Ok(text) => text,
+            Err(e) if e.is_not_found() => continue, // not a skill directory
+            Err(e) => {
+                return Err(ConfigError::plain(format!(
+                    "cannot read the policy pack: {e}"
+                )));
+            }
         };
         let version = skill_version(&text).ok_or_else(|| {
             ConfigError::plain(format!(

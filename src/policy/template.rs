@@ -142,8 +142,19 @@ pub fn diff(expected: &str, actual: &str) -> String {
 }
 
 /// Templates under `dir` (a pack's `templates/`), keyed by repository path.
-pub fn load_dir(dir: &Path, pack: &str) -> Result<Vec<(String, Template)>, Box<ConfigError>> {
+/// Nothing is read from outside `root` (the pack): a symbolic link is never followed.
+pub fn load_dir(
+    dir: &Path,
+    root: &Path,
+    pack: &str,
+) -> Result<Vec<(String, Template)>, Box<ConfigError>> {
     let mut out = Vec::new();
+    if !crate::fsx::stays_inside(dir, root) {
+        return Err(ConfigError::plain(format!(
+            "policy pack {}: `templates` leads out of the pack through a symbolic link",
+            root.display()
+        )));
+    }
     let mut pending = vec![(dir.to_path_buf(), String::new())];
     while let Some((d, prefix)) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
@@ -164,9 +175,9 @@ pub fn load_dir(dir: &Path, pack: &str) -> Result<Vec<(String, Template)>, Box<C
             if !kind.is_file() {
                 continue; // symlinks in a pack are not followed
             }
-            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-                ConfigError::plain(format!("template {}: {e}", entry.path().display()))
-            })?;
+            let text =
+                crate::fsx::read_confined_text(&entry.path(), root, crate::fsx::SMALL_FILE_CAP)
+                    .map_err(|e| ConfigError::plain(format!("template {e}")))?;
             let found = blocks(&text).map_err(|(line, m)| {
                 ConfigError::plain(format!("template {}:{line}: {m}", entry.path().display()))
             })?;

@@ -39,11 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{}", report.summary_line())?;
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        file.write_all(summary(report).as_bytes())?;
+        super::sink::append(std::path::Path::new(&path), summary(report).as_bytes())?;
     }
     Ok(())
 }
@@ -94,8 +90,17 @@ pub fn summary(report: &Report) -> String {
     for (shown, d) in report.diagnostics.iter().enumerate() {
         let place = format!("{}:{}", d.path, d.line());
         let place = match &link_base {
-            Some(base) => format!("[{}]({base}/{}#L{})", cell(&place), d.path, d.line()),
-            None => format!("`{}`", place.replace('`', "'")),
+            Some(base) => format!(
+                "[{}]({base}/{}#L{})",
+                cell(&place),
+                d.path
+                    .replace('%', "%25")
+                    .replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29"),
+                d.line()
+            ),
+            None => format!("`{}`", cell(&place).replace('`', "'")),
         };
         let row = format!(
             "| {} {} | {} | {} | {} |\n",
@@ -123,8 +128,13 @@ pub fn summary(report: &Report) -> String {
     md
 }
 
+/// A Markdown table cell: no column break, no line break, no code span or HTML opened by
+/// the repository's text.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('`', "\\`")
+        .replace('<', "&lt;")
 }
 
 #[cfg(test)]

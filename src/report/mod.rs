@@ -3,11 +3,14 @@
 
 pub mod concise;
 pub mod diagnostic;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
+pub mod mask;
 pub mod sarif;
+pub mod sink;
 pub mod text;
 
 use crate::rules::{RULES, Rule, Selection};
@@ -29,7 +32,10 @@ pub struct Report {
     /// Every MCP server of the run as (file, name, definition hash), for `agentgate lock`.
     pub mcp_inventory: Vec<(String, String, String)>,
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
-    pub sources: HashMap<String, String>,
+    /// Raw: only [`Report::redacted_source`] may hand it out.
+    sources: HashMap<String, String>,
+    /// Snippet texts built so far.
+    snippets: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
     /// Project root: paths in diagnostics are relative to it.
     pub root: PathBuf,
     pub files_scanned: usize,
@@ -40,6 +46,32 @@ pub struct Report {
 }
 
 impl Report {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        diagnostics: Vec<Diagnostic>,
+        suppressed: Vec<Diagnostic>,
+        mcp_inventory: Vec<(String, String, String)>,
+        sources: HashMap<String, String>,
+        root: PathBuf,
+        files_scanned: usize,
+        agent_files: usize,
+        unreadable: usize,
+        selection: Selection,
+    ) -> Self {
+        Self {
+            diagnostics,
+            suppressed,
+            mcp_inventory,
+            sources,
+            snippets: Default::default(),
+            root,
+            files_scanned,
+            agent_files,
+            unreadable,
+            selection,
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -68,45 +100,46 @@ impl Report {
         stats
     }
 
-    /// The file's text with every redacted range masked, byte length preserved. Besides the
-    /// findings' own ranges, every credential the secrets packs find is masked: a snippet shows
-    /// neighbouring lines, and the secrets rules may be off, baselined or excepted.
-    pub fn redacted_source(&self, path: &str) -> Option<String> {
+    /// The file's text for snippets, built on first use (only the text renderer asks, and
+    /// only for findings whose line fits a snippet). Only the lines around the file's
+    /// findings are kept, masked and escaped ([`mask::blank`], [`escape::snippet`], plus
+    /// the findings' own redacted ranges); every other byte is blanked, line breaks kept,
+    /// so spans and line numbers stay valid and nothing else of the file can be shown.
+    pub fn redacted_source(&self, path: &str) -> Option<std::sync::Arc<str>> {
+        let mut cache = self.snippets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(done) = cache.get(path) {
+            return Some(done.clone());
+        }
         let text = self.sources.get(path)?;
-        let engines = [
-            Some(crate::secrets::Engine::builtin()),
-            self.selection.org_secrets.as_deref(),
-        ];
-        let ranges: Vec<_> = self
-            .diagnostics
-            .iter()
-            .chain(&self.suppressed)
-            .filter(|d| d.path == path)
-            .flat_map(|d| d.redact.iter().cloned())
-            .chain(
-                engines
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|e| e.scan(text.as_bytes(), true))
-                    .map(|f| f.secret),
-            )
-            .collect();
-        if ranges.is_empty() {
-            return Some(text.clone());
-        }
-        let mut bytes = text.clone().into_bytes();
-        for r in ranges {
-            let end = r.end.min(bytes.len());
-            for b in &mut bytes[r.start.min(end)..end] {
-                // Keep line structure; mask everything else with ASCII (valid UTF-8 as a whole).
-                if *b != b'\n' {
-                    *b = b'*';
-                }
-            }
-        }
-        Some(String::from_utf8_lossy(&bytes).into_owned())
+        let built: std::sync::Arc<str> = snippet_text(
+            text,
+            self.diagnostics
+                .iter()
+                .chain(&self.suppressed)
+                .filter(|d| d.path == path),
+        )
+        .into();
+        cache.insert(path.to_string(), built.clone());
+        Some(built)
     }
 
+    /// Masks and escapes every string a renderer may print, once, when the run ends: each
+    /// diagnostic's message, help, labels and path ([`mask::text`], [`escape::line`]).
+    /// Snippet sources are masked when first shown ([`Report::redacted_source`]).
+    pub fn seal(&mut self) {
+        let sources = std::mem::take(&mut self.sources);
+        self.sources = sources
+            .into_iter()
+            .map(|(path, text)| (seal_path(&path), text))
+            .collect();
+        for d in self
+            .diagnostics
+            .iter_mut()
+            .chain(self.suppressed.iter_mut())
+        {
+            seal_diagnostic(d);
+        }
+    }
     /// One-line summary for people.
     pub fn summary_line(&self) -> String {
         let (e, w, n) = (
@@ -145,6 +178,104 @@ impl Report {
             ));
         }
         line
+    }
+}
+
+/// Lines longer than this are never shown in a snippet (the text renderer's limit).
+pub const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Lines a snippet may show around a finding (miette shows one on either side).
+const SNIPPET_CONTEXT_LINES: usize = 2;
+
+fn snippet_text<'a>(text: &str, diags: impl Iterator<Item = &'a Diagnostic>) -> String {
+    let bytes = text.as_bytes();
+    let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut redact = Vec::new();
+    for d in diags {
+        redact.extend(d.redact.iter().cloned());
+        let spans = d.span.iter().chain(d.labels.iter().map(|l| &l.span));
+        for span in spans {
+            let mut start = span.start.min(bytes.len());
+            for _ in 0..=SNIPPET_CONTEXT_LINES {
+                start = memchr::memrchr(b'\n', &bytes[..start.saturating_sub(1).min(start)])
+                    .map_or(0, |i| i + 1);
+                if start == 0 {
+                    break;
+                }
+            }
+            let mut end = span.end.min(bytes.len());
+            for _ in 0..=SNIPPET_CONTEXT_LINES {
+                end = memchr::memchr(b'\n', &bytes[end.min(bytes.len())..])
+                    .map_or(bytes.len(), |i| end + i + 1);
+                if end >= bytes.len() {
+                    break;
+                }
+            }
+            windows.push(start..end.min(bytes.len()));
+        }
+    }
+    windows.sort_by_key(|w| w.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    // Blank everything, then copy each window in, masked.
+    let mut out: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
+        .collect();
+    for w in merged {
+        // A window holding a line too long to show (minified files) stays blank: no
+        // renderer shows it, and masking megabytes for nothing is a way to stall the run.
+        if bytes[w.clone()]
+            .split(|&b| b == b'\n')
+            .any(|line| line.len() > MAX_SNIPPET_LINE)
+        {
+            continue;
+        }
+        let mut window = bytes[w.clone()].to_vec();
+        for r in &redact {
+            let (s, e) = (r.start.max(w.start), r.end.min(w.end));
+            for b in window
+                .iter_mut()
+                .take(e.saturating_sub(w.start))
+                .skip(s.saturating_sub(w.start))
+            {
+                if *b != b'\n' {
+                    *b = b'*';
+                }
+            }
+        }
+        let window = String::from_utf8_lossy(&window);
+        let shown = escape::snippet(&mask::blank(&window)).into_owned();
+        if shown.len() == w.len() {
+            out[w].copy_from_slice(shown.as_bytes());
+        }
+        // A window cut inside a multi-byte character (not a line boundary: cannot happen)
+        // would change length: it stays blank rather than misplace a span.
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn seal_path(p: &str) -> String {
+    escape::line(&mask::path(p)).into_owned()
+}
+
+fn seal_text(s: &str) -> String {
+    escape::line(&mask::text(s)).into_owned()
+}
+
+fn seal_diagnostic(d: &mut Diagnostic) {
+    d.path = seal_path(&d.path);
+    d.message = seal_text(&d.message);
+    if let Some(h) = &d.help {
+        d.help = Some(seal_text(h));
+    }
+    for l in &mut d.labels {
+        l.text = seal_text(&l.text);
     }
 }
 

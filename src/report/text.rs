@@ -47,7 +47,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
 
 /// Snippets of very long lines (minified files, one-line JSON) are unreadable, and miette
 /// cannot lay out labels past column 65535: such findings are shown without a snippet.
-const MAX_SNIPPET_LINE: usize = 1000;
+use super::MAX_SNIPPET_LINE;
 
 fn snippet_fits(text: &str, start: usize, end: usize) -> bool {
     let (start, end) = (start.min(text.len()), end.min(text.len()));
@@ -59,7 +59,7 @@ fn snippet_fits(text: &str, start: usize, end: usize) -> bool {
 /// Adapts a [`Diagnostic`] to miette without the diagnostic knowing about miette.
 struct View<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -73,7 +73,12 @@ impl fmt::Display for View<'_> {
         if self.source.is_some() {
             f.write_str(&self.d.message)
         } else {
-            write!(f, "{}: {}", self.d.path, self.d.message)
+            write!(
+                f,
+                "{}: {}",
+                super::escape::line_start(&self.d.path),
+                self.d.message
+            )
         }
     }
 }

@@ -520,7 +520,11 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         let file = match repo.files.iter().find(|f| f.path == *path) {
             Some(f) => f,
             None if repo.staged.is_none() && repo.has_file(path) => {
-                let Ok(text) = std::fs::read_to_string(repo.root.join(path)) else {
+                let Ok(text) = crate::fsx::read_confined_text(
+                    &repo.root.join(path),
+                    &repo.root,
+                    crate::fsx::SMALL_FILE_CAP,
+                ) else {
                     continue;
                 };
                 other = FileCtx::new(path.as_str(), crate::classify::FileKind::Other, text);

@@ -101,8 +101,15 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // A lone CR ends a line too (classic Mac files), as editors and miette's snippets
+        // count it, so every output format names the same line.
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         Self {
             starts,
             last: std::cell::Cell::new((0, 1)),
@@ -180,6 +187,15 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 5), (2, 2));
         assert_eq!(idx.line_col(text, 1), (1, 2));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text = "a\rbc\r\nd\ne";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 2), (2, 1));
+        assert_eq!(idx.line_col(text, 6), (3, 1));
+        assert_eq!(idx.line_col(text, 8), (4, 1));
     }
 
     #[test]

@@ -1,0 +1,322 @@
+//! The masking boundary. Every string that leaves the process — messages, help, labels,
+//! snippets, paths, SARIF, the step summary, lock and baseline files, fleet pages, policy
+//! output, errors — passes through [`text`] (or its byte-preserving twin [`blank`] for
+//! snippets), and every sink passes its whole output through [`sink`] once more. What is
+//! masked: every credential the secrets packs find (built-in and the organisation's), every
+//! value under a credential-named key, URL passwords, and token-shaped high-entropy strings
+//! (see `rules/masking.yaml`). A masked value shows at most a short prefix and its length:
+//! never a hash of it, which would let a weak password be recovered offline.
+
+use crate::secrets::Engine;
+use regex::Regex;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
+
+const KNOWLEDGE: &str = include_str!("../../rules/masking.yaml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Knowledge {
+    #[allow(dead_code)]
+    version: u32,
+    credential_words: Vec<String>,
+    references: Vec<String>,
+    entropy_bits: f64,
+    entropy_min_length: usize,
+    #[allow(dead_code)]
+    examples: Examples,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Examples {
+    mask: Vec<String>,
+    keep: Vec<String>,
+}
+
+struct Masker {
+    knowledge: Knowledge,
+    /// `KEY = VALUE`, `"key": "value"`, `Authorization: Bearer VALUE`.
+    assignment: Regex,
+    /// `--api-key VALUE`, `--password=VALUE`.
+    flag: Regex,
+    bearer: Regex,
+    url_password: Regex,
+    token: Regex,
+}
+
+static MASKER: LazyLock<Masker> = LazyLock::new(|| {
+    let knowledge: Knowledge =
+        serde_saphyr::from_str(KNOWLEDGE).expect("rules/masking.yaml is valid (tested)");
+    let words = knowledge
+        .credential_words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    let value = r#"([^\s"'`,;)}\]]+)"#;
+    let build = |re: String| Regex::new(&re).expect("masking regexes are valid (tested)");
+    Masker {
+        assignment: build(format!(
+            r#"(?i)[\w.-]*(?:{words})[\w.-]*["']?\s*(?::|=>|=)\s*["']?(?:(?:bearer|token|basic|digest)\s+)?{value}"#
+        )),
+        flag: build(format!(
+            r#"(?i)--[\w-]*(?:{words})[\w-]*(?:=|\s+)["']?{value}"#
+        )),
+        bearer: build(r"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})".to_string()),
+        url_password: build(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s/@:"'`]*:([^\s@"'`]+)@"#.to_string()),
+        token: build(r"[A-Za-z0-9+=_-]{20,}".to_string()),
+        knowledge,
+    }
+});
+
+/// The organisation's secret rules, registered once per run when the policy is loaded, so
+/// even an error message printed before the report masks what the org pack detects.
+static ORG: OnceLock<RwLock<Vec<Arc<Engine>>>> = OnceLock::new();
+
+pub fn register_org(engine: Arc<Engine>) {
+    let list = ORG.get_or_init(|| RwLock::new(Vec::new()));
+    if let Ok(mut l) = list.write()
+        && !l.iter().any(|e| Arc::ptr_eq(e, &engine))
+    {
+        l.push(engine);
+    }
+}
+
+/// How much to mask: everything for data strings; no entropy guesses for paths (a content
+/// hash in a file name is common); only the packs and URL passwords over whole outputs
+/// (whose structure — JSON keys, HTML — the other patterns would misread).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Full,
+    Path,
+    Sink,
+}
+
+/// Byte ranges of `s` to mask, sorted and merged.
+fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
+    let m = &*MASKER;
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let engines: Vec<Arc<Engine>> = ORG
+        .get()
+        .and_then(|l| l.read().ok().map(|l| l.clone()))
+        .unwrap_or_default();
+    for f in Engine::builtin().scan(s.as_bytes(), true) {
+        out.push(f.secret);
+    }
+    for e in &engines {
+        out.extend(e.scan(s.as_bytes(), true).into_iter().map(|f| f.secret));
+    }
+    for c in m.url_password.captures_iter(s) {
+        if let Some(g) = c.get(1) {
+            out.push(g.range());
+        }
+    }
+    if level != Level::Sink {
+        for re in [&m.assignment, &m.flag, &m.bearer] {
+            for c in re.captures_iter(s) {
+                if let Some(g) = c.get(1)
+                    && holds_value(g.as_str())
+                {
+                    out.push(g.range());
+                }
+            }
+        }
+    }
+    if level == Level::Full {
+        for t in m.token.find_iter(s) {
+            if looks_random(t.as_str(), &m.knowledge) {
+                out.push(t.range());
+            }
+        }
+    }
+    out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// A value after a credential-named key: masked unless it only refers to a secret.
+fn holds_value(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    if v.len() < 3 || v.starts_with(':') || v.starts_with('$') {
+        return false;
+    }
+    if matches!(lower.as_str(), "true" | "false" | "null" | "none" | "nil") {
+        return false;
+    }
+    if v.len() < 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    !MASKER
+        .knowledge
+        .references
+        .iter()
+        .any(|r| lower.contains(r.as_str()))
+}
+
+fn looks_random(t: &str, k: &Knowledge) -> bool {
+    let bytes = t.as_bytes();
+    let count = |f: fn(&u8) -> bool| bytes.iter().filter(|b| f(b)).count();
+    let (upper, lower, digits) = (
+        count(u8::is_ascii_uppercase),
+        count(u8::is_ascii_lowercase),
+        count(u8::is_ascii_digit),
+    );
+    // Mixed case and digits, or plenty of both letters and digits: names such as
+    // `NODE_TLS_REJECT_UNAUTHORIZED` or `getUserProfile` are neither.
+    let mixed = (upper > 0 && lower > 0 && digits > 0) || (digits >= 4 && upper + lower >= 4);
+    if bytes.len() < k.entropy_min_length || !mixed || bytes.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    crate::secrets::validate::entropy(t) >= k.entropy_bits
+}
+
+/// How a masked value is shown: a short prefix (only of long values, at most 4 characters
+/// and a fifth of the value) and the length.
+pub fn display(secret: &str) -> String {
+    let n = secret.chars().count();
+    let shown: String = if n >= 16 {
+        secret.chars().take((n / 5).min(4)).collect()
+    } else {
+        String::new()
+    };
+    format!("`{shown}…` ({n} chars)")
+}
+
+fn replace<'a>(s: &'a str, ranges: &[Range<usize>]) -> Cow<'a, str> {
+    if ranges.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for r in ranges {
+        let (start, end) = (floor(s, r.start), ceil(s, r.end));
+        if start < at {
+            continue;
+        }
+        out.push_str(&s[at..start]);
+        out.push_str(&display(&s[start..end]));
+        at = end;
+    }
+    out.push_str(&s[at..]);
+    Cow::Owned(out)
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A data string (message, help, label, value) with every credential masked.
+pub fn text(s: &str) -> Cow<'_, str> {
+    replace(s, &ranges(s, Level::Full))
+}
+
+/// A file path with detected credentials masked (no entropy guesses: hashed asset names).
+pub fn path(s: &str) -> Cow<'_, str> {
+    replace(s, &ranges(s, Level::Path))
+}
+
+/// A file's text for a snippet: credentials overwritten with `*`, byte length and line
+/// structure kept, so spans still point at the right place.
+pub fn blank(s: &str) -> Cow<'_, str> {
+    let found = ranges(s, Level::Full);
+    if found.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut bytes = s.as_bytes().to_vec();
+    for r in found {
+        let (start, end) = (floor(s, r.start), ceil(s, r.end));
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' {
+                *b = b'*';
+            }
+        }
+    }
+    // Multi-byte characters were overwritten whole (the range is on character boundaries).
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// The last pass over a whole output (a report, a page, a file written): what the packs
+/// detect and URL passwords. Invalid UTF-8 is passed through unmasked byte runs untouched.
+pub fn sink(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let Ok(s) = std::str::from_utf8(bytes) else {
+        let lossy = String::from_utf8_lossy(bytes);
+        return match replace(&lossy, &ranges(&lossy, Level::Sink)) {
+            Cow::Borrowed(_) => Cow::Borrowed(bytes),
+            Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+        };
+    };
+    match replace(s, &ranges(s, Level::Sink)) {
+        Cow::Borrowed(_) => Cow::Borrowed(bytes),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knowledge_examples() {
+        let k = &MASKER.knowledge;
+        for e in &k.examples.mask {
+            assert!(!ranges(e, Level::Full).is_empty(), "should mask: {e}");
+        }
+        for e in &k.examples.keep {
+            assert!(
+                ranges(e, Level::Full).is_empty(),
+                "should keep: {e} (masked {:?})",
+                text(e)
+            );
+        }
+    }
+
+    #[test]
+    fn masks_what_the_issue_lists() {
+        let out = text(
+            r#"Bash(curl -H "Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789" x)"#,
+        );
+        assert!(!out.contains("ghp_abcdefghij"), "{out}");
+        let out = text("http://proxy:pa/ss@host:3128");
+        assert!(!out.contains("pa/ss"), "{out}");
+        assert!(out.contains("(5 chars)"), "{out}");
+        // The displayed form carries no hash and no prefix of a short value.
+        assert_eq!(display("hunter2"), "`…` (7 chars)");
+        assert_eq!(
+            display("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "`ghp_…` (40 chars)"
+        );
+        // Byte-preserving for snippets.
+        let s = "a: 1\npassword: hunter22\nb: 2\n";
+        let b = blank(s);
+        assert_eq!(b.len(), s.len());
+        assert!(!b.contains("hunter22") && b.contains("b: 2"), "{b}");
+        // Idempotent: the display form is never masked again.
+        let once = text("DB_PASSWORD=hunter22").into_owned();
+        assert_eq!(text(&once), once);
+    }
+}
