@@ -117,6 +117,9 @@ pub struct CheckArgs {
     /// Apply the safe policy fixes first (see `agentgate fix`), then check.
     #[arg(long, conflicts_with = "staged")]
     pub fix: bool,
+    /// Do not read .gitignore, .ignore or git's excludes (tracked files are checked anyway).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Report only findings that are not in this baseline (see `agentgate baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -244,6 +247,7 @@ pub fn main() -> ExitCode {
                 policy: args.rules.policy.clone(),
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
+                no_ignore: args.no_ignore,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
@@ -552,11 +556,16 @@ fn deliver(
         crate::report::sink::note(&format!("error: cannot write the report: {e}"));
         return ExitCode::from(2);
     }
-    if report.incomplete() {
+    if report.is_incomplete() {
+        // A scan that could not see everything never passes, whatever else was asked.
+        for (path, why) in &report.incomplete {
+            crate::report::sink::note(&format!("error: {path}: not checked: {why}"));
+        }
         crate::report::sink::note(&format!(
-            "warning: the scan is incomplete: {} file(s) could not be read",
-            report.unreadable
+            "error: the scan is incomplete: {} file(s) could not be checked",
+            report.incomplete.len()
         ));
+        return ExitCode::from(2);
     }
     let failing = report
         .diagnostics

@@ -24,6 +24,8 @@ pub struct ScanOptions {
     pub policy: Option<PathBuf>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Do not read ignore files at all (tracked files are checked either way).
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -147,9 +149,44 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         })?;
         scanner.index = Some(index);
     } else {
-        source::walk::walk(&roots, &project_root, &config.excludes, &|item| {
-            scanner.visit(item)
-        });
+        source::walk::walk(
+            &roots,
+            &project_root,
+            &config.excludes,
+            opts.no_ignore,
+            &|item| scanner.visit(item),
+        );
+        // Ignore files only prune untracked files: whatever git tracks under the checked
+        // directories and the walk did not see is visited now.
+        if let Some(index) = source::git::index_paths(&project_root) {
+            let dirs: Vec<String> = roots
+                .iter()
+                .filter(|r| r.is_dir())
+                .map(|r| {
+                    if *r == project_root {
+                        String::new()
+                    } else {
+                        source::relative(r, &project_root).0 + "/"
+                    }
+                })
+                .collect();
+            let unseen: Vec<String> = {
+                let seen = lock(&scanner.seen);
+                let seen: HashSet<&str> = seen.iter().map(String::as_str).collect();
+                index
+                    .iter()
+                    .filter(|p| dirs.iter().any(|d| p.starts_with(d.as_str())))
+                    .filter(|p| !seen.contains(p.as_str()))
+                    .cloned()
+                    .collect()
+            };
+            if !unseen.is_empty() {
+                source::walk::visit_tracked(&unseen, &project_root, &config.excludes, &|item| {
+                    scanner.visit(item)
+                });
+            }
+            scanner.index = Some(index);
+        }
     }
     let partial = scanner.partial;
     let mut report = scanner.finish(project_root, opts.staged, selection.clone());
@@ -253,7 +290,7 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         .into_iter()
         .filter(|b| !config.excludes.is_excluded(&b.path))
         .collect();
-    source::git::visit_blobs(&root, &blobs, config.max_file_size, &|item, blob| {
+    source::git::visit_blobs(&root, &blobs, MAX_SCAN_SIZE, &|item, blob| {
         scanner.visit_historic(item, blob)
     })?;
     let mut report = scanner.finish(root, false, selection.clone());
@@ -290,6 +327,8 @@ struct Scanner<'a> {
     files: AtomicUsize,
     agent_files: AtomicUsize,
     unreadable: AtomicUsize,
+    /// What could not be checked, and why: the scan is incomplete when this is not empty.
+    incomplete: Mutex<Vec<(String, String)>>,
     found: Mutex<Vec<Diagnostic>>,
     /// Every agent file, parsed, for the repository-level pass.
     agent: Mutex<Vec<FileCtx>>,
@@ -321,6 +360,7 @@ impl<'a> Scanner<'a> {
             files: AtomicUsize::new(0),
             agent_files: AtomicUsize::new(0),
             unreadable: AtomicUsize::new(0),
+            incomplete: Mutex::new(Vec::new()),
             found: Mutex::new(Vec::new()),
             agent: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
@@ -341,16 +381,17 @@ impl<'a> Scanner<'a> {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.seen).push(rel.clone());
                 let kind = classify(&rel);
-                if !kind.is_agent_file()
-                    && self.any_checks.is_empty()
-                    && !crate::rules::is_support_file(&rel)
-                {
+                if !self.wanted(&rel, kind) {
                     return; // No enabled rule reads other files: don't open them.
                 }
-                match read_capped(&abs, self.max_file_size) {
-                    Ok(Some(bytes)) => self.check(&rel, kind, &bytes),
-                    Ok(None) => self.problem(&rel, &scan::FILE_TOO_LARGE, self.too_large()),
-                    Err(e) => {
+                match read_bounded(&abs, self.max_file_size) {
+                    Ok(bytes) => self.check(&rel, kind, &bytes),
+                    Err(Bounded::TooLarge(len)) => {
+                        if !self.too_large(&rel, kind, len) {
+                            self.scan_file(&rel, &abs);
+                        }
+                    }
+                    Err(Bounded::Io(e)) => {
                         self.problem(&rel, &scan::UNREADABLE_FILE, format!("cannot read: {e}"))
                     }
                 }
@@ -359,19 +400,174 @@ impl<'a> Scanner<'a> {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.staged).push(rel.clone());
                 let kind = classify(&rel);
-                if !kind.is_agent_file()
-                    && self.any_checks.is_empty()
-                    && !crate::rules::is_support_file(&rel)
-                {
+                if !self.wanted(&rel, kind) {
                     return;
                 }
-                if data.len() as u64 > self.max_file_size {
-                    self.problem(&rel, &scan::FILE_TOO_LARGE, self.too_large());
-                } else {
-                    self.check(&rel, kind, &data);
-                }
+                self.check_bytes(&rel, kind, &data);
             }
             Item::Problem { rel, rule, message } => self.problem(&rel, rule, message),
+        }
+    }
+
+    fn wanted(&self, rel: &str, kind: FileKind) -> bool {
+        kind.is_agent_file() || !self.any_checks.is_empty() || crate::rules::is_support_file(rel)
+    }
+
+    /// Bytes in memory (a blob): over the cap, an agent file is an error and other files are
+    /// scanned for secrets in pieces; nothing is skipped silently.
+    fn check_bytes(&self, rel: &str, kind: FileKind, data: &[u8]) {
+        if data.len() as u64 > self.max_file_size {
+            if !self.too_large(rel, kind, data.len() as u64) {
+                self.scan_pieces(rel, data, |_| {});
+            }
+        } else {
+            self.check(rel, kind, data);
+        }
+    }
+
+    /// A file over `max_file_size`. An agent file is never skipped: it is an error and the
+    /// scan is incomplete. Any other file is still scanned for secrets, a piece at a time,
+    /// up to [`MAX_SCAN_SIZE`]; beyond that the scan is incomplete. Returns whether the file
+    /// was dealt with (false: the caller scans it in pieces).
+    fn too_large(&self, rel: &str, kind: FileKind, len: u64) -> bool {
+        if kind.is_agent_file() || crate::rules::is_support_file(rel) {
+            let message = format!(
+                "{len} bytes, larger than max_file_size ({} bytes): an agent file is never skipped; \
+                 shrink it or raise max_file_size in .agentgate.yaml",
+                self.max_file_size
+            );
+            self.problem(rel, &scan::UNREADABLE_FILE, message);
+            return true;
+        }
+        if len > MAX_SCAN_SIZE {
+            let message = format!(
+                "{len} bytes, larger than the {MAX_SCAN_SIZE}-byte scan limit; not scanned for secrets \
+                 (exclude it in .agentgate.yaml if that is intended)"
+            );
+            self.problem(rel, &scan::FILE_TOO_LARGE, message);
+            return true;
+        }
+        self.any_checks.is_empty()
+    }
+
+    fn scan_file(&self, rel: &str, abs: &Path) {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        match options.open(abs) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
+                let mut reader = std::io::BufReader::with_capacity(1 << 20, f.take(MAX_SCAN_SIZE));
+                self.scan_reader(rel, &mut reader);
+            }
+            Ok(_) => self.problem(
+                rel,
+                &scan::UNREADABLE_FILE,
+                "cannot read: not a regular file".into(),
+            ),
+            Err(e) => self.problem(rel, &scan::UNREADABLE_FILE, format!("cannot read: {e}")),
+        }
+    }
+
+    /// Secrets in a large file read from `reader` in pieces of at most `max_file_size`.
+    fn scan_reader(&self, rel: &str, reader: &mut dyn Read) {
+        let piece = (self.max_file_size as usize).clamp(64 << 10, 8 << 20);
+        let mut buf = Vec::with_capacity(piece + PIECE_OVERLAP);
+        let mut carry: Vec<u8> = Vec::new();
+        let mut offset = 0usize; // of `buf[0]` in the file
+        let mut lines = 0u32; // line breaks before `buf[0]`
+        let mut found = Vec::new();
+        loop {
+            buf.clear();
+            buf.extend_from_slice(&carry);
+            let want = piece.saturating_sub(buf.len()).max(1);
+            let mut chunk = Vec::with_capacity(want);
+            match (&mut *reader).take(want as u64).read_to_end(&mut chunk) {
+                Ok(_) => {}
+                Err(e) => {
+                    return self.problem(rel, &scan::UNREADABLE_FILE, format!("cannot read: {e}"));
+                }
+            }
+            let done = chunk.is_empty();
+            buf.extend_from_slice(&chunk);
+            if buf.is_empty() {
+                break;
+            }
+            // Cut after the last line break when there is one, so no secret is split; a
+            // piece without one keeps an overlap instead.
+            let cut = if done {
+                buf.len()
+            } else {
+                memchr::memrchr(b'\n', &buf)
+                    .map_or(buf.len().saturating_sub(PIECE_OVERLAP), |i| i + 1)
+            };
+            let cut = cut.max(1).min(buf.len());
+            let (this, rest) = buf.split_at(cut);
+            let text = String::from_utf8_lossy(this);
+            let ctx = FileCtx::new(rel, FileKind::Other, text.as_ref());
+            let mut emit = Emitter::new(rel, &text, self.selection);
+            for check in &self.any_checks {
+                check(&ctx, &mut emit);
+            }
+            retain_allowed(&text, &mut emit.out);
+            for mut d in emit.out {
+                if let Some(span) = &mut d.span {
+                    span.start += offset;
+                    span.end += offset;
+                    span.line += lines;
+                    span.end_line += lines;
+                }
+                d.redact.clear(); // no snippet of a file this large is kept
+                found.push(d);
+            }
+            lines += memchr::memchr_iter(b'\n', this).count() as u32;
+            offset += this.len();
+            carry = rest.to_vec();
+            if done && carry.is_empty() {
+                break;
+            }
+            if done {
+                // The rest had no line break: it was scanned as the overlap of this piece.
+                let text = String::from_utf8_lossy(&carry).into_owned();
+                let ctx = FileCtx::new(rel, FileKind::Other, text.as_str());
+                let mut emit = Emitter::new(rel, &text, self.selection);
+                for check in &self.any_checks {
+                    check(&ctx, &mut emit);
+                }
+                for mut d in emit.out {
+                    if let Some(span) = &mut d.span {
+                        span.start += offset;
+                        span.end += offset;
+                        span.line += lines;
+                        span.end_line += lines;
+                    }
+                    found.push(d);
+                }
+                break;
+            }
+        }
+        // A secret in an overlap is found twice.
+        found.sort_by(|a, b| {
+            a.sort_key()
+                .cmp(&b.sort_key())
+                .then(a.fingerprint.cmp(&b.fingerprint))
+        });
+        found.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.span == b.span);
+        if !found.is_empty() {
+            lock(&self.found).append(&mut found);
+        }
+    }
+
+    /// [`Scanner::scan_reader`] over bytes in memory; `tag` adjusts each finding.
+    fn scan_pieces(&self, rel: &str, data: &[u8], tag: impl Fn(&mut Diagnostic)) {
+        let before = lock(&self.found).len();
+        self.scan_reader(rel, &mut &data[..]);
+        let mut found = lock(&self.found);
+        for d in &mut found[before..] {
+            tag(d);
         }
     }
 
@@ -382,10 +578,27 @@ impl<'a> Scanner<'a> {
             return self.visit(item);
         };
         self.files.fetch_add(1, Ordering::Relaxed);
-        if data.len() as u64 > self.max_file_size || data[..data.len().min(8192)].contains(&0) {
+        let short = blob.commit.to_hex_with_len(10).to_string();
+        let tag = |d: &mut Diagnostic| {
+            d.message
+                .push_str(&format!(" (introduced in commit {short})"));
+            d.age = blob.age;
+            d.redact.clear();
+        };
+        if data.len() as u64 > self.max_file_size {
+            // Large blobs are scanned in pieces too: history never drops a blob.
+            let mut found = Vec::new();
+            {
+                let before = lock(&self.found).len();
+                self.scan_reader(&rel, &mut &data[..]);
+                let mut all = lock(&self.found);
+                found.extend(all.drain(before..));
+            }
+            found.iter_mut().for_each(tag);
+            lock(&self.found).append(&mut found);
             return;
         }
-        let text = String::from_utf8_lossy(&data);
+        let text = decode(&data).text;
         let ctx = FileCtx::new(rel.as_str(), FileKind::Other, text.as_ref());
         let mut emit = Emitter::new(&rel, &text, self.selection);
         for check in &self.any_checks {
@@ -395,35 +608,17 @@ impl<'a> Scanner<'a> {
         if emit.out.is_empty() {
             return;
         }
-        let short = blob.commit.to_hex_with_len(10).to_string();
-        for d in &mut emit.out {
-            d.message
-                .push_str(&format!(" (introduced in commit {short})"));
-            d.age = blob.age;
-        }
+        emit.out.iter_mut().for_each(tag);
         // No snippet source: several versions of one path may be in play.
         lock(&self.found).append(&mut emit.out);
     }
 
-    fn too_large(&self) -> String {
-        format!(
-            "larger than max_file_size ({} bytes); not checked",
-            self.max_file_size
-        )
-    }
-
     fn check(&self, rel: &str, kind: FileKind, bytes: &[u8]) {
-        let head = &bytes[..bytes.len().min(8192)];
+        let decoded = decode(bytes);
+        let text = decoded.text.as_ref();
         if !kind.is_agent_file() {
-            // Other files: binary ones are skipped, text is scanned even if not UTF-8.
-            if head.contains(&0) {
-                return;
-            }
-            let text = match std::str::from_utf8(bytes) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(bytes),
-            };
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            // Every other file is scanned for secrets, binary-looking or not: a NUL byte or
+            // a UTF-16 encoding must not hide a credential.
             let ctx = FileCtx::new(rel, kind, text);
             let mut emit = Emitter::new(rel, text, self.selection);
             for check in &self.any_checks {
@@ -436,31 +631,16 @@ impl<'a> Scanner<'a> {
             }
             if crate::rules::is_support_file(rel) {
                 lock(&self.support).push(ctx);
-            } else if flagged {
+            } else if flagged && decoded.problem.is_none() {
                 lock(&self.other_sources).push((ctx.path, ctx.text));
             }
             return;
         }
         self.agent_files.fetch_add(1, Ordering::Relaxed);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) if !head.contains(&0) => text,
-            Ok(_) => {
-                return self.problem(
-                    rel,
-                    &scan::INVALID_ENCODING,
-                    "contains NUL bytes: binary content in an agent file".into(),
-                );
-            }
-            Err(e) => {
-                let message = format!(
-                    "not valid UTF-8 (first invalid byte at offset {})",
-                    e.valid_up_to()
-                );
-                return self.problem(rel, &scan::INVALID_ENCODING, message);
-            }
-        };
-        // A BOM is invisible to editors; columns are counted after it.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // An agent file in a strange encoding is reported, and still checked as decoded.
+        if let Some(problem) = &decoded.problem {
+            self.problem(rel, &scan::INVALID_ENCODING, problem.clone());
+        }
         let ctx = FileCtx::new(rel, kind, text);
         let mut emit = Emitter::new(rel, text, self.selection);
         for check in self.checks.iter().chain(&self.any_checks) {
@@ -474,8 +654,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn problem(&self, rel: &str, rule: &'static Rule, message: String) {
-        if std::ptr::eq(rule, &scan::UNREADABLE_FILE) {
+        // What could not be checked makes the scan incomplete, whichever rules are selected.
+        if std::ptr::eq(rule, &scan::UNREADABLE_FILE) || std::ptr::eq(rule, &scan::FILE_TOO_LARGE) {
             self.unreadable.fetch_add(1, Ordering::Relaxed);
+            lock(&self.incomplete).push((rel.to_string(), message.clone()));
         }
         if !self.selection.is_enabled(rule) {
             return;
@@ -567,7 +749,15 @@ impl<'a> Scanner<'a> {
             root,
             self.files.into_inner(),
             self.agent_files.into_inner(),
-            self.unreadable.into_inner(),
+            {
+                let mut v = self
+                    .incomplete
+                    .into_inner()
+                    .unwrap_or_else(|p| p.into_inner());
+                v.sort();
+                v.dedup();
+                v
+            },
             selection,
         )
     }
@@ -635,28 +825,105 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// `Ok(None)` when the file is over the cap (checked before reading a byte).
-/// Only regular files are read: the open does not block on a FIFO that replaced the file
-/// after the walk saw it.
-fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(0o4000); // O_NONBLOCK: no effect on regular files
+pub use crate::source::MAX_SCAN_SIZE;
+/// Bytes shared by consecutive pieces of a large file without line breaks.
+const PIECE_OVERLAP: usize = 4096;
+
+enum Bounded {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// A regular file's bytes, or its size when it is over `cap` (checked before a byte is read).
+fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, Bounded> {
+    match crate::fsx::read_capped(path, cap) {
+        Ok(bytes) => Ok(bytes),
+        Err(crate::fsx::FsError::TooLarge { .. }) => Err(Bounded::TooLarge(
+            std::fs::metadata(path).map_or(cap + 1, |m| m.len()),
+        )),
+        Err(crate::fsx::FsError::Io { source, .. }) => Err(Bounded::Io(source)),
+        Err(e) => Err(Bounded::Io(std::io::Error::other(
+            e.to_string()
+                .rsplit_once(": ")
+                .map_or(e.to_string(), |(_, m)| m.to_string()),
+        ))),
     }
-    let mut file = options.open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+}
+
+/// A file's text as agentgate checks it, and what was odd about its encoding.
+struct Decoded<'a> {
+    text: std::borrow::Cow<'a, str>,
+    problem: Option<String>,
+}
+
+/// UTF-8 (a BOM dropped), UTF-16 (by BOM, or by the NUL pattern of ASCII text) decoded, and
+/// anything else decoded lossily. Nothing is skipped for looking binary.
+fn decode(bytes: &[u8]) -> Decoded<'_> {
+    use std::borrow::Cow;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Some(le) = utf16(bytes) {
+        let body = if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+            &bytes[2..]
+        } else {
+            bytes
+        };
+        let units = body.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|r| r.unwrap_or('\u{fffd}'))
+            .collect();
+        return Decoded {
+            text: Cow::Owned(text),
+            problem: Some(
+                "UTF-16 encoded: checked as decoded, but most agents read only UTF-8".into(),
+            ),
+        };
     }
-    let len = meta.len();
-    if len > cap {
-        return Ok(None);
+    match std::str::from_utf8(bytes) {
+        Ok(t) if !t.contains('\0') => Decoded {
+            text: Cow::Borrowed(t),
+            problem: None,
+        },
+        Ok(t) => Decoded {
+            text: Cow::Borrowed(t),
+            problem: Some("contains NUL bytes: binary content in an agent file".into()),
+        },
+        Err(e) => Decoded {
+            problem: Some(format!(
+                "not valid UTF-8 (first invalid byte at offset {}); checked as decoded lossily",
+                e.valid_up_to()
+            )),
+            text: Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        },
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    // `take` guards against a file that grows while we read it.
-    file.by_ref().take(cap + 1).read_to_end(&mut buf)?;
-    Ok((buf.len() as u64 <= cap).then_some(buf))
+}
+
+/// `Some(little_endian)` when `bytes` look like UTF-16: a byte-order mark, or mostly ASCII
+/// text whose every other byte is NUL.
+fn utf16(bytes: &[u8]) -> Option<bool> {
+    if bytes.starts_with(b"\xff\xfe") {
+        return Some(true);
+    }
+    if bytes.starts_with(b"\xfe\xff") {
+        return Some(false);
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let zero_even = head.iter().step_by(2).filter(|b| **b == 0).count();
+    if zero_odd * 10 >= pairs * 9 && zero_even * 10 < pairs {
+        Some(true)
+    } else if zero_even * 10 >= pairs * 9 && zero_odd * 10 < pairs {
+        Some(false)
+    } else {
+        None
+    }
 }

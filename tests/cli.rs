@@ -42,20 +42,42 @@ fn exit_codes() {
 #[test]
 fn fail_on_threshold() {
     let t = Tree::new();
-    // A note (file too large) only.
-    t.write(".agentgate.yaml", "max_file_size: 10\n");
+    // A note (a link out of the tree, not followed) only.
     t.write(".mcp.json", "{\"mcpServers\": {}}");
+    std::os::unix::fs::symlink("/etc/hostname", t.path().join("notes.md")).unwrap();
     t.run(&["check"]).code(0);
     t.run(&["check", "--fail-on", "warning"]).code(0);
     let r = t.run(&["check", "--fail-on", "note", "--format", "concise"]);
     r.code(1);
     assert!(
-        r.stdout.contains(".mcp.json:1:1: AG004 note"),
+        r.stdout.contains("notes.md:1:1: AG006 note"),
         "{}",
         r.stdout
     );
     t.run(&["check", "--fail-on", "note", "--exit-zero"])
         .code(0);
+}
+
+#[test]
+fn agent_files_over_the_cap_fail_whatever_the_flags() {
+    let t = Tree::new();
+    t.write(".agentgate.yaml", "max_file_size: 10\n");
+    t.write(".mcp.json", "{\"mcpServers\": {}}");
+    for args in [
+        &["check", "--format", "concise"][..],
+        &["check", "--exit-zero"],
+        &["check", "--select", "secrets"],
+        &["check", "--ignore", "AG002"],
+    ] {
+        let r = t.run(args);
+        r.code(2);
+        assert!(
+            r.stderr
+                .contains(".mcp.json: not checked: 18 bytes, larger than max_file_size"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
@@ -273,7 +295,7 @@ fn sarif_marks_incomplete_scans() {
     std::fs::create_dir_all(&link).unwrap();
     unreadable_dir_fixture(&t);
     let r = run_unprivileged(&t, &["check", "--format", "sarif"]);
-    r.code(1);
+    r.code(2);
     let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         log["runs"][0]["invocations"][0]["executionSuccessful"], false,
@@ -556,15 +578,26 @@ fn unreadable_file_is_reported_and_fails() {
     let t = Tree::new();
     t.write(".mcp.json", "{}");
     unreadable_dir_fixture(&t);
+    // Incomplete: exit 2, and neither --exit-zero nor deselecting the rule hides it.
+    for extra in [&[][..], &["--exit-zero"], &["--select", "secrets"]] {
+        let mut args = vec!["check", "--format", "concise"];
+        args.extend_from_slice(extra);
+        let r = run_unprivileged(&t, &args);
+        r.code(2);
+        assert!(
+            r.stdout
+                .contains("Scan incomplete: 2 files could not be checked"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stderr.contains("not checked: cannot read"),
+            "{}",
+            r.stderr
+        );
+    }
     let r = run_unprivileged(&t, &["check", "--format", "concise"]);
-    r.code(1);
     assert!(r.stdout.contains("AG002 error cannot read"), "{}", r.stdout);
-    assert!(
-        r.stdout
-            .contains("Scan incomplete: 2 files could not be read"),
-        "{}",
-        r.stdout
-    );
 }
 
 /// A directory and an agent file that the (unprivileged) scanner cannot read.
@@ -681,6 +714,7 @@ fn local_files_tracked_by_git() {
     assert_eq!(
         r.stdout,
         ".claude/settings.local.json:1:1: AG401 error personal Claude Code settings is tracked by git\n\
+         .env:1:1: AG008 warning tracked, but an ignore file (.gitignore, .ignore or git's excludes) hides it; checked anyway\n\
          .env:1:1: AG401 error an environment file with credentials is tracked by git\n"
     );
     // Pre-commit mode judges only what is staged now.

@@ -50,7 +50,7 @@ pub fn build(
         status: Status::Ok,
         files_scanned: report.files_scanned,
         agent_files: report.agent_files,
-        unreadable_files: report.unreadable,
+        unreadable_files: report.incomplete.len(),
         agents: agents(&files),
         context: context(&root, &files, &cfg),
         findings: findings(&report),
@@ -85,7 +85,7 @@ fn is_exception_rule(code: &str) -> bool {
 fn agent_files(root: &Path, cfg: &Config) -> Vec<FileCtx> {
     let found: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
     let roots = [root.to_path_buf()];
-    source::walk::walk(&roots, root, &cfg.excludes, &|item| {
+    source::walk::walk(&roots, root, &cfg.excludes, false, &|item| {
         if let Item::File { rel, abs } = item
             && classify(&rel).is_agent_file()
         {

@@ -42,8 +42,9 @@ pub fn to_value(report: &Report) -> Value {
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
             "notes": report.count(Severity::Note),
-            "unreadable_files": report.unreadable,
-            "complete": !report.incomplete(),
+            "unreadable_files": report.incomplete.len(),
+            "complete": !report.is_incomplete(),
+            "incomplete": report.incomplete.iter().map(|(path, why)| json!({"path": path, "reason": why})).collect::<Vec<_>>(),
         },
         "diagnostics": diagnostics,
     })

@@ -40,8 +40,9 @@ pub struct Report {
     pub root: PathBuf,
     pub files_scanned: usize,
     pub agent_files: usize,
-    /// Files that could not be read: the scan is incomplete when this is non-zero.
-    pub unreadable: usize,
+    /// What could not be checked (path, why): the scan is incomplete when this is not empty,
+    /// whatever rules were selected, and the run exits 2.
+    pub incomplete: Vec<(String, String)>,
     pub selection: Selection,
 }
 
@@ -55,7 +56,7 @@ impl Report {
         root: PathBuf,
         files_scanned: usize,
         agent_files: usize,
-        unreadable: usize,
+        incomplete: Vec<(String, String)>,
         selection: Selection,
     ) -> Self {
         Self {
@@ -67,7 +68,7 @@ impl Report {
             root,
             files_scanned,
             agent_files,
-            unreadable,
+            incomplete,
             selection,
         }
     }
@@ -79,8 +80,8 @@ impl Report {
             .count()
     }
 
-    pub fn incomplete(&self) -> bool {
-        self.unreadable > 0
+    pub fn is_incomplete(&self) -> bool {
+        !self.incomplete.is_empty()
     }
 
     pub fn enabled_rules(&self) -> Vec<&'static Rule> {
@@ -127,6 +128,10 @@ impl Report {
     /// diagnostic's message, help, labels and path ([`mask::text`], [`escape::line`]).
     /// Snippet sources are masked when first shown ([`Report::redacted_source`]).
     pub fn seal(&mut self) {
+        for (path, why) in &mut self.incomplete {
+            *path = seal_path(path);
+            *why = seal_text(why);
+        }
         let sources = std::mem::take(&mut self.sources);
         self.sources = sources
             .into_iter()
@@ -170,11 +175,11 @@ impl Report {
                 plural(self.suppressed.len())
             ));
         }
-        if self.incomplete() {
+        if self.is_incomplete() {
+            let n = self.incomplete.len();
             line.push_str(&format!(
-                " Scan incomplete: {} file{} could not be read.",
-                self.unreadable,
-                plural(self.unreadable)
+                " Scan incomplete: {n} file{} could not be checked.",
+                plural(n)
             ));
         }
         line

@@ -58,7 +58,7 @@ pub fn to_log(report: &Report) -> Sarif {
         ArtifactLocation::builder().uri(root).build(),
     );
     let invocation = Invocation::builder()
-        .execution_successful(!report.incomplete())
+        .execution_successful(!report.is_incomplete())
         .build();
     let run = Run::builder()
         .tool(driver)

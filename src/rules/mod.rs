@@ -7,7 +7,7 @@ mod mcp;
 mod permissions;
 pub mod policy;
 pub mod scan;
-mod secrets;
+pub(crate) mod secrets;
 
 use crate::classify::FileKind;
 use crate::model::mcp::McpServer;
@@ -160,6 +160,7 @@ pub static RULES: &[&Rule] = &[
     &scan::BROKEN_SYMLINK,
     &scan::SYMLINK_OUTSIDE_ROOT,
     &scan::NON_UTF8_PATH,
+    &scan::IGNORED_TRACKED_FILE,
     &permissions::BASH_WILDCARD_ALLOW,
     &permissions::BYPASS_PERMISSIONS_MODE,
     &permissions::EXEC_WRAPPER_ALLOW,

@@ -168,3 +168,25 @@ pub static NON_UTF8_PATH: Rule = Rule {
     },
     check: super::Check::Engine,
 };
+
+pub static IGNORED_TRACKED_FILE: Rule = Rule {
+    code: "AG008",
+    name: "ignored-tracked-file",
+    family: Family::Scan,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "An ignore file hides a tracked agent file; it was checked anyway",
+    docs: Docs {
+        what: "In a git repository every tracked file is checked, whatever `.gitignore`, `.ignore` or \
+               `.git/info/exclude` say: ignore files only keep untracked files out of the scan. When an \
+               ignore rule matches a tracked agent file or `.env` file, that file is checked anyway and \
+               this finding names it. (`--no-ignore` turns ignore files off altogether.)",
+        why: "A committed `.ignore` containing `*`, or a plausible `.claude/` line next to force-added \
+              files, would otherwise hide every agent file from the gate while the agents still read them.",
+        example: "`.ignore` with `.claude/` and a force-added `.claude/settings.json` that allows `Bash(*)`.",
+        fix: "Remove the ignore rule, or stop tracking the file. Use `exclude:` in `.agentgate.yaml` to \
+              leave files out of the check on purpose: it is visible in review and in diff mode.",
+        references: &["https://git-scm.com/docs/gitignore"],
+    },
+    check: super::Check::Engine,
+};

@@ -26,7 +26,7 @@ pub static LOCAL_FILE_COMMITTED: Rule = Rule {
 };
 
 /// Why a tracked path must not be tracked, if it must not.
-fn must_stay_local(path: &str) -> Option<&'static str> {
+pub(crate) fn must_stay_local(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     if path == ".claude/settings.local.json" || path.ends_with("/.claude/settings.local.json") {
         return Some("personal Claude Code settings");

@@ -68,7 +68,17 @@ pub fn staged(
     let repo = repo.into_sync();
     wanted.par_iter().for_each_init(
         || repo.to_thread_local(),
-        |repo, (rel, id)| match repo.find_blob(*id) {
+        |repo, (rel, id)| match repo.find_header(*id).map(|h| h.size()) {
+            // The size is known before the object is inflated: a huge blob is never loaded.
+            Ok(size) if size > super::MAX_SCAN_SIZE => visit(Item::Problem {
+                rel: rel.clone(),
+                rule: &scan::FILE_TOO_LARGE,
+                message: format!(
+                    "staged blob {id} is {size} bytes, larger than the {}-byte scan limit; not checked",
+                    super::MAX_SCAN_SIZE
+                ),
+            }),
+            _ => match repo.find_blob(*id) {
             Ok(blob) => visit(Item::Blob {
                 rel: rel.clone(),
                 data: blob.detach().data,
@@ -78,6 +88,7 @@ pub fn staged(
                 rule: &scan::UNREADABLE_FILE,
                 message: format!("cannot read the staged blob {id}: {e}"),
             }),
+            },
         },
     );
     Ok(index
@@ -368,7 +379,10 @@ pub fn visit_blobs(
                 Item::Problem {
                     rel: b.path.clone(),
                     rule: &scan::FILE_TOO_LARGE,
-                    message: format!("blob {} is larger than max_file_size; not checked", b.id),
+                    message: format!(
+                        "blob {} is larger than the {cap}-byte scan limit; not checked",
+                        b.id
+                    ),
                 }
             } else {
                 match repo.find_blob(b.id) {

@@ -7,6 +7,10 @@ pub mod walk;
 use crate::rules::Rule;
 use std::path::PathBuf;
 
+/// Largest file or blob read at all (files over `max_file_size` are scanned for secrets in
+/// pieces up to this size); anything larger is reported and makes the scan incomplete.
+pub const MAX_SCAN_SIZE: u64 = 128 << 20;
+
 /// One thing a source found.
 pub enum Item {
     /// A file in the working tree, read by the engine only if a rule needs it.

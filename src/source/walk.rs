@@ -8,10 +8,14 @@ use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
 /// Walks `paths` (absolute, canonical) and calls `visit` from several threads.
+/// With `no_ignore`, ignore files (`.gitignore`, `.ignore`, git's excludes) are not read;
+/// otherwise they prune the walk, and [`visit_tracked`] brings back what they hid of the
+/// files git tracks.
 pub fn walk(
     paths: &[PathBuf],
     project_root: &Path,
     excludes: &Excludes,
+    no_ignore: bool,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     // Arguments that are symbolic links (pre-commit passes them by name) are followed only
@@ -55,6 +59,9 @@ pub fn walk(
     }
     let filter_root = project_root.to_path_buf();
     let filter_excludes = excludes.clone();
+    if no_ignore {
+        builder.standard_filters(false);
+    }
     builder
         .hidden(false)
         .follow_links(false)
@@ -108,6 +115,41 @@ fn visit_entry(
         special_file(rel, &file_type, visit);
     }
     // Directories are descended by the walker.
+}
+
+/// Tracked files the walk did not visit because an ignore file hid them (`rel`, relative to
+/// the project root): visited as named files are, and each agent file or `.env` among them
+/// reported, so an ignore file can never take tracked content out of the gate.
+pub fn visit_tracked(
+    rels: &[String],
+    project_root: &Path,
+    excludes: &Excludes,
+    visit: &(dyn Fn(Item) + Sync),
+) {
+    use rayon::prelude::*;
+    let project = [project_root.to_path_buf()];
+    rels.par_iter().for_each(|rel| {
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) || excludes.is_excluded(rel) {
+            return;
+        }
+        let path = project_root.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return; // deleted in the working tree: nothing to check
+        };
+        let kind = crate::classify::classify(rel);
+        if kind.is_agent_file() || crate::rules::secrets::must_stay_local(rel).is_some() {
+            visit(Item::Problem {
+                rel: rel.clone(),
+                rule: &scan::IGNORED_TRACKED_FILE,
+                message: "tracked, but an ignore file (.gitignore, .ignore or git's excludes) hides it; checked anyway".into(),
+            });
+        }
+        if meta.file_type().is_symlink() {
+            visit_symlink(&path, rel.clone(), &project, visit);
+        } else {
+            visit_named_file(&path, project_root, excludes, visit);
+        }
+    });
 }
 
 /// A file named on the command line (not a directory, not a symlink): as the walker would
