@@ -134,16 +134,7 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
     scanner.named_files = roots.iter().any(|r| !r.is_dir());
 
     if opts.staged {
-        let prefixes: Vec<String> = roots
-            .iter()
-            .map(|r| {
-                if *r == project_root {
-                    String::new()
-                } else {
-                    source::relative(r, &project_root).0
-                }
-            })
-            .collect();
+        let prefixes = prefixes_of(&roots, &project_root);
         let index = source::git::staged(&project_root, &prefixes, &config.excludes, &|item| {
             scanner.visit(item)
         })?;
@@ -189,10 +180,26 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         }
     }
     let partial = scanner.partial;
-    let mut report = scanner.finish(project_root, opts.staged, selection.clone());
+    let named_files = scanner.named_files;
+    let mut report = scanner.finish(project_root.clone(), opts.staged, selection.clone());
     if let Some(base) = &opts.diff {
-        let changed = source::git::changed_since(&report.root, base)?;
-        keep_changed(&mut report, &changed);
+        // The base is checked exactly as HEAD is (same config, same rules); a finding is new
+        // when the base does not have it. Findings are compared by rule, fingerprint and
+        // message, counted: a renamed key, a moved rule or a changed parent key all show.
+        let mut scanner = Scanner::new(&selection, &config);
+        scanner.partial = partial;
+        scanner.named_files = named_files;
+        let prefixes = prefixes_of(&roots, &project_root);
+        let tree: Vec<(String, gix::ObjectId)> = source::git::fork_tree(&project_root, base)?
+            .into_iter()
+            .filter(|(p, _)| under(p, &prefixes) && !config.excludes.is_excluded(p))
+            .collect();
+        source::git::visit_tree(&project_root, &tree, &|item| scanner.visit(item))?;
+        let paths: Vec<String> = tree.into_iter().map(|(p, _)| p).collect();
+        *lock(&scanner.seen) = paths.clone();
+        scanner.index = Some(paths);
+        let before = scanner.finish(project_root.clone(), false, selection.clone());
+        keep_new(&mut report, &before);
     }
     if let Some(path) = &config.path {
         let rel = source::relative(path, &report.root).0;
@@ -213,52 +220,53 @@ fn resolve_argument(abs: PathBuf) -> PathBuf {
     std::fs::canonicalize(&abs).unwrap_or(abs)
 }
 
-/// PR mode: keep findings on added or changed lines of changed files, whole-file findings
-/// in changed files, and repository-level findings that involve a changed file.
-fn keep_changed(report: &mut Report, changed: &[source::git::Changed]) {
+/// PR mode: keeps the findings the base does not have (as a multiset: a second copy of an
+/// old finding is new) and counts the others.
+fn keep_new(report: &mut Report, base: &Report) {
     use std::collections::HashMap;
-    let mut added: HashMap<&str, Option<HashSet<u32>>> = HashMap::new();
-    for c in changed {
-        let lines = c.before.as_ref().map(|before| {
-            let now = std::fs::read(report.root.join(&c.path)).unwrap_or_default();
-            added_lines(before, &now)
-        });
-        added.insert(c.path.as_str(), lines);
+    let key = |d: &Diagnostic| (d.rule.code, d.fingerprint.clone(), d.message.clone());
+    let mut old: HashMap<_, usize> = HashMap::new();
+    for d in &base.diagnostics {
+        *old.entry(key(d)).or_default() += 1;
     }
-    report
-        .diagnostics
-        .retain(|d| match (added.get(d.path.as_str()), &d.span) {
-            (Some(None), _) | (Some(Some(_)), None) => true, // new file, or a whole-file finding
-            (Some(Some(lines)), Some(span)) => {
-                (span.line..=span.end_line).any(|l| lines.contains(&l))
-            }
-            (None, _) => {
-                matches!(d.rule.check, crate::rules::Check::Repo(_))
-                    && changed.iter().any(|c| d.message.contains(&c.path))
-            }
-        });
+    let before = report.diagnostics.len();
+    report.diagnostics.retain(|d| match old.get_mut(&key(d)) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            false
+        }
+        _ => true,
+    });
+    report.not_new = before - report.diagnostics.len();
+    // The base's own incompleteness matters too: a finding hidden there could look old.
+    for (path, why) in &base.incomplete {
+        report
+            .incomplete
+            .push((path.clone(), format!("in the diff base: {why}")));
+    }
 }
 
-/// 1-based numbers of the lines of `now` that are not in `before` (as a multiset of lines):
-/// added and modified lines, without a full diff.
-fn added_lines(before: &[u8], now: &[u8]) -> HashSet<u32> {
-    let mut pool: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
-    for line in before.split(|b| *b == b'\n') {
-        *pool
-            .entry(line.strip_suffix(b"\r").unwrap_or(line))
-            .or_default() += 1;
-    }
-    let mut out = HashSet::new();
-    for (i, line) in now.split(|b| *b == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        match pool.get_mut(line) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => {
-                out.insert(i as u32 + 1);
+fn prefixes_of(roots: &[PathBuf], project_root: &Path) -> Vec<String> {
+    roots
+        .iter()
+        .map(|r| {
+            if *r == project_root {
+                String::new()
+            } else {
+                source::relative(r, project_root).0
             }
-        }
-    }
-    out
+        })
+        .collect()
+}
+
+fn under(path: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| {
+        p.is_empty()
+            || path == p
+            || path
+                .strip_prefix(p.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+    })
 }
 
 #[derive(Debug, Default, Clone)]

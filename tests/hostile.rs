@@ -546,7 +546,8 @@ fn shallow_clone() {
     // The base is not in the shallow history: a clear error, not a crash.
     run_bounded(&clone, &["check", "--diff", "HEAD~2"], DEADLINE)
         .code(2)
-        .has("cannot resolve `HEAD~2`");
+        .has("cannot find the base revision `HEAD~2`")
+        .has("fetch-depth: 0");
 }
 
 #[test]

@@ -227,6 +227,40 @@ fn ceil(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// `s` for a fingerprint: each credential in it replaced by its length and 12 bits of a
+/// hash, so a fingerprint still tells a rotated secret from the old one (4095 times in
+/// 4096) but cannot be searched offline for the secret (every guess matches one in 4096).
+pub fn fingerprint_subject(s: &str) -> Cow<'_, str> {
+    let found = ranges(s, Level::Full);
+    if found.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for r in found {
+        let (start, end) = (floor(s, r.start), ceil(s, r.end));
+        if start < at {
+            continue;
+        }
+        out.push_str(&s[at..start]);
+        out.push_str(&digest12(&s[start..end]));
+        at = end;
+    }
+    out.push_str(&s[at..]);
+    Cow::Owned(out)
+}
+
+/// Length and 12 bits of a domain-separated SHA-256 of `secret`.
+pub fn digest12(secret: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"agentgate-fingerprint-v1\0");
+    h.update(secret.as_bytes());
+    let d = h.finalize();
+    let bits = (u16::from(d[0]) << 4) | (u16::from(d[1]) >> 4);
+    format!("<{}:{bits:03x}>", secret.chars().count())
+}
+
 /// A data string (message, help, label, value) with every credential masked.
 pub fn text(s: &str) -> Cow<'_, str> {
     replace(s, &ranges(s, Level::Full))

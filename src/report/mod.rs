@@ -34,6 +34,8 @@ pub struct Report {
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
     /// Raw: only [`Report::redacted_source`] may hand it out.
     sources: HashMap<String, String>,
+    /// `--diff`: findings the base already had, not shown.
+    pub not_new: usize,
     /// Snippet texts built so far.
     snippets: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
     /// Project root: paths in diagnostics are relative to it.
@@ -64,6 +66,7 @@ impl Report {
             suppressed,
             mcp_inventory,
             sources,
+            not_new: 0,
             snippets: Default::default(),
             root,
             files_scanned,
@@ -173,6 +176,13 @@ impl Report {
                 " {} suppressed finding{} not shown (baseline or exceptions).",
                 self.suppressed.len(),
                 plural(self.suppressed.len())
+            ));
+        }
+        if self.not_new > 0 {
+            line.push_str(&format!(
+                " {} finding{} already on the diff base not shown.",
+                self.not_new,
+                plural(self.not_new)
             ));
         }
         if self.is_incomplete() {

@@ -1095,7 +1095,7 @@ mod tests {
         let d = run(".mcp.json", &text);
         assert_eq!(d[0].rule.code, "AG201");
         assert!(
-            !d[0].message.contains(token) && d[0].message.contains("chars, sha256:"),
+            !d[0].message.contains(token) && d[0].message.contains(" chars)"),
             "{}",
             d[0].message
         );

@@ -483,10 +483,15 @@ impl<'a> Emitter<'a> {
         range: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
+        // Never the raw text where it holds a credential: a fingerprint is printed.
         let subject: String = range
             .as_ref()
             .and_then(|r| self.text.get(r.clone()))
-            .map(|s| s.split_whitespace().collect())
+            .map(|s| {
+                crate::report::mask::fingerprint_subject(s)
+                    .split_whitespace()
+                    .collect()
+            })
             .unwrap_or_default();
         let diag = Diagnostic {
             rule,

@@ -133,7 +133,7 @@ fn check_possible(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
 
 fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
     use crate::rules::Confidence as C;
-    use crate::secrets::{Engine, describe, hash, heuristic_applies};
+    use crate::secrets::{Engine, describe, heuristic_applies};
     let engines = [Some(Engine::builtin()), emit.org_secrets()];
     // Literal credentials in MCP config are reported once, by AG202, with config-specific advice.
     let covered: Vec<std::ops::Range<usize>> = emit
@@ -172,8 +172,12 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
             format!("{} {} [{}]", rule.name, describe(secret), rule.id),
         );
         d.redact = vec![f.secret.clone()];
-        d.fingerprint =
-            crate::report::diagnostic::fingerprint(&[target.code, &path, &rule.id, &hash(secret)]);
+        d.fingerprint = crate::report::diagnostic::fingerprint(&[
+            target.code,
+            &path,
+            &rule.id,
+            &crate::report::mask::digest12(secret),
+        ]);
         d.help = Some(
             "revoke and rotate it, then load it from the environment or a secret manager".into(),
         );

@@ -16,6 +16,12 @@ pub enum GitError {
     Bare(String),
     #[error("cannot read the git repository: {0}")]
     Broken(String),
+    #[error(
+        "cannot find the base revision `{base}` in this clone ({reason}). Fetch it first: in \
+         GitHub Actions give actions/checkout `fetch-depth: 0`; elsewhere run `git fetch origin \
+         {base}` (or name a revision that exists, e.g. `origin/main`)"
+    )]
+    UnknownBase { base: String, reason: String },
 }
 
 /// The repository's working-tree root, if `start` is inside one.
@@ -403,67 +409,101 @@ pub fn visit_blobs(
     Ok(())
 }
 
-/// A file changed between the merge base of BASE and HEAD, and HEAD, with its content at the
-/// merge base (`None` when it was added).
-pub struct Changed {
-    pub path: String,
-    pub before: Option<Vec<u8>>,
-}
-
-/// Files added or modified on HEAD since it forked from `base` (like `git diff BASE...HEAD`).
-pub fn changed_since(start: &Path, base: &str) -> Result<Vec<Changed>, GitError> {
+/// Every file blob of the commit HEAD forked from `base` (the merge base, like `git diff
+/// BASE...HEAD`; the base itself in a shallow clone that lacks the fork point), with its
+/// path: the tree diff mode compares against.
+pub fn fork_tree(start: &Path, base: &str) -> Result<Vec<(String, gix::ObjectId)>, GitError> {
     use gix::diff::tree::recorder::Change;
     let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     let base_id = repo
         .rev_parse_single(base)
-        .map_err(|e| GitError::Broken(format!("cannot resolve `{base}`: {e}")))?
-        .detach();
+        .map_err(|e| GitError::UnknownBase {
+            base: base.to_string(),
+            reason: e.to_string(),
+        })?
+        .object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError::UnknownBase {
+            base: base.to_string(),
+            reason: e.to_string(),
+        })?
+        .id;
     let head_id = repo.head_id().map_err(|e| broken(&e))?.detach();
     let fork = repo
         .merge_base(base_id, head_id)
         .ok()
         .flatten()
         .map_or(base_id, |id| id.detach());
-    let tree_of = |id: gix::ObjectId| -> Result<gix::Tree<'_>, GitError> {
-        repo.find_commit(id)
-            .map_err(|e| broken(&e))?
-            .tree()
-            .map_err(|e| broken(&e))
-    };
-    let (old, new) = (tree_of(fork)?, tree_of(head_id)?);
+    let tree = repo
+        .find_commit(fork)
+        .map_err(|e| broken(&e))?
+        .tree()
+        .map_err(|e| broken(&e))?;
+    let empty = repo.empty_tree();
     let mut rec = gix::diff::tree::Recorder::default();
     gix::diff::tree(
-        gix::objs::TreeRefIter::from_bytes(&old.data, repo.object_hash()),
-        gix::objs::TreeRefIter::from_bytes(&new.data, repo.object_hash()),
+        gix::objs::TreeRefIter::from_bytes(&empty.data, repo.object_hash()),
+        gix::objs::TreeRefIter::from_bytes(&tree.data, repo.object_hash()),
         &mut gix::diff::tree::State::default(),
         &repo.objects,
         &mut rec,
     )
     .map_err(|e| broken(&e))?;
-    let mut out = Vec::new();
-    for change in rec.records {
-        let (path, before) = match change {
+    let mut out: Vec<(String, gix::ObjectId)> = rec
+        .records
+        .into_iter()
+        .filter_map(|c| match c {
             Change::Addition {
-                path, entry_mode, ..
-            } if entry_mode.is_blob() => (path, None),
-            Change::Modification {
                 path,
-                previous_oid,
+                oid,
                 entry_mode,
                 ..
-            } if entry_mode.is_blob() => (
-                path,
-                repo.find_blob(previous_oid).ok().map(|b| b.detach().data),
-            ),
-            _ => continue,
-        };
-        out.push(Changed {
-            path: path.to_str_lossy().into_owned(),
-            before,
-        });
-    }
+            } if entry_mode.is_blob() && !entry_mode.is_link() => {
+                Some((path.to_str_lossy().into_owned(), oid))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
     Ok(out)
+}
+
+/// Visits the blobs of a tree (see [`fork_tree`]) as a source does: in parallel, each blob's
+/// size checked before it is inflated.
+pub fn visit_tree(
+    start: &Path,
+    blobs: &[(String, gix::ObjectId)],
+    visit: &(dyn Fn(Item) + Sync),
+) -> Result<(), GitError> {
+    let repo = gix::discover(start)
+        .map_err(|_| GitError::NotARepo(start.display().to_string()))?
+        .into_sync();
+    blobs.par_iter().for_each_init(
+        || repo.to_thread_local(),
+        |repo, (rel, id)| {
+            let item = match repo.find_header(*id).map(|h| h.size()) {
+                Ok(size) if size > super::MAX_SCAN_SIZE => Item::Problem {
+                    rel: rel.clone(),
+                    rule: &scan::FILE_TOO_LARGE,
+                    message: format!("blob {id} is {size} bytes; not checked"),
+                },
+                _ => match repo.find_blob(*id) {
+                    Ok(blob) => Item::Blob {
+                        rel: rel.clone(),
+                        data: blob.detach().data,
+                    },
+                    Err(e) => Item::Problem {
+                        rel: rel.clone(),
+                        rule: &scan::UNREADABLE_FILE,
+                        message: format!("cannot read blob {id}: {e}"),
+                    },
+                },
+            };
+            visit(item);
+        },
+    );
+    Ok(())
 }
 
 /// How far the code moved since a context file last changed.
