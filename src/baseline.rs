@@ -67,7 +67,10 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
         .collect();
     let (old, new): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(&mut report.diagnostics)
         .into_iter()
-        .partition(|d| known.contains(&(d.fingerprint.as_str(), d.rule.code)));
+        .partition(|d| {
+            !report.selection.is_locked(d.rule)
+                && known.contains(&(d.fingerprint.as_str(), d.rule.code))
+        });
     report.diagnostics = new;
     report.suppressed = old;
 }

@@ -103,6 +103,95 @@ pub struct Config {
     pub exceptions: Vec<crate::exceptions::Exception>,
     /// The organisation policy assembled from `extends:` packs.
     pub policy: crate::policy::Policy,
+    /// The exclude patterns as written.
+    pub exclude_patterns: Vec<String>,
+    /// The packs `extends:` names, as written (`path` or `git@ref`).
+    pub extends: Vec<String>,
+    /// The file's text (empty without a file).
+    pub text: String,
+}
+
+/// How `head` is weaker than `base` (the same repository's config before a change): each
+/// item says what and names the key to point at. Used by `--diff`: loosening the gate is
+/// part of what a pull request changes.
+pub fn weakenings(base: &Config, head: &Config) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let rank = |v: &[(String, Severity)], key: &str| {
+        v.iter().rev().find(|(k, _)| k == key).map(|(_, s)| *s)
+    };
+    for p in &head.exclude_patterns {
+        if !base.exclude_patterns.contains(p) {
+            out.push((
+                "exclude".into(),
+                format!("adds `exclude: {p}`: those files are no longer checked"),
+            ));
+        }
+    }
+    for i in &head.ignore {
+        if !base.ignore.contains(i) {
+            out.push((
+                "ignore".into(),
+                format!("adds `rules.ignore: {i}`: that rule no longer runs"),
+            ));
+        }
+    }
+    if !head.select.is_empty() {
+        let narrowed =
+            base.select.is_empty() || base.select.iter().any(|s| !head.select.contains(s));
+        if narrowed {
+            out.push((
+                "select".into(),
+                format!(
+                    "narrows `rules.select` to {}: other rules no longer run",
+                    head.select.join(", ")
+                ),
+            ));
+        }
+    }
+    for (key, sev) in &head.severity {
+        let was = rank(&base.severity, key)
+            .or_else(|| crate::rules::lookup(key).map(|r| r.severity))
+            .unwrap_or(Severity::Error);
+        if *sev < was {
+            out.push((
+                key.clone(),
+                format!("lowers the severity of {key} from {was} to {sev}"),
+            ));
+        }
+    }
+    for e in &head.exceptions {
+        let known = base
+            .exceptions
+            .iter()
+            .any(|b| b.rule == e.rule && b.path == e.path && b.matches == e.matches);
+        if !known {
+            out.push((
+                "exceptions".into(),
+                format!(
+                    "adds an exception for {} on `{}` ({})",
+                    e.rule, e.path, e.reason
+                ),
+            ));
+        }
+    }
+    for x in &base.extends {
+        if !head.extends.contains(x) {
+            out.push((
+                "extends".into(),
+                format!("drops `extends: {x}`: that policy no longer applies"),
+            ));
+        }
+    }
+    if head.max_file_size > base.max_file_size {
+        out.push((
+            "max_file_size".into(),
+            format!(
+                "raises max_file_size from {} to {} bytes",
+                base.max_file_size, head.max_file_size
+            ),
+        ));
+    }
+    out
 }
 
 impl Default for Config {
@@ -117,6 +206,9 @@ impl Default for Config {
             stale: Default::default(),
             exceptions: Vec::new(),
             policy: Default::default(),
+            exclude_patterns: Vec::new(),
+            extends: Vec::new(),
+            text: String::new(),
         }
     }
 }
@@ -251,6 +343,15 @@ pub fn load_with(
 
 pub fn parse(path: &Path, text: &str, project_root: &Path) -> Result<Config, Box<ConfigError>> {
     parse_with(path, text, project_root, true)
+}
+
+/// [`parse`] without loading the packs `extends:` names (an old version of the config).
+pub fn parse_without_packs(
+    path: &Path,
+    text: &str,
+    project_root: &Path,
+) -> Result<Config, Box<ConfigError>> {
+    parse_with(path, text, project_root, false)
 }
 
 fn parse_with(
@@ -406,6 +507,43 @@ fn parse_with(
             )
         })?,
     };
+    let policy = match raw.extends.as_ref().filter(|_| with_extends) {
+        Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
+        None => Default::default(),
+    };
+    // Keys the organisation locked: setting one is an error that points at it.
+    for key in &policy.locked.settings {
+        let set = match key.as_str() {
+            "exclude" => !raw.exclude.is_empty(),
+            "exceptions" => !raw.exceptions.is_empty(),
+            "max_file_size" => raw.max_file_size.is_some(),
+            "rules" => {
+                !raw.rules.select.is_empty()
+                    || !raw.rules.ignore.is_empty()
+                    || !raw.rules.severity.is_empty()
+            }
+            _ => false,
+        };
+        if set {
+            let offset = text
+                .find(&format!("{key}:"))
+                .or_else(|| text.find(key.as_str()))
+                .unwrap_or(0);
+            let mut err = ConfigError::at(
+                path,
+                text,
+                offset,
+                key.len(),
+                format!("`{key}` is locked by the organisation's policy and may not be set here"),
+                "locked",
+            );
+            err.help = Some(format!(
+                "the policy ({}) locks it; ask the platform team for an exception in the pack",
+                policy.layers.last().map_or("?", String::as_str)
+            ));
+            return Err(err);
+        }
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         select,
@@ -414,10 +552,30 @@ fn parse_with(
         excludes: Excludes::new(&base, &patterns).map_err(|e| ConfigError::plain(e.to_string()))?,
         max_file_size,
         exceptions,
-        policy: match raw.extends.as_ref().filter(|_| with_extends) {
-            Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
-            None => Default::default(),
-        },
+        policy,
+        exclude_patterns: patterns.clone(),
+        extends: raw
+            .extends
+            .as_ref()
+            .map(|e| {
+                e.packs()
+                    .iter()
+                    .map(|p| match p {
+                        crate::policy::PackRef::Path(p) => p.clone(),
+                        crate::policy::PackRef::Git(g) => format!(
+                            "{}@{}{}",
+                            g.git,
+                            g.rev.as_deref().unwrap_or("HEAD"),
+                            g.path
+                                .as_deref()
+                                .map(|p| format!(" ({p})"))
+                                .unwrap_or_default()
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        text: text.to_string(),
         stale: {
             let d = crate::rules::StaleThresholds::default();
             crate::rules::StaleThresholds {
@@ -550,6 +708,28 @@ pub fn selection(
         .chain(config.severity.iter().cloned())
         .collect();
     let mut selection = rules::Selection::new(select, &ignore, &severity)?;
+    let locked = &config.policy.locked.rules;
+    if !locked.is_empty() {
+        selection
+            .lock(locked)
+            .map_err(|e| format!("invalid locked.rules in the policy: {e}"))?;
+        // A flag cannot turn a locked rule off either (a CI workflow is repository content).
+        for s in ignore.iter().chain(
+            config
+                .severity
+                .iter()
+                .filter(|(_, sev)| *sev != Severity::Error)
+                .map(|(s, _)| s),
+        ) {
+            let hit = selection.locked_by(s);
+            if !hit.is_empty() {
+                return Err(format!(
+                    "`{s}` would turn off or weaken {} locked by the organisation's policy",
+                    hit.join(", ")
+                ));
+            }
+        }
+    }
     if !config.policy.secret_rules.is_empty() {
         let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
             .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;

@@ -138,7 +138,10 @@ pub fn apply(
                 && d.span
                     .as_ref()
                     .is_some_and(|s| (s.line..=s.end_line.max(s.line)).contains(&dir.target));
-            if on_line && rules.iter().any(|r| std::ptr::eq(*r, d.rule)) {
+            if on_line
+                && !selection.is_locked(d.rule)
+                && rules.iter().any(|r| std::ptr::eq(*r, d.rule))
+            {
                 d.help = Some(format!(
                     "ignored in-source at {path}:{}: {}",
                     dir.line, dir.reason

@@ -195,11 +195,12 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
             .filter(|(p, _)| under(p, &prefixes) && !config.excludes.is_excluded(p))
             .collect();
         source::git::visit_tree(&project_root, &tree, &|item| scanner.visit(item))?;
-        let paths: Vec<String> = tree.into_iter().map(|(p, _)| p).collect();
+        let paths: Vec<String> = tree.iter().map(|(p, _)| p.clone()).collect();
         *lock(&scanner.seen) = paths.clone();
         scanner.index = Some(paths);
         let before = scanner.finish(project_root.clone(), false, selection.clone());
         keep_new(&mut report, &before);
+        weakened_config(&mut report, &config, &tree)?;
     }
     if let Some(path) = &config.path {
         let rel = source::relative(path, &report.root).0;
@@ -244,6 +245,63 @@ fn keep_new(report: &mut Report, base: &Report) {
             .incomplete
             .push((path.clone(), format!("in the diff base: {why}")));
     }
+}
+
+/// AG613: how the change loosened the repository's own config (compared with the base's).
+fn weakened_config(
+    report: &mut Report,
+    config: &Config,
+    tree: &[(String, gix::ObjectId)],
+) -> Result<(), EngineError> {
+    let rule = &crate::rules::policy::CONFIG_WEAKENED;
+    // Judged by the base's standards: the changed config cannot switch off or downgrade the
+    // rule that reports its own loosening.
+    let selection = &Selection::all();
+    let root = report.root.clone();
+    // The head's config, or the base's at the discovered names when the change deleted it.
+    let rel = config
+        .path
+        .as_ref()
+        .map(|p| source::relative(p, &root).0)
+        .or_else(|| {
+            tree.iter()
+                .map(|(p, _)| p)
+                .find(|p| config::FILE_NAMES.contains(&p.as_str()))
+                .cloned()
+        });
+    let Some(rel) = rel else { return Ok(()) };
+    let base = match tree.iter().find(|(p, _)| *p == rel) {
+        Some((_, id)) => {
+            let bytes = source::git::read_blob(&root, *id, crate::fsx::SMALL_FILE_CAP)?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            // A base config that no longer parses cannot be compared: judge against none.
+            config::parse_without_packs(&root.join(&rel), &text, &root).unwrap_or_default()
+        }
+        None => Config::default(),
+    };
+    let found = config::weakenings(&base, config);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let mut emit = Emitter::new(&rel, &config.text, selection);
+    for (key, message) in found {
+        let range = config
+            .text
+            .find(&format!("{key}:"))
+            .or_else(|| config.text.find(key.as_str()))
+            .map(|at| at..at + key.len());
+        let d = emit.emit(rule, range, format!("this change {message}"));
+        d.help = Some("loosening the gate is part of the change: review it as such".into());
+        if key == "exceptions" {
+            // The audited path: visible, not blocking.
+            d.severity = d.severity.min(crate::report::diagnostic::Severity::Warning);
+        }
+    }
+    report.diagnostics.append(&mut emit.out);
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(())
 }
 
 fn prefixes_of(roots: &[PathBuf], project_root: &Path) -> Vec<String> {
@@ -520,7 +578,7 @@ impl<'a> Scanner<'a> {
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
-            retain_allowed(&text, &mut emit.out);
+            retain_allowed(&text, &mut emit.out, self.selection);
             for mut d in emit.out {
                 if let Some(span) = &mut d.span {
                     span.start += offset;
@@ -612,7 +670,7 @@ impl<'a> Scanner<'a> {
         for check in &self.any_checks {
             check(&ctx, &mut emit);
         }
-        retain_allowed(&text, &mut emit.out);
+        retain_allowed(&text, &mut emit.out, self.selection);
         if emit.out.is_empty() {
             return;
         }
@@ -632,7 +690,7 @@ impl<'a> Scanner<'a> {
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
-            retain_allowed(text, &mut emit.out);
+            retain_allowed(text, &mut emit.out, self.selection);
             let flagged = !emit.out.is_empty();
             if flagged {
                 lock(&self.found).append(&mut emit.out);
@@ -654,7 +712,7 @@ impl<'a> Scanner<'a> {
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
         }
-        retain_allowed(text, &mut emit.out);
+        retain_allowed(text, &mut emit.out, self.selection);
         if !emit.out.is_empty() {
             lock(&self.found).append(&mut emit.out);
         }
@@ -713,9 +771,10 @@ impl<'a> Scanner<'a> {
             .map(|f| (f.path.as_str(), f.text.as_str()))
             .collect();
         emit.out.retain(|d| {
-            texts
-                .get(d.path.as_str())
-                .is_none_or(|t| !inline_allowed(t, d))
+            selection.is_locked(d.rule)
+                || texts
+                    .get(d.path.as_str())
+                    .is_none_or(|t| !inline_allowed(t, d))
         });
         diagnostics.append(&mut emit.out);
         let mut suppressed = Vec::new();
@@ -776,7 +835,7 @@ const ALLOW_MARKER: &str = "agentgate:allow";
 /// Drops one file's findings that `agentgate:allow` suppresses (see [`inline_allowed`]). The
 /// markers and line ends are found in one pass, so many findings on one long line (a
 /// minified file) cost a lookup each, not a scan of the line each.
-fn retain_allowed(text: &str, out: &mut Vec<Diagnostic>) {
+fn retain_allowed(text: &str, out: &mut Vec<Diagnostic>, selection: &Selection) {
     if out.is_empty() {
         return;
     }
@@ -792,6 +851,9 @@ fn retain_allowed(text: &str, out: &mut Vec<Diagnostic>) {
         first.entry(line_of(m)).or_insert(m);
     }
     out.retain(|d| {
+        if selection.is_locked(d.rule) {
+            return true; // locked by the organisation: never suppressed
+        }
         let Some(span) = &d.span else { return true };
         let line = line_of(span.start.min(text.len()));
         let Some(&pos) = first.get(&line) else {

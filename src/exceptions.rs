@@ -122,7 +122,8 @@ pub fn apply(
     let mut kept = Vec::new();
     for mut d in std::mem::take(&mut report.diagnostics) {
         let hit = exceptions.iter().enumerate().find(|(i, e)| {
-            e.expires.is_none_or(|x| x >= today)
+            !selection.is_locked(d.rule)
+                && e.expires.is_none_or(|x| x >= today)
                 && rule_sets[*i].is_enabled(d.rule)
                 && matchers[*i].as_ref().is_some_and(|m| m.is_match(&d.path))
                 && e.matches.as_deref().is_none_or(|t| d.message.contains(t))

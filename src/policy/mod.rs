@@ -67,6 +67,10 @@ pub struct Policy {
     /// Severity overrides by rule selector; the repository's own config overrides these.
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// What a repository may not turn off: rules (always run, never below their severity,
+    /// never suppressed) and `.agentgate.yaml` keys it may not set.
+    #[serde(default)]
+    pub locked: Locked,
     /// Context-file templates from the packs' `templates/` directories, by repository path.
     #[serde(default, skip_deserializing)]
     pub templates: BTreeMap<String, template::Template>,
@@ -114,6 +118,27 @@ pub struct LibrarySkill {
     pub hash: String,
     pub pack: String,
 }
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Locked {
+    /// Rule selectors (codes, names, families, prefixes).
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Repository config keys that may not be set: `exclude`, `exceptions`, `max_file_size`,
+    /// `rules` (select, ignore and severity), `baseline`.
+    #[serde(default)]
+    pub settings: Vec<String>,
+}
+
+/// The keys `locked.settings` may name.
+pub const LOCKABLE_SETTINGS: &[&str] = &[
+    "exclude",
+    "exceptions",
+    "max_file_size",
+    "rules",
+    "baseline",
+];
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +192,9 @@ impl Policy {
         union(&mut self.models.forbid_default, later.models.forbid_default);
         self.models.subagents.extend(later.models.subagents);
         self.severity.extend(later.severity);
+        // Locks only accumulate: a later pack cannot unlock what an earlier one locked.
+        union(&mut self.locked.rules, later.locked.rules);
+        union(&mut self.locked.settings, later.locked.settings);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -288,7 +316,18 @@ fn load_into(
             invalid(offset, &e.without_snippet().to_string())
         })?
     };
-    for key in layer.severity.keys() {
+    for key in &layer.locked.settings {
+        if !LOCKABLE_SETTINGS.contains(&key.as_str()) {
+            return Err(invalid(
+                text.find(key.as_str()).unwrap_or(0),
+                &format!(
+                    "locked.settings: `{key}` is not a lockable key (expected one of {})",
+                    LOCKABLE_SETTINGS.join(", ")
+                ),
+            ));
+        }
+    }
+    for key in layer.severity.keys().chain(&layer.locked.rules) {
         crate::rules::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
             invalid(
                 text.find(key.as_str()).unwrap_or(0),

@@ -213,6 +213,7 @@ pub static RULES: &[&Rule] = &[
     &policy::VENDORED_SKILL_DRIFT,
     &policy::MODEL_POLICY,
     &crate::directives::BAD_IGNORE_DIRECTIVE,
+    &policy::CONFIG_WEAKENED,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
@@ -228,6 +229,8 @@ pub fn lookup(key: &str) -> Option<&'static Rule> {
 pub struct Selection {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
+    /// Locked by the organisation's policy: always run, never suppressed.
+    locked: Vec<bool>,
     /// The organisation's own secret rules (policy packs' `rules/*.yaml`), run beside the
     /// built-in pack by AG402/AG403.
     pub org_secrets: Option<std::sync::Arc<crate::secrets::Engine>>,
@@ -259,9 +262,37 @@ impl Selection {
         }
         Ok(Self {
             enabled,
+            locked: vec![false; RULES.len()],
             severity,
             org_secrets: None,
         })
+    }
+
+    /// Locks the rules `selectors` match (the policy's `locked.rules`): they run whatever
+    /// was selected, at no less than their default severity, and nothing suppresses them.
+    pub fn lock(&mut self, selectors: &[String]) -> Result<(), String> {
+        for s in selectors {
+            for i in matching(s)? {
+                self.locked[i] = true;
+                self.enabled[i] = true;
+                self.severity[i] = self.severity[i].max(RULES[i].severity);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_locked(&self, rule: &Rule) -> bool {
+        index(rule).is_some_and(|i| self.locked[i])
+    }
+
+    /// The locked rules a selector would reach (for error messages).
+    pub fn locked_by(&self, selector: &str) -> Vec<&'static str> {
+        matching(selector)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&i| self.locked[i])
+            .map(|i| RULES[i].code)
+            .collect()
     }
 
     pub fn all() -> Self {

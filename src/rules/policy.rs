@@ -487,6 +487,30 @@ pub static VENDORED_SKILL_DRIFT: Rule = Rule {
     check: super::Check::Repo(check_skills),
 };
 
+pub static CONFIG_WEAKENED: Rule = Rule {
+    code: "AG613",
+    name: "config-weakened",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "The change loosens the repository's own agentgate configuration",
+    docs: doc(
+        "In diff mode (`check --diff BASE`, the Action on pull requests) the repository's `.agentgate.yaml` is \
+         compared with its version at the base. Each loosening is a finding that names it: new `exclude` \
+         patterns, new `rules.ignore` entries, a narrower `rules.select`, lower severities, new exceptions, a \
+         dropped `extends:` pack, a larger `max_file_size`.",
+        "The configuration is part of what a pull request changes. A change that adds `exclude: [\".claude/**\"]` \
+         next to a dangerous settings file would otherwise pass the gate it just switched off; reviewers should \
+         see the loosening as clearly as the change it enables.",
+        "```yaml\n# added in the pull request\nrules:\n  ignore: [AG101]\n```",
+        "An error by default: a pull request cannot switch the gate off and pass it. A new exception is only a \
+         warning, because exceptions are the audited path (a reason, an approver, an expiry). If the loosening is \
+         intended, land it on its own after review, or ask the platform team to change the pack. An organisation \
+         can lock the keys with `locked:` in its policy pack so that they cannot be set at all.",
+    ),
+    check: super::Check::Engine,
+};
+
 pub static MODEL_POLICY: Rule = Rule {
     code: "AG611",
     name: "model-policy",

@@ -469,6 +469,25 @@ pub fn fork_tree(start: &Path, base: &str) -> Result<Vec<(String, gix::ObjectId)
     Ok(out)
 }
 
+/// One blob's content, refused before inflating when it is over `cap`.
+pub fn read_blob(start: &Path, id: gix::ObjectId, cap: u64) -> Result<Vec<u8>, GitError> {
+    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let size = repo
+        .find_header(id)
+        .map_err(|e| GitError::Broken(e.to_string()))?
+        .size();
+    if size > cap {
+        return Err(GitError::Broken(format!(
+            "blob {id} is {size} bytes, over {cap}"
+        )));
+    }
+    Ok(repo
+        .find_blob(id)
+        .map_err(|e| GitError::Broken(e.to_string()))?
+        .detach()
+        .data)
+}
+
 /// Visits the blobs of a tree (see [`fork_tree`]) as a source does: in parallel, each blob's
 /// size checked before it is inflated.
 pub fn visit_tree(
