@@ -550,8 +550,10 @@ fn symlinks_loops_dangling_and_escaping() {
     )
     .unwrap();
     symlink(t.path(), t.path().join("self")).unwrap();
+    symlink("/etc/hostname", t.path().join("notes.md")).unwrap();
+    // An agent file that links out of the repository cannot be checked: incomplete, exit 2.
     let r = t.run(&["check", "--format", "concise", "-q", "--fail-on", "note"]);
-    r.code(1);
+    r.code(2);
     let out = &r.stdout;
     assert!(
         out.contains("GEMINI.md:1:1: AG005 warning symbolic link points at nothing (`gone.md`)"),
@@ -562,7 +564,12 @@ fn symlinks_loops_dangling_and_escaping() {
         "{out}"
     );
     assert!(
-        out.contains(".claude/settings.json:1:1: AG006 note symbolic link to"),
+        out.contains(".claude/settings.json:1:1: AG002 error cannot read: a symbolic link to"),
+        "{out}"
+    );
+    // Any other file linking out is a note.
+    assert!(
+        out.contains("notes.md:1:1: AG006 note symbolic link to `/etc/hostname`"),
         "{out}"
     );
     assert!(

@@ -35,7 +35,7 @@ pub fn walk(
             Ok(target) if target.is_dir() && target.starts_with(project_root) => {
                 walked.push(target);
             }
-            _ => visit_symlink(p, rel, &project, visit),
+            _ => visit_symlink(p, rel, &project, Some(project_root), visit),
         }
     }
     // Named files (pre-commit passes them) need no walker: its idle workers sleep in 1 ms
@@ -110,7 +110,7 @@ fn visit_entry(
             abs: path.to_path_buf(),
         });
     } else if file_type.is_symlink() {
-        visit_symlink(path, rel, roots, visit);
+        visit_symlink(path, rel, roots, Some(project_root), visit);
     } else if !file_type.is_dir() {
         special_file(rel, &file_type, visit);
     }
@@ -145,7 +145,7 @@ pub fn visit_tracked(
             });
         }
         if meta.file_type().is_symlink() {
-            visit_symlink(&path, rel.clone(), &project, visit);
+            visit_symlink(&path, rel.clone(), &project, Some(project_root), visit);
         } else {
             visit_named_file(&path, project_root, excludes, visit);
         }
@@ -215,7 +215,13 @@ fn special_file(rel: String, file_type: &std::fs::FileType, visit: &(dyn Fn(Item
     });
 }
 
-fn visit_symlink(path: &Path, rel: String, roots: &[PathBuf], visit: &(dyn Fn(Item) + Sync)) {
+fn visit_symlink(
+    path: &Path,
+    rel: String,
+    roots: &[PathBuf],
+    project_root: Option<&Path>,
+    visit: &(dyn Fn(Item) + Sync),
+) {
     let target = match std::fs::canonicalize(path) {
         Ok(t) => t,
         Err(e) => {
@@ -233,6 +239,23 @@ fn visit_symlink(path: &Path, rel: String, roots: &[PathBuf], visit: &(dyn Fn(It
         }
     };
     if !roots.iter().any(|r| target.starts_with(r)) {
+        // An agent file (or the MCP lock) that is a link out of the repository: the agents
+        // read what it points at, which nobody reviews and agentgate never reads. It cannot
+        // be checked, so the scan is incomplete (inside the repository but outside the
+        // scanned directories, it is only a note: a partial run by choice).
+        let out_of_repo = !project_root.is_some_and(|p| target.starts_with(p));
+        let kind = crate::classify::classify(&rel);
+        if out_of_repo && (kind.is_agent_file() || crate::rules::is_support_file(&rel)) {
+            visit(Item::Problem {
+                message: format!(
+                    "cannot read: a symbolic link to {}, outside the repository; not followed, so not checked",
+                    target_text(path)
+                ),
+                rel,
+                rule: &scan::UNREADABLE_FILE,
+            });
+            return;
+        }
         let message = format!(
             "symbolic link to {} is outside the scanned tree; not followed",
             target_text(path)
