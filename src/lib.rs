@@ -24,3 +24,4 @@ pub mod rules;
 pub mod secrets;
 pub mod source;
 pub mod syntax;
+pub mod usage;
