@@ -33,7 +33,7 @@ pub fn script_json(report: &FleetReport) -> String {
         .replace('&', "\\u0026")
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root{--bg:#f6f7f9;--fg:#1d2430;--muted:#5d6778;--card:#fff;--line:#dde1e7;--err:#c62828;--warn:#d98a00;--note:#3d7bd9;--ok:#2e7d32;--accent:#3949ab}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;background:var(--bg);color:var(--fg)}

@@ -9,6 +9,8 @@ pub mod grade;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod usage_cmd;
+pub mod usage_html;
 
 use model::{FleetReport, RepoCard, SCHEMA_VERSION, Shard, Status};
 use rayon::prelude::*;
@@ -26,6 +28,18 @@ pub enum FleetAction {
     Merge(MergeArgs),
     /// Show what got better or worse between two fleet reports (exit 1 if anything worse).
     Diff { old: PathBuf, new: PathBuf },
+    /// Read agent usage exports (OpenTelemetry, Admin API, transcripts, Codex, Copilot) and
+    /// report tokens, cost and cache use by team, repository, user and model (docs/usage.md).
+    Usage {
+        #[command(flatten)]
+        args: usage_cmd::UsageArgs,
+        /// Directories of fleet clones: transcripts and rollouts are matched to them.
+        #[arg(long, value_name = "DIR")]
+        clones: Vec<PathBuf>,
+        /// A config whose `extends:` names the org pack (`attribution:`, `usage:`).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -336,20 +350,24 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
         outputs.push((Path::new("-"), markdown::render(report)));
     }
     for (path, text) in outputs {
-        if path.as_os_str() == "-" {
-            let mut o = std::io::stdout().lock();
-            match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(format!("cannot write to standard output: {e}"));
-                }
-                _ => {}
-            }
-        } else {
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
+        write_text(path, &text)?;
     }
     Ok(())
+}
+
+/// Writes `text` to `path` (`-`: standard output; a closed pipe is not an error).
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        let mut o = std::io::stdout().lock();
+        match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(format!("cannot write to standard output: {e}"))
+            }
+            _ => Ok(()),
+        }
+    } else {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
 }
 
 /// `agentgate fleet …`: 0 when the report was written (failed repositories are recorded in
@@ -434,6 +452,11 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             write_outputs(&report, &args.out)?;
             Ok(ExitCode::SUCCESS)
         }
+        FleetAction::Usage {
+            args,
+            clones,
+            config,
+        } => usage_cmd::run(args, &clones, config.as_deref()),
         FleetAction::Diff { old, new } => {
             let (old, new) = (load(&old)?, load(&new)?);
             let d = diff::diff(&old, &new);

@@ -28,6 +28,8 @@ pub struct Sums {
     pub ex_tokens: u64,
     pub ex_cost_micros: i64,
     pub ex_cost_rows: u64,
+    /// Sessions of `ex_sessions` counted on rows that report a cost.
+    pub ex_costed_sessions: u64,
 }
 
 impl Sums {
@@ -60,6 +62,7 @@ impl Sums {
             if let Some(c) = r.cost_micros {
                 self.ex_cost_micros += c;
                 self.ex_cost_rows += 1;
+                self.ex_costed_sessions += r.sessions.unwrap_or(0);
             }
         }
     }
@@ -81,6 +84,7 @@ impl Sums {
         self.ex_tokens += o.ex_tokens;
         self.ex_cost_micros += o.ex_cost_micros;
         self.ex_cost_rows += o.ex_cost_rows;
+        self.ex_costed_sessions += o.ex_costed_sessions;
     }
 }
 

@@ -143,7 +143,8 @@ struct Acc {
     sessions: u64,
     session_tokens: u64,
     session_cost: i64,
-    session_cost_rows: u64,
+    /// Sessions with at least one row that reports a cost.
+    costed_sessions: u64,
 }
 
 impl Acc {
@@ -158,7 +159,9 @@ impl Acc {
         self.sessions += 1;
         self.session_tokens += f.tokens;
         self.session_cost += f.cost_micros;
-        self.session_cost_rows += f.cost_rows;
+        if f.cost_rows > 0 {
+            self.costed_sessions += 1;
+        }
     }
 }
 
@@ -179,7 +182,7 @@ impl Acc {
     fn metrics(&self) -> Metrics {
         let s = &self.sums;
         let sessions = self.sessions + s.ex_sessions;
-        let cost_rows = self.session_cost_rows + s.ex_cost_rows;
+        let costed = self.costed_sessions + s.ex_costed_sessions;
         Metrics {
             rows: s.rows,
             input_tokens: s.input,
@@ -192,9 +195,10 @@ impl Acc {
             cache_hit_ratio: ratio(s.ck_read, s.ck_input + s.ck_creation + s.ck_read, 4),
             cache_read_write_ratio: ratio(s.ck_read, s.ck_creation, 2),
             tokens_per_session: ratio(self.session_tokens + s.ex_tokens, sessions, 1),
-            cost_per_session: (cost_rows > 0 && sessions > 0).then(|| {
+            // Over the sessions that report a cost (a transcript's do not).
+            cost_per_session: (costed > 0).then(|| {
                 round(
-                    (self.session_cost + s.ex_cost_micros) as f64 / 1e6 / sessions as f64,
+                    (self.session_cost + s.ex_cost_micros) as f64 / 1e6 / costed as f64,
                     6,
                 )
             }),
@@ -359,7 +363,7 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
                     tokens: v.tokens(),
                     token_share: ratio(v.tokens(), tokens, 4).unwrap_or(0.0),
                     cost_usd: (v.cost_rows > 0).then(|| usd(v.cost_micros)),
-                    cost_share: (costed && cost > 0)
+                    cost_share: (v.cost_rows > 0 && cost > 0)
                         .then(|| round(v.cost_micros as f64 / cost as f64, 4)),
                 })
                 .collect();
