@@ -5,13 +5,15 @@
 //! `cwd`, `timestamp` and `isSidechain`. Claude Code writes one line per content block of a
 //! response, each repeating the usage, so a response is counted once: per `message.id` (else
 //! `requestId`), keeping the line with the most output tokens (streaming fills it in). The
-//! format is internal to Claude Code and changes between versions (docs/usage.md).
+//! lines of one response are written together, so only the last [`WINDOW`] responses are
+//! held (memory stays bounded on any file). The format is internal to Claude Code and
+//! changes between versions (docs/usage.md).
 
 use super::attribution::Hints;
 use super::{FileCtx, Query, Row, Source};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::VecDeque;
 
 #[derive(Debug, Deserialize)]
 struct Line<'a> {
@@ -53,20 +55,22 @@ struct Usage {
     cache_creation_input_tokens: Option<u64>,
 }
 
-/// Responses of one file, by message id, in first-seen order; emitted at the end.
+/// Responses held back to merge their content-block lines.
+pub const WINDOW: usize = 64;
+
+/// The latest responses of one file (message id, row), oldest first; a response leaving the
+/// window, and all at the end, are emitted.
 #[derive(Debug)]
 pub struct Transcript {
     subagent_file: bool,
-    responses: HashMap<String, usize>,
-    rows: Vec<Row>,
+    window: VecDeque<(Option<String>, Row)>,
 }
 
 impl Transcript {
     pub fn new(name: &str) -> Transcript {
         Transcript {
             subagent_file: name.replace('\\', "/").contains("/subagents/"),
-            responses: HashMap::new(),
-            rows: Vec::new(),
+            window: VecDeque::new(),
         }
     }
 
@@ -112,27 +116,27 @@ impl Transcript {
             cache_creation: u.cache_creation_input_tokens,
             ..Row::default()
         };
-        match msg.id.as_deref().or(line.request_id.as_deref()) {
-            Some(key) => match self.responses.get(key) {
-                Some(&i) => {
-                    if row.output.unwrap_or(0) > self.rows[i].output.unwrap_or(0) {
-                        self.rows[i] = row;
-                    }
-                }
-                None => {
-                    self.responses.insert(key.to_string(), self.rows.len());
-                    self.rows.push(row);
-                }
-            },
-            None => self.rows.push(row),
+        let key = msg.id.as_deref().or(line.request_id.as_deref());
+        if let Some(k) = key
+            && let Some((_, held)) = self.window.iter_mut().rev().find(|(id, _)| id.as_deref() == Some(k))
+        {
+            if row.output.unwrap_or(0) > held.output.unwrap_or(0) {
+                *held = row;
+            }
+            return Ok(());
+        }
+        self.window.push_back((key.map(str::to_string), row));
+        if self.window.len() > WINDOW
+            && let Some((_, old)) = self.window.pop_front()
+        {
+            ctx.emit(old);
         }
         Ok(())
     }
 
     pub fn end(&mut self, ctx: &mut FileCtx) {
-        for row in std::mem::take(&mut self.rows) {
+        for (_, row) in std::mem::take(&mut self.window) {
             ctx.emit(row);
         }
-        self.responses.clear();
     }
 }
