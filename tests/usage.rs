@@ -336,3 +336,109 @@ fn html_page_is_escaped_and_self_contained() {
     assert!(page.contains("billing"));
     assert!(!page.contains("http://") && !page.contains("https://"));
 }
+
+#[test]
+fn scan_with_usage_joins_explains_and_applies_thresholds() {
+    let tree = Tree::new();
+    let attribution =
+        std::fs::read_to_string(Path::new(FIXTURES).join("pack/policy.yaml")).unwrap();
+    tree.write(
+        "pack/policy.yaml",
+        format!("{attribution}usage:\n  min_cache_hit_ratio: 0.5\n  max_subagent_top_tier_share: 0.5\n  max_spend_z: 3.5\n"),
+    );
+    tree.write("central.yaml", "extends: pack\n");
+    // api: a top-tier default model. billing: prompt caching off, and no context file.
+    tree.write(
+        "fleet/api/.claude/settings.json",
+        "{\"model\": \"claude-opus-5\"}\n",
+    );
+    tree.write("fleet/api/CLAUDE.md", "# api\n\nRun `cargo test`.\n");
+    tree.write("fleet/web/AGENTS.md", "# web\n\nRun `npm test`.\n");
+    tree.write(
+        "fleet/billing/.claude/settings.json",
+        "{\"env\": {\"DISABLE_PROMPT_CACHING\": \"1\"}}\n",
+    );
+    let fleet = tree.path().join("fleet");
+    let central = tree.path().join("central.yaml");
+    let (code, out, err) = run(&[
+        "fleet",
+        "scan",
+        fleet.to_str().unwrap(),
+        "--config",
+        central.to_str().unwrap(),
+        "--usage",
+        FIXTURES,
+        "--json",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let card = |name: &str| -> &Value {
+        r["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+    };
+    let (api, billing, web) = (
+        &card("api")["usage"],
+        &card("billing")["usage"],
+        &card("web")["usage"],
+    );
+    assert_eq!(api["tokens"], 15_300);
+    assert_eq!(billing["tokens"], 78_310);
+    assert_eq!(web["tokens"], 13_050);
+    assert_eq!(card("billing")["prompt_caching_disabled"], true);
+    // Fleet medians over api, web, billing: cache 0.6859 (of 0.6859, 0.7143, 0.1754), tokens
+    // per session 7650 (of 7650, 6525, 17202.5), top-tier share 0 (of 0.0654, 0, 0).
+    let explain = |u: &Value| -> Vec<String> {
+        u["explanations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect()
+    };
+    let b = explain(billing);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert_eq!(
+        b[0],
+        "cache hit ratio 0.18 against a fleet median of 0.69: prompt caching is disabled (DISABLE_PROMPT_CACHING in .claude/settings.json)"
+    );
+    // 17202.5 / 7650 = 2.25 → "2.2×" (one decimal, rounded half to even).
+    assert!(
+        b[1].starts_with("no context file: ") && b[1].contains("× the fleet median"),
+        "{b:?}"
+    );
+    // api: opus is 1000 of its 15300 tokens (no cost on every row, so tokens): 6.54 %.
+    assert_eq!(api["top_tier_share"], 0.0654);
+    assert_eq!(
+        explain(api),
+        [
+            "the default model `claude-opus-5` (.claude/settings.json) is top tier: 7% of spend is on top-tier models against a fleet median of 0%"
+        ]
+    );
+    assert_eq!(explain(web), Vec::<String>::new());
+    // Thresholds. api: subagent top-tier share 1000 / 1070 = 0.9346 > 0.5.
+    let ids = |u: &Value| -> Vec<String> {
+        u["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(api), ["subagent-top-tier-share"]);
+    assert_eq!(api["findings"][0]["value"], 0.9346);
+    // billing: cache 0.1754 < 0.5; and its week's cost is an outlier against the fleet:
+    // costs 0.42, 3.0945, 0.052 → median 0.42, MAD 0.368, z = 0.6745 · 2.6745 / 0.368 = 4.90.
+    assert_eq!(ids(billing), ["low-cache-hit-ratio", "spend-outlier"]);
+    assert_eq!(billing["findings"][1]["value"], 4.9);
+    assert_eq!(ids(web), Vec::<String>::new());
+    // The usage report rides along for the dashboard; scorecards without usage stay as before.
+    assert_eq!(r["usage"]["totals"]["tokens"], 116_910);
+    let (code, out, _) = run(&["fleet", "scan", fleet.to_str().unwrap(), "--json", "-"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("\"usage\""));
+}

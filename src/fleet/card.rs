@@ -56,6 +56,7 @@ pub fn build(
         findings: findings(&report),
         mcp_servers: mcp_servers(&files),
         models: models(&files),
+        prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
         ..RepoCard::default()
     };
@@ -302,6 +303,24 @@ fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
     }
     out.sort();
     out
+}
+
+/// `env.DISABLE_PROMPT_CACHING` set (to anything but `0`/`false`/empty) in a committed
+/// Claude Code settings file.
+fn prompt_caching_disabled(files: &[FileCtx]) -> bool {
+    files.iter().any(|f| {
+        f.kind == FileKind::ClaudeSettings
+            && f.tree()
+                .and_then(|t| t.pointer(&["env", "DISABLE_PROMPT_CACHING"]))
+                .and_then(|n| match &n.value {
+                    crate::syntax::Value::String(s) | crate::syntax::Value::Number(s) => {
+                        Some(!matches!(s.trim(), "" | "0" | "false"))
+                    }
+                    crate::syntax::Value::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .unwrap_or(false)
+    })
 }
 
 fn exceptions(cfg: &Config, today: i64) -> Vec<ExceptionEntry> {

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod usage_cmd;
 pub mod usage_html;
+pub mod usage_join;
 
 use model::{FleetReport, RepoCard, SCHEMA_VERSION, Shard, Status};
 use rayon::prelude::*;
@@ -59,6 +60,10 @@ pub struct ScanArgs {
     /// a CI shard job clones only those.
     #[arg(long)]
     pub list: bool,
+    /// Usage exports to join to the scorecards (files or directories, as for `fleet usage`);
+    /// attribution and `usage:` thresholds come from `--config`'s pack.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub usage: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -285,6 +290,7 @@ pub fn report(repos: Vec<RepoCard>, shard: Option<Shard>, secs: i64) -> FleetRep
         shard,
         repos,
         summary,
+        usage: None,
     }
 }
 
@@ -422,13 +428,27 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             let progress = std::io::stderr().is_terminal();
-            let cards = scan(
+            let mut cards = scan(
                 &targets,
                 config.as_deref(),
                 progress,
                 secs.div_euclid(86_400),
             );
-            let report = report(cards, args.shard, secs);
+            let usage = if args.usage.is_empty() {
+                None
+            } else {
+                let policy = usage_cmd::load_policy(config.as_deref(), None)?;
+                let clones: Vec<(String, PathBuf)> = targets
+                    .iter()
+                    .map(|t| (t.name.clone(), t.path.clone()))
+                    .collect();
+                let u = usage_cmd::build(&args.usage, &policy, &clones, None, secs)?;
+                usage_cmd::summarize(&u);
+                usage_join::join(&mut cards, &u, &policy.usage);
+                Some(u)
+            };
+            let mut report = report(cards, args.shard, secs);
+            report.usage = usage;
             write_outputs(&report, &args.out)?;
             let s = &report.summary;
             eprintln!(

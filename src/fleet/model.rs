@@ -21,6 +21,9 @@ pub struct FleetReport {
     /// Sorted by name.
     pub repos: Vec<RepoCard>,
     pub summary: Summary,
+    /// The usage report `fleet scan --usage` joined to the scorecards (docs/usage.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::usage::metrics::UsageReport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +109,31 @@ pub struct RepoCard {
     pub exceptions: Vec<ExceptionEntry>,
     /// `null` for a repository that failed to scan.
     pub grade: Option<Grade>,
+    /// `env.DISABLE_PROMPT_CACHING` is set in a committed Claude Code settings file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prompt_caching_disabled: bool,
+    /// Observed usage (`fleet scan --usage`), with what the configuration explains of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<RepoUsage>,
+}
+
+/// A repository's observed usage beside its scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RepoUsage {
+    pub tokens: u64,
+    pub cost_usd: Option<f64>,
+    pub sessions: u64,
+    pub cache_hit_ratio: Option<f64>,
+    pub tokens_per_session: Option<f64>,
+    /// Share of spend (cost if reported, else tokens) on top-tier models.
+    pub top_tier_share: Option<f64>,
+    pub subagent_top_tier_share: Option<f64>,
+    /// What the configuration explains (stale context vs tokens per session, AG507 vs the
+    /// cache hit ratio, a top-tier default model vs its share of spend).
+    pub explanations: Vec<String>,
+    /// The org pack's `usage:` thresholds this repository does not meet.
+    pub findings: Vec<crate::usage::thresholds::UsageFinding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

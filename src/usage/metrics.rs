@@ -86,6 +86,18 @@ pub struct RepoWeek {
     pub cost_usd: Option<f64>,
 }
 
+/// Tokens and cost of one repository, model and query source (for the join with the
+/// scorecards: top-tier shares per repository).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RepoModel {
+    pub repo: Option<String>,
+    pub model: Option<String>,
+    pub query_source: Query,
+    pub tokens: u64,
+    pub cost_usd: Option<f64>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Anomaly {
@@ -131,6 +143,7 @@ pub struct UsageReport {
     pub weeks: Vec<Group>,
     pub model_mix: Vec<Mix>,
     pub repo_weeks: Vec<RepoWeek>,
+    pub repo_models: Vec<RepoModel>,
     pub spend_z_threshold: f64,
     pub anomalies: Vec<Anomaly>,
 }
@@ -261,6 +274,7 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
     let mut user_team: HashMap<(Option<Sym>, Option<Sym>), u64> = HashMap::new();
     let mut mix: HashMap<(Query, Option<Sym>), Sums> = HashMap::new();
     let mut repo_weeks: HashMap<(Option<Sym>, i32), Sums> = HashMap::new();
+    let mut repo_models: HashMap<(Option<Sym>, Option<Sym>, Query), Sums> = HashMap::new();
     for (k, v) in &ing.agg.groups {
         total.add_key(k, v);
         teams.entry(k.team).or_default().add_key(k, v);
@@ -279,6 +293,10 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
         *user_team.entry((k.user, k.team)).or_default() += v.tokens();
         mix.entry((k.query, k.model)).or_default().add(v);
         repo_weeks.entry((k.repo, k.week)).or_default().add(v);
+        repo_models
+            .entry((k.repo, k.model, k.query))
+            .or_default()
+            .add(v);
     }
     for f in &ing.agg.session_facts {
         total.add_fact(f);
@@ -388,6 +406,19 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
         .collect();
     rw.sort_by(|a, b| (&a.repo, &a.week).cmp(&(&b.repo, &b.week)));
     let anomalies = anomalies(&repo_weeks, s, z);
+    let mut rm: Vec<RepoModel> = repo_models
+        .iter()
+        .map(|((r, m, q), v)| RepoModel {
+            repo: name(*r),
+            model: name(*m),
+            query_source: *q,
+            tokens: v.tokens(),
+            cost_usd: (v.cost_rows > 0).then(|| usd(v.cost_micros)),
+        })
+        .collect();
+    rm.sort_by(|a, b| {
+        (&a.repo, &a.model, a.query_source).cmp(&(&b.repo, &b.model, b.query_source))
+    });
 
     let mut attribution = BTreeMap::new();
     for (i, via) in Via::ALL.iter().enumerate() {
@@ -413,6 +444,7 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
         weeks: week_groups,
         model_mix,
         repo_weeks: rw,
+        repo_models: rm,
         spend_z_threshold: z,
         anomalies,
     }

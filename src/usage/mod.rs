@@ -20,6 +20,7 @@ pub mod export;
 pub mod metrics;
 pub mod otel;
 pub mod reader;
+pub mod thresholds;
 pub mod time;
 pub mod transcript;
 

@@ -118,7 +118,11 @@ impl Transcript {
         };
         let key = msg.id.as_deref().or(line.request_id.as_deref());
         if let Some(k) = key
-            && let Some((_, held)) = self.window.iter_mut().rev().find(|(id, _)| id.as_deref() == Some(k))
+            && let Some((_, held)) = self
+                .window
+                .iter_mut()
+                .rev()
+                .find(|(id, _)| id.as_deref() == Some(k))
         {
             if row.output.unwrap_or(0) > held.output.unwrap_or(0) {
                 *held = row;
