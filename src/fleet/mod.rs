@@ -88,6 +88,26 @@ pub struct OutArgs {
     /// Write the Markdown summary (default: to standard output when no other output is set).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Earlier fleet reports (JSON): the dashboard's trend.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub history: Vec<PathBuf>,
+}
+
+impl OutArgs {
+    /// The trend: each `--history` report, then `report`, by date.
+    fn trend(&self, report: &FleetReport) -> Result<Vec<model::TrendPoint>, String> {
+        if self.history.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut points = self
+            .history
+            .iter()
+            .map(|p| load(p).map(|r| model::TrendPoint::of(&r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        points.push(model::TrendPoint::of(report));
+        points.sort_by(|a, b| a.generated_at.cmp(&b.generated_at));
+        Ok(points)
+    }
 }
 
 /// `I/N` with 1 ≤ I ≤ N.
@@ -290,6 +310,7 @@ pub fn report(repos: Vec<RepoCard>, shard: Option<Shard>, secs: i64) -> FleetRep
         shard,
         repos,
         summary,
+        trend: Vec::new(),
         usage: None,
     }
 }
@@ -449,6 +470,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             };
             let mut report = report(cards, args.shard, secs);
             report.usage = usage;
+            report.trend = args.out.trend(&report)?;
             write_outputs(&report, &args.out)?;
             let s = &report.summary;
             eprintln!(
@@ -468,7 +490,8 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 .iter()
                 .map(|p| load(p))
                 .collect::<Result<Vec<_>, _>>()?;
-            let report = merge(inputs, secs)?;
+            let mut report = merge(inputs, secs)?;
+            report.trend = args.out.trend(&report)?;
             write_outputs(&report, &args.out)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -109,6 +109,9 @@ pub fn join(cards: &mut [RepoCard], usage: &UsageReport, policy: &UsagePolicy) {
                 tps / med
             ));
         }
+        if card.team.is_none() {
+            card.team = g.team.clone();
+        }
         card.usage = Some(u);
     }
 }
