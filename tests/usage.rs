@@ -337,9 +337,9 @@ fn html_page_is_escaped_and_self_contained() {
     assert!(!page.contains("http://") && !page.contains("https://"));
 }
 
-#[test]
-fn scan_with_usage_joins_explains_and_applies_thresholds() {
-    let tree = Tree::new();
+/// Three clones matching the fixtures' repositories, and a central config whose pack has
+/// the fixtures' attribution plus thresholds.
+fn usage_fleet(tree: &Tree) {
     let attribution =
         std::fs::read_to_string(Path::new(FIXTURES).join("pack/policy.yaml")).unwrap();
     tree.write(
@@ -441,4 +441,94 @@ fn scan_with_usage_joins_explains_and_applies_thresholds() {
     let (code, out, _) = run(&["fleet", "scan", fleet.to_str().unwrap(), "--json", "-"]);
     assert_eq!(code, 0);
     assert!(!out.contains("\"usage\""));
+}
+
+/// The v2 dashboard with usage, teams and a trend, in headless Chromium (as tests/fleet.rs
+/// does for the plain dashboard). Required with AGENTGATE_BROWSER_TEST=1 or in CI; its
+/// screenshot is docs/fleet-dashboard.png.
+#[test]
+fn browser_dashboard_with_usage() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script_dir = manifest.join("tests/dashboard");
+    let required = std::env::var("AGENTGATE_BROWSER_TEST").is_ok_and(|v| v == "1")
+        || std::env::var_os("CI").is_some();
+    let available = Path::new("/usr/bin/chromium").exists()
+        && script_dir.join("node_modules/playwright-core").exists();
+    if !available {
+        assert!(
+            !required,
+            "chromium or tests/dashboard/node_modules missing (npm ci there)"
+        );
+        eprintln!("skipped: needs /usr/bin/chromium and `npm ci` in tests/dashboard");
+        return;
+    }
+    let tree = Tree::new();
+    usage_fleet(&tree);
+    tree.write(
+        "fleet/billing/.github/CODEOWNERS",
+        "# owners\n* @example/old-owners\n* @example/billing-team\n",
+    );
+    let fleet = tree.path().join("fleet");
+    let central = tree.path().join("central.yaml");
+    let old = tree.path().join("old.json");
+    let html = tree.path().join("dashboard.html");
+    // An earlier report for the trend, then the scan with usage.
+    let (code, _, err) = run(&[
+        "fleet",
+        "scan",
+        fleet.to_str().unwrap(),
+        "--json",
+        old.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "fleet",
+        "scan",
+        fleet.to_str().unwrap(),
+        "--config",
+        central.to_str().unwrap(),
+        "--usage",
+        FIXTURES,
+        "--history",
+        old.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    // Teams: api and web from the pack's `attribution.repos`, billing from its CODEOWNERS
+    // (the last `*` line), which wins over the team its usage belongs to (payments).
+    let team = |n: &str| {
+        r["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()["team"]
+            .clone()
+    };
+    assert_eq!(
+        (team("api"), team("billing"), team("web")),
+        ("platform".into(), "billing-team".into(), "frontend".into())
+    );
+    assert_eq!(r["trend"].as_array().unwrap().len(), 2);
+    let shot = manifest.join("target/fleet-dashboard-usage.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let out = Command::new("node")
+        .arg(script_dir.join("check.mjs"))
+        .arg(&html)
+        .arg(&shot)
+        .current_dir(&script_dir)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "dashboard check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("repositories shown: 3"), "{stdout}");
+    assert!(stdout.contains("usage sections ok, teams: 3"), "{stdout}");
 }
