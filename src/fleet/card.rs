@@ -108,13 +108,13 @@ fn codeowners_team(root: &Path) -> Option<String> {
         let text = std::fs::read_to_string(&path).ok()?;
         let owner = text
             .lines()
+            .rev()
             .map(str::trim)
             .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
+            .find_map(|l| {
                 let mut words = l.split_whitespace();
                 (words.next()? == "*").then(|| words.next()).flatten()
-            })
-            .last()?;
+            })?;
         let owner = owner.trim_start_matches('@');
         return Some(owner.rsplit('/').next().unwrap_or(owner).to_string());
     }

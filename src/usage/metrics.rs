@@ -148,6 +148,9 @@ pub struct UsageReport {
     pub anomalies: Vec<Anomaly>,
 }
 
+/// Tokens per (repository or user, team), to find the team most of a key's tokens belong to.
+type TeamTokens = HashMap<(Option<Sym>, Option<Sym>), u64>;
+
 /// Sums of one group plus its session population.
 #[derive(Debug, Clone, Default)]
 struct Acc {
@@ -270,8 +273,8 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
     let mut sources: HashMap<Source, Acc> = HashMap::new();
     let mut no_repo = Acc::default();
     let mut no_team = Acc::default();
-    let mut repo_team: HashMap<(Option<Sym>, Option<Sym>), u64> = HashMap::new();
-    let mut user_team: HashMap<(Option<Sym>, Option<Sym>), u64> = HashMap::new();
+    let mut repo_team: TeamTokens = HashMap::new();
+    let mut user_team: TeamTokens = HashMap::new();
     let mut mix: HashMap<(Query, Option<Sym>), Sums> = HashMap::new();
     let mut repo_weeks: HashMap<(Option<Sym>, i32), Sums> = HashMap::new();
     let mut repo_models: HashMap<(Option<Sym>, Option<Sym>, Query), Sums> = HashMap::new();
@@ -324,7 +327,7 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
             name(best.0.1)
         };
     let groups = |m: &HashMap<Option<Sym>, Acc>,
-                  team_of: Option<&HashMap<(Option<Sym>, Option<Sym>), u64>>| {
+                  team_of: Option<&TeamTokens>| {
         let mut v: Vec<Group> = m
             .iter()
             .map(|(k, acc)| Group {
