@@ -326,8 +326,7 @@ pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
                 })?;
             name(best.0.1)
         };
-    let groups = |m: &HashMap<Option<Sym>, Acc>,
-                  team_of: Option<&TeamTokens>| {
+    let groups = |m: &HashMap<Option<Sym>, Acc>, team_of: Option<&TeamTokens>| {
         let mut v: Vec<Group> = m
             .iter()
             .map(|(k, acc)| Group {
