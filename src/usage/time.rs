@@ -1,17 +1,7 @@
 //! Timestamps in the exports: RFC 3339 (`2025-08-08T00:00:00Z`, fractions and offsets),
 //! plain dates (`2025-08-08`) and OTLP nanoseconds since the epoch. No date library: the
-//! civil-date arithmetic is Howard Hinnant's, as in `source::git::date`.
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+//! civil-date arithmetic is Howard Hinnant's, shared with `exceptions::parse_date` and
+//! `source::git::date`.
 
 fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
@@ -27,11 +17,11 @@ pub fn parse(s: &str) -> Option<i64> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(digits(&b[0..4]).is_some() && digits(&b[5..7]).is_some() && digits(&b[8..10]).is_some()) {
         return None;
     }
-    let day = days_from_civil(y, m, d) * 86_400;
+    // The same civil-date arithmetic as exception expiry dates.
+    let day = crate::exceptions::parse_date(std::str::from_utf8(&b[..10]).ok()?)? * 86_400;
     if b.len() == 10 {
         return Some(day);
     }
@@ -97,8 +87,6 @@ mod tests {
     fn rfc3339_and_dates() {
         assert_eq!(parse("1970-01-01"), Some(0));
         assert_eq!(parse("2025-08-08T00:00:00Z"), Some(1_754_611_200));
-        // 2025-08-08 is day 20308 (hand-computed: 1_754_611_200 / 86_400).
-        assert_eq!(days_from_civil(2025, 8, 8), 20_308);
         assert_eq!(
             parse("2025-08-08T01:02:03.456Z"),
             Some(1_754_611_200 + 3723)
