@@ -28,6 +28,15 @@ struct RawConfig {
     exceptions: Vec<RawException>,
     #[serde(default)]
     extends: Option<crate::policy::Extends>,
+    #[serde(default)]
+    policy: RawPolicySettings,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicySettings {
+    /// How long a fetched git pack is used before it is fetched again: `24h`, `90m`, `3600`.
+    refresh: Option<Spanned<Size>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -507,6 +516,21 @@ fn parse_with(
             )
         })?,
     };
+    if let Some(r) = &raw.policy.refresh {
+        let secs = parse_duration(&r.value).ok_or_else(|| {
+            let span = r.referenced.span();
+            let start = span.byte_offset().map_or(0, |b| b as usize);
+            ConfigError::at(
+                path,
+                text,
+                start,
+                span.len() as usize,
+                "invalid policy.refresh".into(),
+                "expected a duration, e.g. 24h, 90m or 3600 (seconds)",
+            )
+        })?;
+        crate::policy::fetch::set_ttl(secs);
+    }
     let policy = match raw.extends.as_ref().filter(|_| with_extends) {
         Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
         None => Default::default(),
@@ -604,6 +628,26 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
     text.char_indices()
         .nth(chars)
         .map_or(text.len(), |(b, _)| b)
+}
+
+/// Seconds from `3600`, `"90m"`, `"24h"`, `"7d"`.
+fn parse_duration(d: &Size) -> Option<u64> {
+    match d {
+        Size::Bytes(n) => Some(*n),
+        Size::Text(t) => {
+            let t = t.trim();
+            let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let n: u64 = t[..split].parse().ok()?;
+            let mult = match t[split..].trim() {
+                "" | "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
+                _ => return None,
+            };
+            n.checked_mul(mult)
+        }
+    }
 }
 
 fn parse_size(size: &Size) -> Option<u64> {

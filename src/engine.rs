@@ -54,6 +54,10 @@ pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
 /// [`setup`] with the project root fixed to `root` instead of discovered (fleet scans: each
 /// clone is its own project, git or not, wherever the current directory is).
 pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, EngineError> {
+    if opts.staged {
+        // A commit hook never waits for the network when a pack copy is cached.
+        crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::CachedFirst);
+    }
     let cwd = std::env::current_dir()
         .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
     let paths = if opts.paths.is_empty() {

@@ -25,3 +25,4 @@ pub mod rules;
 pub mod secrets;
 pub mod source;
 pub mod syntax;
+pub mod usage;

@@ -46,6 +46,11 @@ fn today() -> i64 {
         / 86_400
 }
 
+/// Days from `date` (`YYYY-MM-DD`) to the scan date: staleness is measured to the scan.
+fn since(date: &str) -> i64 {
+    today() - agentgate::exceptions::parse_date(date).unwrap()
+}
+
 /// A GitHub token with a valid checksum, from the secrets pack's own examples.
 fn github_example() -> String {
     let engine = agentgate::secrets::Engine::builtin();
@@ -311,8 +316,8 @@ fn scorecards_are_exact() {
             "alpha",
             json!({
                 "files_scanned": 4, "agent_files": 3, "agents": ["Claude Code"],
-                "context": {"freshness": "fresh", "max_days": 19,
-                            "files": [context_file("CLAUDE.md", "2026-06-01", 19, 1, 1, false)]},
+                "context": {"freshness": "fresh", "max_days": since("2026-06-01"),
+                            "files": [context_file("CLAUDE.md", "2026-06-01", since("2026-06-01"), 1, 1, false)]},
                 "mcp_servers": [github_mcp("2025.4.8")],
                 "models": [{"model": "sonnet", "file": ".claude/settings.json"}],
             }),
@@ -321,21 +326,23 @@ fn scorecards_are_exact() {
             "bravo",
             json!({
                 "files_scanned": 8, "agent_files": 2, "agents": ["Codex"],
-                "context": {"freshness": "stale", "max_days": 142,
-                            "files": [context_file("AGENTS.md", "2026-01-10", 142, 4, 5, true)]},
+                "context": {"freshness": "stale", "max_days": since("2026-01-10"),
+                            "files": [context_file("AGENTS.md", "2026-01-10", since("2026-01-10"), 4, 5, true)]},
                 "findings": {"total": 1, "error": 0, "warning": 1, "note": 0, "suppressed": 0,
                              "by_family": {"context": {"error": 0, "warning": 1, "note": 0}},
                              "by_rule": {"AG509": 1}},
                 "grade": {"score": 97, "letter": "A"},
                 "models": [{"model": "gpt-5-codex", "file": ".codex/config.toml"}],
+                // The applied policy, shown per repository.
+                "policy": {"config": ".agentgate.yaml", "packs": []},
             }),
         ),
         ok_card(
             "charlie",
             json!({
-                "files_scanned": 5, "agent_files": 4, "agents": ["Claude Code", "Codex", "Gemini CLI"],
-                "context": {"freshness": "fresh", "max_days": 0,
-                            "files": [context_file("AGENTS.md", "2026-06-10", 0, 0, 0, false)]},
+                "files_scanned": 5, "agent_files": 4, "agents": ["Claude Code", "Gemini CLI"],
+                "context": {"freshness": "fresh", "max_days": since("2026-06-10"),
+                            "files": [context_file("AGENTS.md", "2026-06-10", since("2026-06-10"), 0, 0, false)]},
                 "findings": {"total": 7, "error": 6, "warning": 1, "note": 0, "suppressed": 1,
                              "by_family": {"context": {"error": 0, "warning": 1, "note": 0},
                                            "policy": {"error": 6, "warning": 0, "note": 0}},
@@ -350,6 +357,7 @@ fn scorecards_are_exact() {
                     github_mcp("2025.1.1"),
                 ],
                 "models": [{"model": "gemini-2.5-pro", "file": ".gemini/settings.json"}],
+                "policy": {"config": ".agentgate.yaml", "packs": ["policy"]},
                 "exceptions": [
                     {"rule": "AG201", "path": ".mcp.json", "reason": "fetch server pinned next sprint",
                      "approved_by": "platform@example.com", "expires": day(today() + 10),
@@ -365,17 +373,18 @@ fn scorecards_are_exact() {
             "delta",
             json!({
                 "files_scanned": 5, "agent_files": 4, "agents": ["Claude Code"],
-                "context": {"freshness": "fresh", "max_days": 0,
-                            "files": [context_file("CLAUDE.md", "2026-06-15", 0, 0, 0, false)]},
+                "context": {"freshness": "fresh", "max_days": since("2026-06-15"),
+                            "files": [context_file("CLAUDE.md", "2026-06-15", since("2026-06-15"), 0, 0, false)]},
                 "findings": {"total": 5, "error": 5, "warning": 0, "note": 0, "suppressed": 0,
                              "by_family": {"mcp": {"error": 2, "warning": 0, "note": 0},
                                            "permissions": {"error": 2, "warning": 0, "note": 0},
                                            "secrets": {"error": 1, "warning": 0, "note": 0}},
                              "by_rule": {"AG101": 1, "AG102": 1, "AG201": 1, "AG202": 1, "AG402": 1}},
-                // 100 − 20 − 20 − 10 = 50, F.
-                "grade": {"score": 50, "letter": "F"},
+                // 100 − 20 − 20 − 10 = 50, capped by its 5 security errors at 69 − 40 = 29, F.
+                "grade": {"score": 29, "letter": "F"},
                 "permission_risk": "high",
-                "secrets": 1,
+                // AG402 and the MCP server's literal credential (AG202).
+                "secrets": 2,
                 "mcp_servers": [{"name": "db", "file": ".mcp.json", "transport": "stdio",
                                  "package": "@acme/db-mcp", "version": null, "pinned": false}],
                 "models": [{"model": "haiku", "file": ".claude/agents/deploy.md"},
@@ -395,7 +404,8 @@ fn scorecards_are_exact() {
         ok_card(
             "foxtrot",
             json!({
-                "files_scanned": 2, "agent_files": 1, "agents": ["Codex"],
+                // AGENTS.md is the shared standard: no one agent's adoption.
+                "files_scanned": 2, "agent_files": 1, "agents": [],
                 "context": {"freshness": "unknown", "max_days": null, "files": [
                     {"path": "AGENTS.md", "last_changed": null, "days": null, "commits_since": null,
                      "files_changed_since": null, "stale": false}]},
@@ -416,25 +426,27 @@ fn scorecards_are_exact() {
         ),
         (Some(6), Some(5), Some(1))
     );
-    // (100 + 97 + 67 + 50 + 100) / 5 = 82.8
-    assert_eq!(s["average_score"], 83);
+    // (100 + 97 + 67 + 29 + 100) / 5 = 78.6
+    assert_eq!(s["average_score"], 79);
     assert_eq!(s["grades"], json!({"A": 3, "B": 0, "C": 0, "D": 1, "F": 1}));
     assert_eq!(
         s["freshness"],
         json!({"fresh": 3, "stale": 1, "missing": 0, "unknown": 1})
     );
+    // Measured to the scan date, every context file (last changed by 2026-06-15) is 91+ days.
     assert_eq!(
         s["freshness_days"],
-        json!({"0-7": 2, "8-30": 1, "31-90": 0, "91+": 1})
+        json!({"0-7": 0, "8-30": 0, "31-90": 0, "91+": 4})
     );
     assert_eq!(
         s["permission_risk"],
         json!({"low": 4, "medium": 0, "high": 1})
     );
     assert_eq!(s["findings"], json!({"error": 11, "warning": 2, "note": 0}));
+    // Secrets: delta's AG402 and its MCP server's literal credential (AG202).
     assert_eq!(
         (s["drift"].as_u64(), s["secrets"].as_u64()),
-        (Some(5), Some(1))
+        (Some(5), Some(2))
     );
     assert_eq!(
         s["models"],
@@ -468,9 +480,10 @@ fn scorecards_are_exact() {
     }
     let md = std::fs::read_to_string(t.path().join("out.md")).unwrap();
     assert!(
-        md.contains(
-            "| delta | F (50) | fresh (0 d) | 5/0/0 | 0 | high | 1 | 1 | haiku, opus | 0 |"
-        ),
+        md.contains(&format!(
+            "| delta | F (29) | fresh ({} d) | 5/0/0 | 0 | high | 1 | 2 | haiku, opus | 0 |",
+            since("2026-06-15")
+        )),
         "{md}"
     );
     assert!(md.contains("- **echo**: invalid config"), "{md}");
@@ -608,7 +621,7 @@ fn diff_shows_better_and_worse() {
     r.code(1);
     assert!(
         r.stdout
-            .starts_with("Fleet: 6 → 7 repositories, average score 83 → "),
+            .starts_with("Fleet: 6 → 7 repositories, average score 79 → "),
         "{}",
         r.stdout
     );
@@ -619,7 +632,7 @@ fn diff_shows_better_and_worse() {
     );
     assert!(
         r.stdout
-            .contains("  delta: grade F (50) → D (69); errors 5 → 3\n"),
+            .contains("  delta: grade F (29) → F (49); errors 5 → 3\n"),
         "{}",
         r.stdout
     );

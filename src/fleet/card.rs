@@ -52,10 +52,11 @@ pub fn build(
         agent_files: report.agent_files,
         unreadable_files: report.incomplete.len(),
         agents: agents(&files),
-        context: context(&root, &files, &cfg),
+        context: context(&root, &files, &cfg, today),
         findings: findings(&report),
         mcp_servers: mcp_servers(&files),
         models: models(&files),
+        prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
         ..RepoCard::default()
     };
@@ -64,14 +65,80 @@ pub fn build(
         .iter()
         .filter(|d| d.rule.family == Family::Policy && !is_exception_rule(d.rule.code))
         .count();
-    card.secrets = card
-        .findings
-        .by_family
-        .get(Family::Secrets.as_str())
-        .map_or(0, |c| c.total());
+    card.secrets = report
+        .diagnostics
+        .iter()
+        .filter(|d| reports_credential(d.rule))
+        .count();
     card.permission_risk = grade::permission_risk(&card.findings);
-    card.grade = Some(grade::grade(&card.findings));
+    let no_context = !card.agents.is_empty() && card.context.freshness == Freshness::Missing;
+    card.grade = Some(grade::grade(&card.findings, no_context));
+    card.policy = applied_policy(&cfg);
+    card.team = cfg
+        .policy
+        .attribution
+        .repos
+        .get(name)
+        .cloned()
+        .or_else(|| codeowners_team(&root))
+        .map(|t| crate::secrets::printable(&t));
     Ok(card)
+}
+
+/// Rules outside the secrets family whose findings are credentials (codes are never reused):
+/// AG202, an MCP server's literal credential.
+const CREDENTIAL_RULES: &[&str] = &["AG202"];
+
+/// Whether a finding of `rule` is a credential in the repository.
+fn reports_credential(rule: &crate::rules::Rule) -> bool {
+    rule.family == Family::Secrets || CREDENTIAL_RULES.contains(&rule.code)
+}
+
+/// The default owner (`*`, the last such line wins, as in GitHub) of the repository's
+/// CODEOWNERS, without `@` and organisation: `@example/payments` → `payments`.
+fn codeowners_team(root: &Path) -> Option<String> {
+    for rel in [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] {
+        let path = root.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() || meta.len() > 1 << 20 {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        let owner = text
+            .lines()
+            .rev()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#'))
+            .find_map(|l| {
+                let mut words = l.split_whitespace();
+                (words.next()? == "*").then(|| words.next()).flatten()
+            })?;
+        let owner = owner.trim_start_matches('@');
+        return Some(owner.rsplit('/').next().unwrap_or(owner).to_string());
+    }
+    None
+}
+
+/// Which configuration and packs judged the repository.
+fn applied_policy(cfg: &Config) -> super::model::AppliedPolicy {
+    super::model::AppliedPolicy {
+        config: cfg
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| crate::secrets::printable(&n.to_string_lossy())),
+        packs: cfg
+            .policy
+            .layers
+            .iter()
+            .map(|l| {
+                let name = l.rsplit(['/', '\\']).next().unwrap_or(l);
+                crate::secrets::printable(name)
+            })
+            .collect(),
+    }
 }
 
 /// AG601/AG602/AG612 are about exceptions and directives themselves, not drift from the policy.
@@ -112,11 +179,17 @@ fn agent_files(root: &Path, cfg: &Config) -> Vec<FileCtx> {
         .collect()
 }
 
-/// The agent that owns each file kind (AGENTS.md counts for Codex, its originator).
+/// The agent that owns each file kind — only kinds specific to one agent: AGENTS.md is the
+/// shared standard many agents read, so it shows no agent's adoption.
 fn agents(files: &[FileCtx]) -> Vec<String> {
     let mut out: Vec<crate::classify::Agent> = files
         .iter()
-        .filter(|f| f.kind != FileKind::ClaudeLocalMd && f.kind != FileKind::ClaudeLocalSettings)
+        .filter(|f| {
+            !matches!(
+                f.kind,
+                FileKind::ClaudeLocalMd | FileKind::ClaudeLocalSettings | FileKind::AgentsMd
+            )
+        })
         .filter_map(|f| f.kind.agents().first().copied())
         .collect();
     out.sort();
@@ -134,7 +207,8 @@ fn is_context_file(kind: FileKind) -> bool {
     )
 }
 
-fn context(root: &Path, files: &[FileCtx], cfg: &Config) -> Context {
+/// `today`: days since 1970; a file's `days` count from its last change to the scan date.
+fn context(root: &Path, files: &[FileCtx], cfg: &Config, today: i64) -> Context {
     let paths: Vec<String> = files
         .iter()
         .filter(|f| is_context_file(f.kind))
@@ -156,14 +230,18 @@ fn context(root: &Path, files: &[FileCtx], cfg: &Config) -> Context {
     for (i, path) in paths.into_iter().enumerate() {
         let s = stats.as_ref().and_then(|v| v.get(i).cloned().flatten());
         out.files.push(match s {
-            Some(s) => ContextFile {
-                path,
-                stale: s.days >= t.days && (s.commits >= t.commits || s.files >= t.files),
-                last_changed: Some(s.last_changed),
-                days: Some(s.days),
-                commits_since: Some(s.commits),
-                files_changed_since: Some(s.files),
-            },
+            Some(s) => {
+                let days = crate::usage::time::parse(&s.last_changed)
+                    .map_or(s.days, |t| (today - t.div_euclid(86_400)).max(0));
+                ContextFile {
+                    path,
+                    stale: days >= t.days && (s.commits >= t.commits || s.files >= t.files),
+                    last_changed: Some(s.last_changed),
+                    days: Some(days),
+                    commits_since: Some(s.commits),
+                    files_changed_since: Some(s.files),
+                }
+            }
             None => ContextFile {
                 path,
                 ..ContextFile::default()
@@ -302,6 +380,24 @@ fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
     }
     out.sort();
     out
+}
+
+/// `env.DISABLE_PROMPT_CACHING` set (to anything but `0`/`false`/empty) in a committed
+/// Claude Code settings file.
+fn prompt_caching_disabled(files: &[FileCtx]) -> bool {
+    files.iter().any(|f| {
+        f.kind == FileKind::ClaudeSettings
+            && f.tree()
+                .and_then(|t| t.pointer(&["env", "DISABLE_PROMPT_CACHING"]))
+                .and_then(|n| match &n.value {
+                    crate::syntax::Value::String(s) | crate::syntax::Value::Number(s) => {
+                        Some(!matches!(s.trim(), "" | "0" | "false"))
+                    }
+                    crate::syntax::Value::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .unwrap_or(false)
+    })
 }
 
 fn exceptions(cfg: &Config, today: i64) -> Vec<ExceptionEntry> {

@@ -10,14 +10,20 @@ pub const NOTE_POINTS: u32 = 1;
 pub const FAMILY_CAP: u32 = 30;
 /// Families whose errors mean an agent can do harm (the grade is at most D).
 pub const SECURITY_FAMILIES: &[&str] = &["permissions", "mcp", "hooks", "secrets"];
+/// Each security-family error after the first lowers the cap by this much (so `Bash(*)` plus
+/// `bypassPermissions` is F, not the same D as a single leaked token).
+pub const SECURITY_STEP: u32 = 10;
+/// The best score of a repository that configures an agent but has no context file.
+pub const NO_CONTEXT_CAP: u32 = 89;
 /// Families that decide the permission risk level.
 pub const RISK_FAMILIES: &[&str] = &["permissions", "mcp", "hooks"];
 
 /// Score 0–100 and letter:
 /// `100 − Σ_family min(30, 10·errors + 3·warnings + 1·notes)`, then at most 79 with any
-/// error and at most 69 with an error in a security family; A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60,
-/// else F.
-pub fn grade(findings: &Findings) -> Grade {
+/// error, at most `69 − 10·(n − 1)` with n errors in security families, and at most 89 when
+/// an agent is configured without a context file (`no_context`); A ≥ 90, B ≥ 80, C ≥ 70,
+/// D ≥ 60, else F.
+pub fn grade(findings: &Findings, no_context: bool) -> Grade {
     let mut lost = 0;
     for c in findings.by_family.values() {
         lost += family_points(c).min(FAMILY_CAP);
@@ -26,12 +32,18 @@ pub fn grade(findings: &Findings) -> Grade {
     if findings.error > 0 {
         score = score.min(79);
     }
-    let security_error = findings
+    let security_errors: usize = findings
         .by_family
         .iter()
-        .any(|(f, c)| SECURITY_FAMILIES.contains(&f.as_str()) && c.error > 0);
-    if security_error {
-        score = score.min(69);
+        .filter(|(f, _)| SECURITY_FAMILIES.contains(&f.as_str()))
+        .map(|(_, c)| c.error)
+        .sum();
+    if security_errors > 0 {
+        let extra = u32::try_from(security_errors - 1).unwrap_or(u32::MAX);
+        score = score.min(69u32.saturating_sub(extra.saturating_mul(SECURITY_STEP)));
+    }
+    if no_context {
+        score = score.min(NO_CONTEXT_CAP);
     }
     Grade {
         score,
@@ -98,7 +110,7 @@ mod tests {
 
     #[test]
     fn clean_repo_scores_100() {
-        let g = grade(&Findings::default());
+        let g = grade(&Findings::default(), false);
         assert_eq!((g.score, g.letter.as_str()), (100, "A"));
         assert_eq!(permission_risk(&Findings::default()), Risk::Low);
     }
@@ -106,29 +118,56 @@ mod tests {
     #[test]
     fn points_per_severity_and_family_cap() {
         // context: 3 warnings + 2 notes = 11; policy: 5 warnings = 15.
-        let g = grade(&findings(&[("context", 0, 3, 2), ("policy", 0, 5, 0)]));
+        let g = grade(
+            &findings(&[("context", 0, 3, 2), ("policy", 0, 5, 0)]),
+            false,
+        );
         assert_eq!((g.score, g.letter.as_str()), (74, "C"));
         // 20 warnings in one family cost the cap (30), not 60.
-        let g = grade(&findings(&[("context", 0, 20, 0)]));
+        let g = grade(&findings(&[("context", 0, 20, 0)]), false);
         assert_eq!((g.score, g.letter.as_str()), (70, "C"));
         // Several capped families: floor at 0, never below.
-        let g = grade(&findings(&[
-            ("context", 9, 0, 0),
-            ("policy", 9, 0, 0),
-            ("syntax", 9, 0, 0),
-            ("scan", 9, 0, 0),
-        ]));
+        let g = grade(
+            &findings(&[
+                ("context", 9, 0, 0),
+                ("policy", 9, 0, 0),
+                ("syntax", 9, 0, 0),
+                ("scan", 9, 0, 0),
+            ]),
+            false,
+        );
         assert_eq!((g.score, g.letter.as_str()), (0, "F"));
     }
 
     #[test]
     fn errors_cap_the_letter() {
         // One context error: 90, capped at 79 (C).
-        let g = grade(&findings(&[("context", 1, 0, 0)]));
+        let g = grade(&findings(&[("context", 1, 0, 0)]), false);
         assert_eq!((g.score, g.letter.as_str()), (79, "C"));
         // One secrets error: 90, capped at 69 (D).
-        let g = grade(&findings(&[("secrets", 1, 0, 0)]));
+        let g = grade(&findings(&[("secrets", 1, 0, 0)]), false);
         assert_eq!((g.score, g.letter.as_str()), (69, "D"));
+        // `Bash(*)` + bypass (two permissions errors): 80, capped at 69 − 10 = 59 (F) — apart
+        // from a single warning (97, A).
+        let g = grade(&findings(&[("permissions", 2, 0, 0)]), false);
+        assert_eq!((g.score, g.letter.as_str()), (59, "F"));
+        let g = grade(&findings(&[("permissions", 0, 1, 0)]), false);
+        assert_eq!((g.score, g.letter.as_str()), (97, "A"));
+        // Many security errors never go below 0.
+        let g = grade(
+            &findings(&[("mcp", 3, 0, 0), ("secrets", 3, 0, 0), ("hooks", 3, 0, 0)]),
+            false,
+        );
+        assert_eq!(g.score, 0);
+    }
+
+    #[test]
+    fn no_context_file_is_never_an_a() {
+        let g = grade(&Findings::default(), true);
+        assert_eq!((g.score, g.letter.as_str()), (89, "B"));
+        // The cap only lowers: a worse score stays.
+        let g = grade(&findings(&[("context", 0, 10, 0)]), true);
+        assert_eq!((g.score, g.letter.as_str()), (70, "C"));
     }
 
     #[test]

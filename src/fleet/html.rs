@@ -33,7 +33,7 @@ pub fn script_json(report: &FleetReport) -> String {
         .replace('&', "\\u0026")
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root{--bg:#f6f7f9;--fg:#1d2430;--muted:#5d6778;--card:#fff;--line:#dde1e7;--err:#c62828;--warn:#d98a00;--note:#3d7bd9;--ok:#2e7d32;--accent:#3949ab}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;background:var(--bg);color:var(--fg)}
@@ -93,6 +93,7 @@ tr{break-inside:avoid}
 tr[hidden]{display:table-row}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .charts{grid-template-columns:1fr 1fr}
+.rules,.usage div{display:block}
 .cards{grid-template-columns:repeat(4,1fr)}
 }
 "#;
@@ -176,14 +177,25 @@ pub fn render(r: &FleetReport) -> String {
         r.summary.repos
     );
     cards(&mut o, r);
+    trend(&mut o, r);
     charts(&mut o, r);
+    if let Some(u) = &r.usage {
+        o.push_str("<h2 id=\"usage\">Observed usage</h2>");
+        o.push_str(&super::usage_html::cards(u));
+        o.push_str("<div class=\"charts\">");
+        o.push_str(&super::usage_html::model_mix(u));
+        o.push_str(&super::usage_html::cache_distribution(u));
+        o.push_str("</div>");
+        o.push_str(&super::usage_html::anomalies(u));
+    }
+    teams(&mut o, r);
     repo_table(&mut o, r);
     mcp_table(&mut o, r);
     exceptions_table(&mut o, r);
     failed_list(&mut o, r);
     let _ = write!(
         o,
-        "<p class=\"small\">Grade: 100 − per family min(30, 10·errors + 3·warnings + 1·notes); at most C (79) with any error, at most D (69) with an error in permissions, MCP, hooks or secrets. A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60.</p>\n</main>\n\
+        "<p class=\"small\">Grade: 100 − per family min(30, 10·errors + 3·warnings + 1·notes); at most C (79) with any error; at most 69 − 10·(n − 1) with n errors in permissions, MCP, hooks or secrets; at most B (89) for a configured agent without a context file. A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60.</p>\n</main>\n\
          <script type=\"application/json\" id=\"fleet-data\">{}</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
         script_json(r)
     );
@@ -353,7 +365,9 @@ fn charts(o: &mut String, r: &FleetReport) {
     }
     o.push_str("</figure>\n");
 
-    o.push_str("<figure id=\"chart-models\"><figcaption>Model mix (repositories)</figcaption>");
+    o.push_str(
+        "<figure id=\"chart-models\"><figcaption>Models configured (repositories)</figcaption>",
+    );
     if s.models.is_empty() {
         o.push_str("<p class=\"empty\">No model configured.</p>");
     }
@@ -406,8 +420,11 @@ fn repo_table(o: &mut String, r: &FleetReport) {
         ("Secrets", "num"),
         ("Models", "text"),
         ("Exceptions", "num"),
+        ("Team", "text"),
+        ("Policy", "text"),
+        ("Usage", "num"),
     ] {
-        let class = if ty == "num" && name != "Grade" && name != "Context" && name != "Risk" {
+        let class = if ty == "num" && !matches!(name, "Grade" | "Context" | "Risk" | "Usage") {
             " class=\"n\""
         } else {
             ""
@@ -488,7 +505,7 @@ fn repo_row(o: &mut String, r: &RepoCard) {
         None => o.push_str("<td data-v=\"-1\"><span class=\"badge g-failed\">failed</span></td>"),
     }
     if failed {
-        o.push_str("<td></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td></td><td data-v=\"-1\"></td></tr>\n");
+        o.push_str("<td></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td data-v=\"-1\"></td><td></td><td data-v=\"-1\"></td><td></td><td></td><td data-v=\"-1\"></td></tr>\n");
         return;
     }
     let _ = write!(o, "<td>{}</td>", esc(&r.agents.join(", ")));
@@ -527,13 +544,27 @@ fn repo_row(o: &mut String, r: &RepoCard) {
         .collect();
     let _ = write!(
         o,
-        "<td class=\"n\" data-v=\"{}\" title=\"{}\"><span class=\"e\">{}</span> / <span class=\"w\">{}</span> / {}</td>",
+        "<td class=\"n\" data-v=\"{}\" title=\"{}\"><span class=\"e\">{}</span> / <span class=\"w\">{}</span> / {}",
         f.error * 1_000_000 + f.warning * 1_000 + f.note,
         esc(&rules.join("\n")),
         f.error,
         f.warning,
         f.note
     );
+    // The rules themselves, visible (and printed) without hovering.
+    if !f.by_rule.is_empty() {
+        let list: Vec<String> = f
+            .by_rule
+            .iter()
+            .map(|(code, n)| format!("{code}×{n}"))
+            .collect();
+        let _ = write!(
+            o,
+            "<div class=\"rules small\">{}</div>",
+            esc(&list.join(" "))
+        );
+    }
+    o.push_str("</td>");
     let _ = write!(o, "<td class=\"n\" data-v=\"{0}\">{0}</td>", r.drift);
     let _ = write!(
         o,
@@ -558,7 +589,126 @@ fn repo_row(o: &mut String, r: &RepoCard) {
     if let Some(e) = soonest {
         let _ = write!(o, " <span class=\"pill x-{0}\">{0}</span>", esc(&e.status));
     }
-    o.push_str("</td></tr>\n");
+    o.push_str("</td>");
+    let _ = write!(o, "<td>{}</td>", esc(r.team.as_deref().unwrap_or("–")));
+    if r.policy.is_empty() {
+        o.push_str("<td><span class=\"pill f-missing\">none</span></td>");
+    } else {
+        let mut parts: Vec<&str> = r.policy.config.iter().map(String::as_str).collect();
+        parts.extend(r.policy.packs.iter().map(String::as_str));
+        let _ = write!(o, "<td class=\"small\">{}</td>", esc(&parts.join(" → ")));
+    }
+    usage_cell(o, r);
+    o.push_str("</tr>\n");
+}
+
+/// Observed usage, what the configuration explains of it, and the threshold findings.
+fn usage_cell(o: &mut String, r: &RepoCard) {
+    let Some(u) = &r.usage else {
+        o.push_str("<td data-v=\"-1\"></td>");
+        return;
+    };
+    let _ = write!(
+        o,
+        "<td class=\"usage\" data-v=\"{}\"><span class=\"nw\">{} tok · {} · cache {}</span>",
+        u.tokens,
+        super::usage_html::tokens(u.tokens),
+        super::usage_html::usd(u.cost_usd),
+        super::usage_html::pct(u.cache_hit_ratio)
+    );
+    for f in &u.findings {
+        let _ = write!(
+            o,
+            "<div class=\"errtext\">{}: {}</div>",
+            esc(&f.id),
+            esc(&f.message)
+        );
+    }
+    for e in &u.explanations {
+        let _ = write!(o, "<div class=\"small\">{}</div>", esc(e));
+    }
+    o.push_str("</td>");
+}
+
+/// Earlier reports (`--history`) and this one: average score, errors, secrets, stale and
+/// missing context, and tokens where usage was joined.
+fn trend(o: &mut String, r: &FleetReport) {
+    if r.trend.len() < 2 {
+        return;
+    }
+    o.push_str("<section id=\"trend\"><h2>Trend</h2><div class=\"scroll\"><table><thead><tr><th>Report</th><th>Average score</th><th class=\"n\">Repositories</th><th class=\"n\">Errors</th><th class=\"n\">Secrets</th><th class=\"n\">Stale / missing context</th><th class=\"n\">Tokens</th></tr></thead><tbody>");
+    for t in &r.trend {
+        let score = t.average_score.unwrap_or(0);
+        let _ = write!(
+            o,
+            "<tr><td class=\"nw\">{}</td><td><div class=\"bar-row\" style=\"grid-template-columns:1fr 44px\"><span class=\"bar\"><span class=\"b-main\" style=\"width:{score}%\"></span></span><span class=\"num\">{}</span></div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td></tr>",
+            esc(&t.generated_at),
+            t.average_score.map_or("-".into(), |s| s.to_string()),
+            t.repos,
+            t.errors,
+            t.secrets,
+            t.stale,
+            t.missing,
+            t.tokens.map_or("–".into(), super::usage_html::tokens)
+        );
+    }
+    o.push_str("</tbody></table></div></section>\n");
+}
+
+/// The team view: repositories grouped by team (attribution, CODEOWNERS, or usage).
+fn teams(o: &mut String, r: &FleetReport) {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<Option<&str>, Vec<&RepoCard>> = BTreeMap::new();
+    for c in r.repos.iter().filter(|c| c.status == Status::Ok) {
+        by.entry(c.team.as_deref()).or_default().push(c);
+    }
+    if by.keys().all(Option::is_none) {
+        return;
+    }
+    o.push_str("<section id=\"teams\"><h2>Teams</h2><div class=\"scroll\"><table><thead><tr><th>Team</th><th class=\"n\">Repositories</th><th class=\"n\">Average score</th><th class=\"n\">Errors</th><th class=\"n\">Secrets</th><th class=\"n\">Stale / missing context</th><th class=\"n\">Tokens</th><th class=\"n\">Cost</th><th>Repositories</th></tr></thead><tbody>");
+    for (team, cards) in &by {
+        let scores: Vec<u32> = cards
+            .iter()
+            .filter_map(|c| c.grade.as_ref().map(|g| g.score))
+            .collect();
+        let avg =
+            (!scores.is_empty()).then(|| scores.iter().sum::<u32>() as f64 / scores.len() as f64);
+        let stale = cards
+            .iter()
+            .filter(|c| c.context.freshness == super::model::Freshness::Stale)
+            .count();
+        let missing = cards
+            .iter()
+            .filter(|c| c.context.freshness == super::model::Freshness::Missing)
+            .count();
+        let tokens: u64 = cards
+            .iter()
+            .filter_map(|c| c.usage.as_ref())
+            .map(|u| u.tokens)
+            .sum();
+        let costs: Vec<f64> = cards
+            .iter()
+            .filter_map(|c| c.usage.as_ref()?.cost_usd)
+            .collect();
+        let names: Vec<&str> = cards.iter().map(|c| c.name.as_str()).collect();
+        let _ = write!(
+            o,
+            "<tr><td><strong>{}</strong></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{stale} / {missing}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"small\">{}</td></tr>",
+            esc(team.unwrap_or("(no team)")),
+            cards.len(),
+            avg.map_or("-".into(), |a| format!("{a:.0}")),
+            cards.iter().map(|c| c.findings.error).sum::<usize>(),
+            cards.iter().map(|c| c.secrets).sum::<usize>(),
+            if tokens > 0 {
+                super::usage_html::tokens(tokens)
+            } else {
+                "–".into()
+            },
+            super::usage_html::usd((!costs.is_empty()).then(|| costs.iter().sum())),
+            esc(&names.join(", "))
+        );
+    }
+    o.push_str("</tbody></table></div></section>\n");
 }
 
 fn mcp_table(o: &mut String, r: &FleetReport) {

@@ -9,6 +9,9 @@ pub mod grade;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod usage_cmd;
+pub mod usage_html;
+pub mod usage_join;
 
 use model::{FleetReport, RepoCard, SCHEMA_VERSION, Shard, Status};
 use rayon::prelude::*;
@@ -26,6 +29,18 @@ pub enum FleetAction {
     Merge(MergeArgs),
     /// Show what got better or worse between two fleet reports (exit 1 if anything worse).
     Diff { old: PathBuf, new: PathBuf },
+    /// Read agent usage exports (OpenTelemetry, Admin API, transcripts, Codex, Copilot) and
+    /// report tokens, cost and cache use by team, repository, user and model (docs/usage.md).
+    Usage {
+        #[command(flatten)]
+        args: usage_cmd::UsageArgs,
+        /// Directories of fleet clones: transcripts and rollouts are matched to them.
+        #[arg(long, value_name = "DIR")]
+        clones: Vec<PathBuf>,
+        /// A config whose `extends:` names the org pack (`attribution:`, `usage:`).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,6 +60,10 @@ pub struct ScanArgs {
     /// a CI shard job clones only those.
     #[arg(long)]
     pub list: bool,
+    /// Usage exports to join to the scorecards (files or directories, as for `fleet usage`);
+    /// attribution and `usage:` thresholds come from `--config`'s pack.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub usage: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -69,6 +88,26 @@ pub struct OutArgs {
     /// Write the Markdown summary (default: to standard output when no other output is set).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+    /// Earlier fleet reports (JSON): the dashboard's trend.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub history: Vec<PathBuf>,
+}
+
+impl OutArgs {
+    /// The trend: each `--history` report, then `report`, by date.
+    fn trend(&self, report: &FleetReport) -> Result<Vec<model::TrendPoint>, String> {
+        if self.history.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut points = self
+            .history
+            .iter()
+            .map(|p| load(p).map(|r| model::TrendPoint::of(&r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        points.push(model::TrendPoint::of(report));
+        points.sort_by(|a, b| a.generated_at.cmp(&b.generated_at));
+        Ok(points)
+    }
 }
 
 /// `I/N` with 1 ≤ I ≤ N.
@@ -268,6 +307,8 @@ pub fn report(repos: Vec<RepoCard>, shard: Option<Shard>, secs: i64) -> FleetRep
         shard,
         repos,
         summary,
+        trend: Vec::new(),
+        usage: None,
     }
 }
 
@@ -333,16 +374,21 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
         outputs.push((Path::new("-"), markdown::render(report)));
     }
     for (path, text) in outputs {
-        if path.as_os_str() == "-" {
-            crate::report::sink::stdout(text.as_bytes())
-                .map_err(|e| format!("cannot write to standard output: {e}"))?;
-        } else {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            crate::report::sink::file(path, text.as_bytes(), &cwd)
-                .map_err(|e| format!("cannot write {e}"))?;
-        }
+        write_text(path, &text)?;
     }
     Ok(())
+}
+
+/// Writes `text` to `path` (`-`: standard output; a closed pipe is not an error).
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        crate::report::sink::stdout(text.as_bytes())
+            .map_err(|e| format!("cannot write to standard output: {e}"))
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        crate::report::sink::file(path, text.as_bytes(), &cwd)
+            .map_err(|e| format!("cannot write {e}"))
+    }
 }
 
 /// `agentgate fleet …`: 0 when the report was written (failed repositories are recorded in
@@ -397,13 +443,28 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             let progress = std::io::stderr().is_terminal();
-            let cards = scan(
+            let mut cards = scan(
                 &targets,
                 config.as_deref(),
                 progress,
                 secs.div_euclid(86_400),
             );
-            let report = report(cards, args.shard, secs);
+            let usage = if args.usage.is_empty() {
+                None
+            } else {
+                let policy = usage_cmd::load_policy(config.as_deref(), None)?;
+                let clones: Vec<(String, PathBuf)> = targets
+                    .iter()
+                    .map(|t| (t.name.clone(), t.path.clone()))
+                    .collect();
+                let u = usage_cmd::build(&args.usage, &policy, &clones, None, secs)?;
+                usage_cmd::summarize(&u);
+                usage_join::join(&mut cards, &u, &policy.usage);
+                Some(u)
+            };
+            let mut report = report(cards, args.shard, secs);
+            report.usage = usage;
+            report.trend = args.out.trend(&report)?;
             write_outputs(&report, &args.out)?;
             let s = &report.summary;
             eprintln!(
@@ -423,10 +484,16 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 .iter()
                 .map(|p| load(p))
                 .collect::<Result<Vec<_>, _>>()?;
-            let report = merge(inputs, secs)?;
+            let mut report = merge(inputs, secs)?;
+            report.trend = args.out.trend(&report)?;
             write_outputs(&report, &args.out)?;
             Ok(ExitCode::SUCCESS)
         }
+        FleetAction::Usage {
+            args,
+            clones,
+            config,
+        } => usage_cmd::run(args, &clones, config.as_deref()),
         FleetAction::Diff { old, new } => {
             let (old, new) = (load(&old)?, load(&new)?);
             let d = diff::diff(&old, &new);

@@ -21,6 +21,12 @@ pub struct FleetReport {
     /// Sorted by name.
     pub repos: Vec<RepoCard>,
     pub summary: Summary,
+    /// Earlier reports (`--history`) and this one, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
+    /// The usage report `fleet scan --usage` joined to the scorecards (docs/usage.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::usage::metrics::UsageReport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +112,89 @@ pub struct RepoCard {
     pub exceptions: Vec<ExceptionEntry>,
     /// `null` for a repository that failed to scan.
     pub grade: Option<Grade>,
+    /// The configuration and packs that judged the repository (empty: no policy applied, so
+    /// drift 0 means nothing).
+    #[serde(default, skip_serializing_if = "AppliedPolicy::is_empty")]
+    pub policy: AppliedPolicy,
+    /// The team that owns the repository: the org pack's `attribution.repos`, else the
+    /// default owner in CODEOWNERS, else the team most of its usage belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// `env.DISABLE_PROMPT_CACHING` is set in a committed Claude Code settings file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prompt_caching_disabled: bool,
+    /// Observed usage (`fleet scan --usage`), with what the configuration explains of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<RepoUsage>,
+}
+
+/// One report of the trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct TrendPoint {
+    pub generated_at: String,
+    pub repos: usize,
+    pub average_score: Option<u32>,
+    pub errors: usize,
+    pub secrets: usize,
+    pub drift: usize,
+    pub stale: usize,
+    pub missing: usize,
+    /// Tokens of the joined usage, when the report had `--usage`.
+    pub tokens: Option<u64>,
+    pub cost_usd: Option<f64>,
+}
+
+impl TrendPoint {
+    pub fn of(r: &FleetReport) -> TrendPoint {
+        let s = &r.summary;
+        TrendPoint {
+            generated_at: r.generated_at.clone(),
+            repos: s.repos,
+            average_score: s.average_score,
+            errors: s.findings.error,
+            secrets: s.secrets,
+            drift: s.drift,
+            stale: s.freshness.get("stale").copied().unwrap_or(0),
+            missing: s.freshness.get("missing").copied().unwrap_or(0),
+            tokens: r.usage.as_ref().map(|u| u.totals.tokens),
+            cost_usd: r.usage.as_ref().and_then(|u| u.totals.cost_usd),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct AppliedPolicy {
+    /// The config file's name (`.agentgate.yaml`, or the central `--config`).
+    pub config: Option<String>,
+    /// The packs it extends, root first (directory names).
+    pub packs: Vec<String>,
+}
+
+impl AppliedPolicy {
+    pub fn is_empty(&self) -> bool {
+        self.config.is_none() && self.packs.is_empty()
+    }
+}
+
+/// A repository's observed usage beside its scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RepoUsage {
+    pub tokens: u64,
+    pub cost_usd: Option<f64>,
+    pub sessions: u64,
+    pub cache_hit_ratio: Option<f64>,
+    pub tokens_per_session: Option<f64>,
+    /// Share of spend (cost if reported, else tokens) on top-tier models.
+    pub top_tier_share: Option<f64>,
+    pub subagent_top_tier_share: Option<f64>,
+    /// What the configuration explains (stale context vs tokens per session, AG507 vs the
+    /// cache hit ratio, a top-tier default model vs its share of spend).
+    pub explanations: Vec<String>,
+    /// The org pack's `usage:` thresholds this repository does not meet.
+    pub findings: Vec<crate::usage::thresholds::UsageFinding>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

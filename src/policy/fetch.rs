@@ -8,6 +8,40 @@ use super::GitPack;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// When a remote pack is fetched again (issue: offline-first packs). Set once per run by
+/// the command: the commit hook never touches the network when a copy is cached, `check`
+/// only after the TTL, `policy update` always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// Fetch when the cached copy is older than this many seconds.
+    After(u64),
+    /// Use the cached copy whatever its age; fetch only when there is none.
+    CachedFirst,
+    /// Fetch now.
+    Always,
+}
+
+static REFRESH: std::sync::Mutex<Refresh> = std::sync::Mutex::new(Refresh::After(DEFAULT_TTL));
+
+/// A day: a pack changes by release, not by commit.
+pub const DEFAULT_TTL: u64 = 24 * 3600;
+
+pub fn set_refresh(r: Refresh) {
+    *REFRESH.lock().unwrap_or_else(|p| p.into_inner()) = r;
+}
+
+/// The config's `policy.refresh`: applies unless the command chose a mode of its own.
+pub fn set_ttl(secs: u64) {
+    let mut r = REFRESH.lock().unwrap_or_else(|p| p.into_inner());
+    if matches!(*r, Refresh::After(_)) {
+        *r = Refresh::After(secs);
+    }
+}
+
+fn refresh() -> Refresh {
+    *REFRESH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Total bytes a pack checkout may write: packs are YAML and Markdown, not assets.
 const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -94,9 +128,49 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
         "refs/agentgate/{}",
         crate::report::diagnostic::fingerprint(&[rev])
     );
+    let stamp = bare.join(format!(
+        "agentgate-fetched-{}",
+        crate::report::diagnostic::fingerprint(&[rev])
+    ));
+    let cached = || {
+        gix::open(bare)
+            .ok()
+            .is_some_and(|r| r.find_reference(local_ref.as_str()).is_ok())
+    };
+    let age = std::fs::metadata(&stamp)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .map(|d| d.as_secs());
+    let fresh = match refresh() {
+        Refresh::Always => false,
+        Refresh::CachedFirst => true,
+        Refresh::After(ttl) => age.is_some_and(|a| a < ttl),
+    };
+    if fresh && cached() {
+        return Ok((bare.to_path_buf(), local_ref)); // no network within the TTL
+    }
+    // Inside a git hook GIT_DIR, GIT_INDEX_FILE and friends point at the user's repository:
+    // without clearing them, `git fetch` would write its refs there (in a linked worktree,
+    // into the shared repository) instead of into the cache.
     let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
+        let mut cmd = Command::new("git");
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_COMMON_DIR",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_NAMESPACE",
+            "GIT_PREFIX",
+            "GIT_QUARANTINE_PATH",
+            "GIT_CONFIG_PARAMETERS",
+            "GIT_CONFIG_COUNT",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_ALLOW_PROTOCOL", "https:http:ssh:git")
             .stdin(std::process::Stdio::null())
@@ -113,9 +187,9 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
         }
     }
     let refspec = format!("+{rev}:{local_ref}");
+    let git_dir = format!("--git-dir={}", bare.display());
     let out = git(&[
-        "-C",
-        &bare.to_string_lossy(),
+        &git_dir,
         "-c",
         "protocol.ext.allow=never",
         "fetch",
@@ -129,16 +203,15 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
     ])
     .map_err(|e| format!("policy pack {url}: cannot run git: {e}"))?;
     if !out.status.success() {
-        let cached = gix::open(bare)
-            .ok()
-            .is_some_and(|r| r.find_reference(local_ref.as_str()).is_ok());
         let reason = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if !cached {
+        if !cached() {
             return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}"));
         }
         crate::report::sink::note(&format!(
             "warning: policy pack {url}@{rev}: fetch failed, using the cached copy"
         ));
+    } else {
+        let _ = std::fs::write(&stamp, b"");
     }
     Ok((bare.to_path_buf(), local_ref))
 }

@@ -3,7 +3,7 @@
 //! at a ref — and able to extend another pack (org → department → team). Later layers add to
 //! earlier ones; map entries of a later layer replace the earlier value.
 
-mod fetch;
+pub mod fetch;
 pub mod template;
 
 use crate::config::ConfigError;
@@ -71,6 +71,13 @@ pub struct Policy {
     /// never suppressed) and `.agentgate.yaml` keys it may not set.
     #[serde(default)]
     pub locked: Locked,
+    /// How usage exports are attributed to teams and repositories (`fleet usage`).
+    #[serde(default)]
+    pub attribution: AttributionPolicy,
+    /// Usage thresholds that become fleet findings (`fleet scan --usage`), never commit-time
+    /// findings.
+    #[serde(default)]
+    pub usage: UsagePolicy,
     /// Context-file templates from the packs' `templates/` directories, by repository path.
     #[serde(default, skip_deserializing)]
     pub templates: BTreeMap<String, template::Template>,
@@ -107,6 +114,62 @@ pub struct SubagentModels {
     #[serde(rename = "match")]
     pub names: Vec<String>,
     pub allow: Vec<String>,
+}
+
+/// Where usage rows belong (docs/usage.md, "Attribution").
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionPolicy {
+    /// Attribute keys naming the repository (default `repo`, `repository`,
+    /// `vcs.repository.name`), first match wins.
+    #[serde(default)]
+    pub repo_keys: Vec<String>,
+    /// Attribute keys naming the team (default `team`, `team.id`).
+    #[serde(default)]
+    pub team_keys: Vec<String>,
+    /// Anthropic workspace id → team/repository.
+    #[serde(default)]
+    pub workspaces: BTreeMap<String, AttributionTarget>,
+    /// API key id → team/repository.
+    #[serde(default)]
+    pub api_keys: BTreeMap<String, AttributionTarget>,
+    /// User (e-mail, account id or login; e-mails case-insensitive) → team/repository.
+    #[serde(default)]
+    pub users: BTreeMap<String, AttributionTarget>,
+    /// IdP group (`user.groups`) → team/repository.
+    #[serde(default)]
+    pub groups: BTreeMap<String, AttributionTarget>,
+    /// Repository → team, for rows placed by repository only.
+    #[serde(default)]
+    pub repos: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionTarget {
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub repo: Option<String>,
+}
+
+/// Usage thresholds (docs/usage.md, "Thresholds"). Unset thresholds are not checked.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsagePolicy {
+    /// A repository's token-weighted cache hit ratio must be at least this (0–1).
+    #[serde(default)]
+    pub min_cache_hit_ratio: Option<f64>,
+    /// The share of subagent spend (cost, else tokens) on top-tier models must be at most this.
+    #[serde(default)]
+    pub max_subagent_top_tier_share: Option<f64>,
+    /// Models that count as the top tier (case-insensitive globs; default `*opus*`).
+    #[serde(default)]
+    pub top_tier: Vec<String>,
+    /// A repository-week whose spend has a robust z-score above this is a finding
+    /// (against the fleet that week, and against its own trailing four weeks).
+    #[serde(default)]
+    pub max_spend_z: Option<f64>,
 }
 
 /// A skill of the organisation's library: `skills/NAME/SKILL.md` in a pack.
@@ -195,6 +258,27 @@ impl Policy {
         // Locks only accumulate: a later pack cannot unlock what an earlier one locked.
         union(&mut self.locked.rules, later.locked.rules);
         union(&mut self.locked.settings, later.locked.settings);
+        let a = later.attribution;
+        if !a.repo_keys.is_empty() {
+            self.attribution.repo_keys = a.repo_keys;
+        }
+        if !a.team_keys.is_empty() {
+            self.attribution.team_keys = a.team_keys;
+        }
+        self.attribution.workspaces.extend(a.workspaces);
+        self.attribution.api_keys.extend(a.api_keys);
+        self.attribution.users.extend(a.users);
+        self.attribution.groups.extend(a.groups);
+        self.attribution.repos.extend(a.repos);
+        let u = later.usage;
+        self.usage.min_cache_hit_ratio = u.min_cache_hit_ratio.or(self.usage.min_cache_hit_ratio);
+        self.usage.max_subagent_top_tier_share = u
+            .max_subagent_top_tier_share
+            .or(self.usage.max_subagent_top_tier_share);
+        self.usage.max_spend_z = u.max_spend_z.or(self.usage.max_spend_z);
+        if !u.top_tier.is_empty() {
+            self.usage.top_tier = u.top_tier;
+        }
     }
 
     pub fn is_empty(&self) -> bool {

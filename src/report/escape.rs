@@ -30,6 +30,24 @@ pub fn line(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A multi-line field (a help text with a diff): line breaks kept — every renderer indents
+/// or encodes the continuation lines, so none starts an output line — other hazards escaped.
+pub fn block(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_hazard(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\r' => out.push_str("\\r"),
+            c if is_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A file's text for a snippet: byte length kept (spans stay valid), line breaks kept, a lone
 /// CR turned into a line break (as [`crate::syntax::LineIndex`] counts it), every other
 /// hazard overwritten with `?` per byte.

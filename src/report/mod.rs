@@ -287,7 +287,7 @@ fn seal_diagnostic(d: &mut Diagnostic) {
     d.path = seal_path(&d.path);
     d.message = seal_text(&d.message);
     if let Some(h) = &d.help {
-        d.help = Some(seal_text(h));
+        d.help = Some(escape::block(&mask::text(h)).into_owned());
     }
     for l in &mut d.labels {
         l.text = seal_text(&l.text);

@@ -78,7 +78,43 @@ try {
   await page.emulateMedia({ media: 'print' });
   const printControls = await page.$eval('.controls', (e) => getComputedStyle(e).display);
   if (printControls !== 'none') problems.push(`print: controls display ${printControls}`);
+  // Per-rule detail is printed too (not only in hover titles).
+  const printRules = await page.$$eval('#repos .rules', (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+  const ruleCells = await page.$$eval('#repos .rules', (els) => els.length);
+  if (printRules !== ruleCells) problems.push(`print: ${ruleCells - printRules} rule lists hidden`);
   await page.emulateMedia({ media: 'screen' });
+
+  // Per-rule detail visible without hovering: every repository with findings lists its rules.
+  const ruleCheck = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById('fleet-data').textContent);
+    const bad = [];
+    for (const r of data.repos) {
+      const codes = Object.keys((r.findings || {}).by_rule || {});
+      if (!codes.length) continue;
+      const row = document.querySelector(`#repos tbody tr[data-name="${CSS.escape(r.name)}"]`);
+      const text = row ? (row.querySelector('.rules') || {}).innerText || '' : '';
+      for (const c of codes) if (!text.includes(c)) bad.push(`${r.name}: ${c} not visible`);
+    }
+    return bad;
+  });
+  problems.push(...ruleCheck);
+
+  // Dashboard v2 with usage: the usage charts and the team view are there and drawn.
+  const usage = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById('fleet-data').textContent);
+    if (!data.usage) return null;
+    const drawn = (sel) => { const e = document.querySelector(sel); return !!e && e.getBoundingClientRect().height > 0; };
+    return {
+      sections: ['#model-mix', '#cache-distribution', '#anomalies', '#teams', '#trend'].filter((s) => !drawn(s)),
+      bars: document.querySelectorAll('#model-mix .bar-row').length,
+      teams: document.querySelectorAll('#teams tbody tr').length,
+    };
+  });
+  if (usage) {
+    if (usage.sections.length) problems.push(`usage sections missing: ${usage.sections}`);
+    if (!usage.bars) problems.push('model mix has no bars');
+    console.log(`usage sections ok, teams: ${usage.teams}`);
+  }
 
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`repositories shown: ${result.shown.length}`);
