@@ -2,7 +2,7 @@
 
 use super::{Confidence, Docs, Emitter, Family, FileCtx, Rule};
 use crate::classify::FileKind;
-use crate::model::permissions::{Grant, List, broad_path, glob_match};
+use crate::model::permissions::{Grant, List, broad_path, first_covering, glob_match};
 use crate::report::diagnostic::Severity;
 use crate::syntax::Node;
 
@@ -596,31 +596,51 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
             .push(f);
     }
     for files in by_dir.values() {
-        let blockers: Vec<(&FileCtx, &Grant)> = files
-            .iter()
-            .flat_map(|f| f.grants().iter().map(move |g| (*f, g)))
-            .filter(|(_, g)| g.list != List::Allow)
-            .collect();
-        for f in files {
-            for allow in f.grants().iter().filter(|g| g.list == List::Allow) {
-                if let Some((bf, b)) = blockers.iter().find(|(_, b)| b.rule.covers(&allow.rule)) {
-                    let list = if b.list == List::Deny { "deny" } else { "ask" };
-                    let place = if std::ptr::eq(*bf, *f) {
-                        String::new()
-                    } else {
-                        format!(" in {}", bf.path)
-                    };
-                    emit.emit(
-                        f,
-                        &SHADOWED_ALLOW,
-                        Some(allow.span.clone()),
-                        format!(
-                            "`{}` never applies: `{}` in permissions.{list}{place} matches first",
-                            allow.text, b.text
-                        ),
-                    );
-                }
-            }
+        let in_list = |list: fn(&Grant) -> bool| -> Vec<(&FileCtx, &Grant)> {
+            files
+                .iter()
+                .flat_map(|f| f.grants().iter().map(move |g| (*f, g)))
+                .filter(|(_, g)| list(g))
+                .collect()
+        };
+        let blockers = in_list(|g| g.list != List::Allow);
+        let allows = in_list(|g| g.list == List::Allow);
+        let coverage = first_covering(
+            &blockers.iter().map(|(_, g)| &g.rule).collect::<Vec<_>>(),
+            &allows.iter().map(|(_, g)| &g.rule).collect::<Vec<_>>(),
+        );
+        for ((f, allow), first) in allows.iter().zip(&coverage.first) {
+            let Some((bf, b)) = first.map(|i| blockers[i]) else {
+                continue;
+            };
+            let list = if b.list == List::Deny { "deny" } else { "ask" };
+            let place = if std::ptr::eq(bf, *f) {
+                String::new()
+            } else {
+                format!(" in {}", bf.path)
+            };
+            emit.emit(
+                f,
+                &SHADOWED_ALLOW,
+                Some(allow.span.clone()),
+                format!(
+                    "`{}` never applies: `{}` in permissions.{list}{place} matches first",
+                    allow.text, b.text
+                ),
+            );
+        }
+        if let Some(&q) = coverage.unchecked.first() {
+            let (f, allow) = allows[q];
+            emit.emit(
+                f,
+                &SHADOWED_ALLOW,
+                Some(allow.span.clone()),
+                format!(
+                    "shadowing was not checked for {} allow rules from here on: too many deny/ask patterns with `*` inside to compare with each",
+                    coverage.unchecked.len()
+                ),
+            )
+            .help = Some("shorten the deny and ask lists; patterns like \"Bash(git push *)\" are checked at any size".into());
         }
     }
 }
