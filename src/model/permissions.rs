@@ -101,20 +101,18 @@ impl PermissionRule {
 /// first (exact for globs whose only wildcard is `*`), each with a linear substring search —
 /// a backtracking matcher is quadratic on `*aaaa…b` against `aaaa…`.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (Some(first), Some(last)) = (memchr::memchr(b'*', p), memchr::memrchr(b'*', p)) else {
-        return p == t;
+    // `str` searches (the standard library's, optimised even in a debug build): a byte at
+    // a time, and the substring search is two-way, linear in the worst case.
+    let (Some(first), Some(last)) = (pattern.find('*'), pattern.rfind('*')) else {
+        return pattern == text;
     };
-    let (head, tail) = (&p[..first], &p[last + 1..]);
-    if t.len() < head.len() + tail.len() || !t.starts_with(head) || !t.ends_with(tail) {
+    let (head, tail) = (&pattern[..first], &pattern[last + 1..]);
+    if text.len() < head.len() + tail.len() || !text.starts_with(head) || !text.ends_with(tail) {
         return false;
     }
-    let mut rest = &t[head.len()..t.len() - tail.len()];
-    for piece in p[first..last]
-        .split(|&b| b == b'*')
-        .filter(|s| !s.is_empty())
-    {
-        match memchr::memmem::find(rest, piece) {
+    let mut rest = &text[head.len()..text.len() - tail.len()];
+    for piece in pattern[first..last].split('*').filter(|s| !s.is_empty()) {
+        match rest.find(piece) {
             Some(i) => rest = &rest[i + piece.len()..],
             None => return false,
         }

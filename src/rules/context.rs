@@ -266,7 +266,7 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
             }
         }
     }
-    // Sets of all the globs: each directory is matched once, not once per glob.
+    // One automaton for all the globs: each directory is matched once, not once per glob.
     let globs: Vec<globset::Glob> = patterns
         .iter()
         .filter(|p| !p.starts_with('!'))
@@ -277,9 +277,9 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
                 .ok()
         })
         .collect();
-    let mut sets = Vec::new();
     let ids: Vec<usize> = (0..globs.len()).collect();
-    glob_sets(&globs.iter().map(Some).collect::<Vec<_>>(), &ids, &mut sets);
+    let regexes: Vec<&str> = globs.iter().map(globset::Glob::regex).collect();
+    let sets = GlobRegexes::new(&regexes, &ids);
     let Some(all) = repo.all_paths() else {
         return Vec::new();
     };
@@ -292,7 +292,7 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
             )
         })
         .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d.to_string()))
-        .filter(|d| !d.contains("node_modules") && sets.iter().any(|(set, _)| set.is_match(d)))
+        .filter(|d| !d.contains("node_modules") && sets.is_match(d))
         .collect();
     dirs.sort();
     dirs.dedup();
@@ -1297,28 +1297,25 @@ fn check_patterns(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
-/// Which of `globs` match at least one of `paths`, in one pass over the paths with a set of
-/// the globs not yet matched (matching each glob against every path was quadratic). The set
-/// is rebuilt without the matched ones once they have cost as many extra matches as the set
-/// has globs, so globs that match everything are dropped early.
+/// Which of `globs` match at least one of `paths`, in one pass over the paths with one
+/// automaton for the globs not yet matched (matching each glob against every path was
+/// quadratic; `GlobSet` too, since it tries every glob with the path's extension in turn).
+/// The automaton is rebuilt without the matched globs once they have cost as many extra
+/// matches as it has globs, so globs that match everything drop out early.
 fn match_any(globs: &[Option<&globset::Glob>], paths: &[String]) -> Vec<bool> {
     let mut matched = vec![false; globs.len()];
     let mut pending: Vec<usize> = (0..globs.len()).filter(|&i| globs[i].is_some()).collect();
-    let mut hits = Vec::new();
     let mut rest = paths;
+    let regexes: Vec<&str> = globs.iter().map(|g| g.map_or("", |g| g.regex())).collect();
     while !pending.is_empty() && !rest.is_empty() {
-        let mut sets = Vec::new();
-        glob_sets(globs, &pending, &mut sets);
+        let sets = GlobRegexes::new(&regexes, &pending);
         let mut wasted = 0;
         while let Some((path, tail)) = rest.split_first() {
             rest = tail;
-            for (set, ids) in &sets {
-                set.matches_into(path.as_str(), &mut hits);
-                for &h in &hits {
-                    wasted += usize::from(matched[ids[h]]);
-                    matched[ids[h]] = true;
-                }
-            }
+            sets.for_each_match(path, |i| {
+                wasted += usize::from(matched[i]);
+                matched[i] = true;
+            });
             if wasted >= pending.len() {
                 break;
             }
@@ -1328,25 +1325,52 @@ fn match_any(globs: &[Option<&globset::Glob>], paths: &[String]) -> Vec<bool> {
     matched
 }
 
-/// Sets of `globs[ids]` (all valid), split in halves where one set would be too large to
-/// compile; a single glob too large to compile matches nothing.
-fn glob_sets(
-    globs: &[Option<&globset::Glob>],
-    ids: &[usize],
-    out: &mut Vec<(globset::GlobSet, Vec<usize>)>,
-) {
-    let mut builder = globset::GlobSetBuilder::new();
-    for &i in ids {
-        builder.add(globs[i].expect("only valid globs are pending").clone());
+/// Globs compiled as `globset` compiles them (its regular expressions, `.` matching a
+/// newline, bytes), as few automata as fit the size limit: a set too large is split in two,
+/// and a single glob too large to compile matches nothing.
+struct GlobRegexes {
+    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
+}
+
+impl GlobRegexes {
+    /// The globs whose regular expressions are `regexes[ids]`.
+    fn new(regexes: &[&str], ids: &[usize]) -> Self {
+        let mut out = Self { sets: Vec::new() };
+        out.add(regexes, ids);
+        out
     }
-    match builder.build() {
-        Ok(set) => out.push((set, ids.to_vec())),
-        Err(_) if ids.len() > 1 => {
-            let (a, b) = ids.split_at(ids.len() / 2);
-            glob_sets(globs, a, out);
-            glob_sets(globs, b, out);
+
+    fn add(&mut self, regexes: &[&str], ids: &[usize]) {
+        let built = regex::bytes::RegexSetBuilder::new(ids.iter().map(|&i| regexes[i]))
+            .dot_matches_new_line(true)
+            .size_limit(10 << 20)
+            .dfa_size_limit(10 << 20)
+            .build();
+        match built {
+            Ok(set) => self.sets.push((set, ids.to_vec())),
+            Err(_) if ids.len() > 1 => {
+                let (a, b) = ids.split_at(ids.len() / 2);
+                self.add(regexes, a);
+                self.add(regexes, b);
+            }
+            Err(_) => {}
         }
-        Err(_) => {}
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        self.sets
+            .iter()
+            .any(|(set, _)| set.is_match(path.as_bytes()))
+    }
+
+    /// Calls `f` with the ID of every glob that matches `path`.
+    fn for_each_match(&self, path: &str, mut f: impl FnMut(usize)) {
+        for (set, ids) in &self.sets {
+            // Most paths match nothing: the quick test first.
+            if set.is_match(path.as_bytes()) {
+                set.matches(path.as_bytes()).iter().for_each(|m| f(ids[m]));
+            }
+        }
     }
 }
 
@@ -1847,6 +1871,43 @@ mod tests {
                     graph.first_problem("f0.md", limit),
                     walk_every_chain(&edges, "f0.md", limit),
                     "round {round}, limit {limit}: {edges:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn glob_automaton_matches_what_globset_matches() {
+        let mut rng = crate::TestRng(0xfeed_beef_1234_5678);
+        let parts = ["a", "b", "/", "*", "?", "**", "{a,b}", "[ab]", ".ts", "\\*"];
+        for round in 0..400 {
+            let globs: Vec<globset::Glob> = (0..rng.below(30))
+                .filter_map(|_| {
+                    let p: String = (0..1 + rng.below(5))
+                        .map(|_| parts[rng.below(parts.len())])
+                        .collect();
+                    globset::GlobBuilder::new(&p)
+                        .literal_separator(rng.below(2) == 0)
+                        .build()
+                        .ok()
+                })
+                .collect();
+            let mut paths: Vec<String> = (0..rng.below(40))
+                .map(|_| {
+                    (0..1 + rng.below(6))
+                        .map(|_| ["a", "b", "/", ".ts", "ab/"][rng.below(5)])
+                        .collect()
+                })
+                .collect();
+            paths.sort();
+            let refs: Vec<Option<&globset::Glob>> = globs.iter().map(Some).collect();
+            let got = super::match_any(&refs, &paths);
+            for (g, hit) in globs.iter().zip(got) {
+                let m = g.compile_matcher();
+                assert_eq!(
+                    hit,
+                    paths.iter().any(|p| m.is_match(p)),
+                    "round {round}: {g} in {paths:?}"
                 );
             }
         }
