@@ -54,6 +54,17 @@ pub fn parse(text: &str) -> Vec<Directive> {
             Some((start, l))
         })
         .collect();
+    // For each line, the first line from there on with content that is not another
+    // directive: what an own-line directive applies to (searching forward from each of
+    // 20,000 stacked directives was quadratic).
+    let mut next_content = vec![None; lines.len() + 1];
+    for (i, (_, l)) in lines.iter().enumerate().rev() {
+        next_content[i] = if !l.trim().is_empty() && !l.contains(MARKER) {
+            Some(i)
+        } else {
+            next_content[i + 1]
+        };
+    }
     let mut out = Vec::new();
     for (i, (start, line)) in lines.iter().enumerate() {
         let Some(at) = line.find(MARKER) else {
@@ -74,10 +85,7 @@ pub fn parse(text: &str) -> Vec<Directive> {
         let (codes, reason) = rest.split_once(':').unwrap_or((rest, ""));
         let target = if own_line {
             // The next line with content that is not another directive.
-            lines[i + 1..]
-                .iter()
-                .position(|(_, l)| !l.trim().is_empty() && !l.contains(MARKER))
-                .map_or(i + 1, |j| i + 1 + j)
+            next_content[i + 1].unwrap_or(i + 1)
         } else {
             i
         };
@@ -111,7 +119,10 @@ pub fn apply(
         return;
     }
     let mut problems = Vec::new();
-    for dir in &directives {
+    // The valid directives (index, rules) by the line they target.
+    let mut valid: Vec<Option<Vec<&'static Rule>>> = Vec::with_capacity(directives.len());
+    let mut by_target: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, dir) in directives.iter().enumerate() {
         let rules: Vec<Option<&'static Rule>> =
             dir.rules.iter().map(|r| crate::rules::lookup(r)).collect();
         let problem = if dir.rules.is_empty() {
@@ -127,35 +138,43 @@ pub fn apply(
             None
         };
         if let Some(p) = problem {
-            problems.push((dir, p));
+            problems.push((i, p));
+            valid.push(None);
             continue;
         }
-        let rules: Vec<&'static Rule> = rules.into_iter().flatten().collect();
-        let before = suppressed.len();
-        let mut kept = Vec::with_capacity(diagnostics.len());
-        for mut d in std::mem::take(diagnostics) {
-            let on_line = d.path == path
-                && d.span
-                    .as_ref()
-                    .is_some_and(|s| (s.line..=s.end_line.max(s.line)).contains(&dir.target));
-            if on_line
-                && !selection.is_locked(d.rule)
-                && rules.iter().any(|r| std::ptr::eq(*r, d.rule))
-            {
-                d.help = Some(format!(
-                    "ignored in-source at {path}:{}: {}",
-                    dir.line, dir.reason
-                ));
-                suppressed.push(d);
-            } else {
-                kept.push(d);
-            }
+        valid.push(Some(rules.into_iter().flatten().collect()));
+        by_target.entry(dir.target).or_default().push(i);
+    }
+    // Each finding goes to the first directive (in file order) that covers it: one pass over
+    // the findings, each looking up the directives that target its lines.
+    let mut taken: Vec<Vec<Diagnostic>> = directives.iter().map(|_| Vec::new()).collect();
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for d in std::mem::take(diagnostics) {
+        let by = d.span.as_ref().filter(|_| d.path == path).and_then(|s| {
+            by_target
+                .range(s.line..=s.end_line.max(s.line))
+                .flat_map(|(_, dirs)| dirs)
+                .filter(|&&i| {
+                    valid[i]
+                        .as_ref()
+                        .is_some_and(|rules| rules.iter().any(|r| std::ptr::eq(*r, d.rule)))
+                        && !selection.is_locked(d.rule)
+                })
+                .min()
+                .copied()
+        });
+        match by {
+            Some(i) => taken[i].push(d),
+            None => kept.push(d),
         }
-        *diagnostics = kept;
+    }
+    *diagnostics = kept;
+    for (i, (dir, mine)) in directives.iter().zip(taken).enumerate() {
+        let Some(rules) = &valid[i] else { continue };
         // Unused only if every rule it names ran: a disabled rule cannot be judged.
-        if suppressed.len() == before && rules.iter().all(|r| selection.is_enabled(r)) {
+        if mine.is_empty() && rules.iter().all(|r| selection.is_enabled(r)) {
             problems.push((
-                dir,
+                i,
                 format!(
                     "`agentgate-ignore {}` matches no finding on line {}",
                     dir.rules.join(", "),
@@ -163,11 +182,20 @@ pub fn apply(
                 ),
             ));
         }
+        for mut d in mine {
+            d.help = Some(format!(
+                "ignored in-source at {path}:{}: {}",
+                dir.line, dir.reason
+            ));
+            suppressed.push(d);
+        }
     }
+    problems.sort_by_key(|(i, _)| *i);
     if !selection.is_enabled(&BAD_IGNORE_DIRECTIVE) {
         return;
     }
-    for (dir, message) in problems {
+    for (i, message) in problems {
+        let dir = &directives[i];
         let col = text[..dir.offset]
             .rfind('\n')
             .map_or(dir.offset, |n| dir.offset - n - 1);

@@ -26,3 +26,17 @@ pub mod secrets;
 pub mod source;
 pub mod syntax;
 pub mod usage;
+
+/// A small deterministic generator (xorshift) for the property tests, so they need no crate.
+#[cfg(test)]
+pub(crate) struct TestRng(pub u64);
+
+#[cfg(test)]
+impl TestRng {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}

@@ -385,7 +385,9 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
         s.grades.insert(key.into(), 0);
     }
     let mut scores = Vec::new();
-    let mut mcp: BTreeMap<String, McpSummary> = BTreeMap::new();
+    // Sets while counting (a list searched per entry was quadratic in a repository with
+    // 20,000 servers of one package); sorted lists once at the end.
+    let mut mcp: BTreeMap<String, [BTreeSet<String>; 5]> = BTreeMap::new();
     let mut models: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in repos {
         if r.status == Status::Failed {
@@ -422,18 +424,15 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
         }
         for m in &r.mcp_servers {
             let key = m.package.clone().unwrap_or_else(|| m.name.clone());
-            let e = mcp.entry(key.clone()).or_insert_with(|| McpSummary {
-                key,
-                ..McpSummary::default()
-            });
-            push_unique(&mut e.names, &m.name);
-            push_unique(&mut e.transports, &m.transport);
+            let [names, transports, versions, repos, unpinned] = mcp.entry(key).or_default();
+            insert(names, &m.name);
+            insert(transports, &m.transport);
             if let Some(v) = &m.version {
-                push_unique(&mut e.versions, v);
+                insert(versions, v);
             }
-            push_unique(&mut e.repos, &r.name);
+            insert(repos, &r.name);
             if m.pinned == Some(false) {
-                push_unique(&mut e.unpinned_repos, &r.name);
+                insert(unpinned, &r.name);
             }
         }
         for m in &r.models {
@@ -462,14 +461,19 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
         let n = scores.len() as u64;
         s.average_score = Some(((sum + n / 2) / n) as u32);
     }
-    s.mcp_servers = mcp.into_values().collect();
-    for e in &mut s.mcp_servers {
-        e.names.sort();
-        e.transports.sort();
-        e.versions.sort();
-        e.repos.sort();
-        e.unpinned_repos.sort();
-    }
+    s.mcp_servers = mcp
+        .into_iter()
+        .map(
+            |(key, [names, transports, versions, repos, unpinned])| McpSummary {
+                key,
+                names: names.into_iter().collect(),
+                transports: transports.into_iter().collect(),
+                versions: versions.into_iter().collect(),
+                repos: repos.into_iter().collect(),
+                unpinned_repos: unpinned.into_iter().collect(),
+            },
+        )
+        .collect();
     s.mcp_servers
         .sort_by(|a, b| b.repos.len().cmp(&a.repos.len()).then(a.key.cmp(&b.key)));
     s.models = models
@@ -491,8 +495,8 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
     s
 }
 
-fn push_unique(v: &mut Vec<String>, item: &str) {
-    if !v.iter().any(|x| x == item) {
-        v.push(item.to_string());
+fn insert(set: &mut BTreeSet<String>, item: &str) {
+    if !set.contains(item) {
+        set.insert(item.to_string());
     }
 }

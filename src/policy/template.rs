@@ -18,11 +18,21 @@ pub struct Template {
 }
 
 impl Template {
-    /// The content of block `id` in the template.
+    /// The content of block `id` in the template. Parses the template: to look up many
+    /// blocks, use [`Template::contents`].
     pub fn block(&self, id: &str) -> Option<&str> {
         let blocks = blocks(&self.text).ok()?;
         let b = blocks.into_iter().find(|b| b.id == id)?;
         Some(&self.text[b.content])
+    }
+
+    /// The content of every block, by ID, from one parse of the template.
+    pub fn contents(&self) -> std::collections::HashMap<String, &str> {
+        blocks(&self.text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| (b.id, &self.text[b.content]))
+            .collect()
     }
 }
 
@@ -64,6 +74,7 @@ fn marker(line: &str) -> Option<(bool, &str)> {
 /// Every managed block of `text`, in order. Blocks do not nest.
 pub fn blocks(text: &str) -> Result<Vec<Block>, BlockError> {
     let mut out: Vec<Block> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut open: Option<(String, usize, usize, u32)> = None;
     let mut pos = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -71,7 +82,7 @@ pub fn blocks(text: &str) -> Result<Vec<Block>, BlockError> {
         let next = pos + line.len();
         match (marker(line), &open) {
             (Some((true, id)), None) => {
-                if out.iter().any(|b| b.id == id) {
+                if seen.contains(id) {
                     return Err((n, format!("managed block `{id}` appears twice")));
                 }
                 open = Some((id.to_string(), pos, next, n));
@@ -86,6 +97,7 @@ pub fn blocks(text: &str) -> Result<Vec<Block>, BlockError> {
                 if id != open_id {
                     return Err((n, format!("`agentgate:end {id}` closes block `{open_id}`")));
                 }
+                seen.insert(id.to_string());
                 out.push(Block {
                     id: id.to_string(),
                     whole: *start..next,
@@ -117,9 +129,20 @@ pub fn normalize(content: &str) -> String {
     lines.join("\n")
 }
 
+/// Blocks longer than this are not diffed line by line.
+pub const MAX_DIFF_LINES: usize = 5_000;
+
 /// A unified diff from the pack's block (`-`) to the file's (`+`), a few lines of context.
 pub fn diff(expected: &str, actual: &str) -> String {
     let (a, b) = (normalize(expected) + "\n", normalize(actual) + "\n");
+    // Line diffs cost lines × differences: two unrelated 100,000-line blocks would take
+    // minutes. Past the bound the finding says how large the blocks are instead.
+    let (la, lb) = (a.lines().count(), b.lines().count());
+    if la.max(lb) > MAX_DIFF_LINES {
+        return format!(
+            "  (the pack's block has {la} lines and this file's {lb}: too long to compare line by line)\n"
+        );
+    }
     let diff = similar::TextDiff::from_lines(&a, &b);
     let mut out = String::new();
     for group in diff.grouped_ops(2) {
@@ -233,5 +256,31 @@ mod tests {
         let d = diff("keep\nold line\n", "keep\nnew line\r\n\n");
         assert_eq!(d, " keep\n-old line\n+new line\n");
         assert_eq!(normalize("a \r\nb\n\n"), "a\nb");
+        let long = "x\n".repeat(MAX_DIFF_LINES + 1);
+        assert!(diff(&long, "y\n").contains("too long to compare"));
+    }
+
+    #[test]
+    fn thousands_of_blocks() {
+        let text: String = (0..5_000)
+            .map(|i| {
+                format!("<!-- agentgate:begin b{i} -->\nline {i}\n<!-- agentgate:end b{i} -->\n")
+            })
+            .collect();
+        let found = blocks(&text).unwrap();
+        assert_eq!(found.len(), 5_000);
+        let tpl = Template {
+            pack: "p".into(),
+            blocks: found.iter().map(|b| b.id.clone()).collect(),
+            text: text.clone(),
+        };
+        let contents = tpl.contents();
+        assert_eq!(contents["b4321"], "line 4321\n");
+        assert_eq!(tpl.block("b4321"), Some("line 4321\n"));
+        let twice = format!("{text}<!-- agentgate:begin b7 -->\n<!-- agentgate:end b7 -->\n");
+        assert_eq!(
+            blocks(&twice).unwrap_err(),
+            (15_001, "managed block `b7` appears twice".into())
+        );
     }
 }

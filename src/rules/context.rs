@@ -266,7 +266,8 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
             }
         }
     }
-    let globs: Vec<globset::GlobMatcher> = patterns
+    // One automaton for all the globs: each directory is matched once, not once per glob.
+    let globs: Vec<globset::Glob> = patterns
         .iter()
         .filter(|p| !p.starts_with('!'))
         .filter_map(|p| {
@@ -275,8 +276,10 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
                 .build()
                 .ok()
         })
-        .map(|g| g.compile_matcher())
         .collect();
+    let ids: Vec<usize> = (0..globs.len()).collect();
+    let regexes: Vec<&str> = globs.iter().map(globset::Glob::regex).collect();
+    let sets = GlobRegexes::new(&regexes, &ids);
     let Some(all) = repo.all_paths() else {
         return Vec::new();
     };
@@ -289,7 +292,7 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
             )
         })
         .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d.to_string()))
-        .filter(|d| !d.contains("node_modules") && globs.iter().any(|g| g.is_match(d)))
+        .filter(|d| !d.contains("node_modules") && sets.is_match(d))
         .collect();
     dirs.sort();
     dirs.dedup();
@@ -297,6 +300,8 @@ fn workspace_packages(repo: &Repo) -> Vec<String> {
 }
 
 fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    // Each distinct target is looked up once, however often the files reference it.
+    let mut exists: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let outline = file.outline();
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -322,7 +327,15 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 continue;
             }; // climbs out of the repo
             // The file list is built only now, when there is something to resolve.
-            if repo.has_file(&resolved) || repo.has_dir(&resolved) {
+            let found = match exists.get(&resolved) {
+                Some(&found) => found,
+                None => {
+                    let found = repo.has_file(&resolved) || repo.has_dir(&resolved);
+                    exists.insert(resolved.clone(), found);
+                    found
+                }
+            };
+            if found {
                 continue;
             }
             let name = resolved.rsplit('/').next().unwrap_or(&resolved);
@@ -467,9 +480,26 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         return;
     }
     let outline = ctx.outline();
+    // Code spans merged and sorted once: each hit is one binary search, not a scan of every
+    // span (a file of `| sh` examples in backticks was quadratic).
+    let mut code: Vec<std::ops::Range<usize>> = outline
+        .code_blocks
+        .iter()
+        .map(|b| b.span.clone())
+        .chain(outline.inline_code.iter().map(|c| c.span.clone()))
+        .filter(|r| !r.is_empty())
+        .collect();
+    code.sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(code.len());
+    for r in code {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
     let in_code = |at: usize| {
-        outline.code_blocks.iter().any(|b| b.span.contains(&at))
-            || outline.inline_code.iter().any(|c| c.span.contains(&at))
+        let i = merged.partition_point(|r| r.start <= at);
+        i > 0 && at < merged[i - 1].end
     };
     let lower = ctx.text.to_ascii_lowercase();
     for phrase in INJECTION {
@@ -763,6 +793,16 @@ fn always_loaded(kind: FileKind) -> bool {
 }
 
 fn check_size(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    // Totals over other files, computed once (per file they were quadratic in the files).
+    let windsurf =
+        |k: FileKind| matches!(k, FileKind::WindsurfRule | FileKind::WindsurfRulesLegacy);
+    let last_windsurf_rule = repo
+        .files
+        .iter()
+        .rfind(|o| o.kind == FileKind::WindsurfRule)
+        .map(|o| o.path.as_str());
+    let windsurf_total = std::cell::OnceCell::new();
+    let chains = agents_chains(repo);
     for f in &repo.files {
         let tokens = f.text.len() / 4;
         let lines = f.text.lines().count();
@@ -770,11 +810,7 @@ fn check_size(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("{lines} lines (about {tokens} tokens on every request); Anthropic advises under 200 lines per CLAUDE.md"))
                 .help = Some("move reference material into linked docs, `.claude/rules/` with `paths`, or skills".into());
         }
-        if matches!(
-            f.kind,
-            FileKind::WindsurfRule | FileKind::WindsurfRulesLegacy
-        ) && f.text.chars().count() > 6000
-        {
+        if windsurf(f.kind) && f.text.chars().count() > 6000 {
             emit.emit(
                 f,
                 &CONTEXT_TOO_LARGE,
@@ -785,50 +821,58 @@ fn check_size(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 ),
             );
         }
-        if f.kind == FileKind::WindsurfRulesLegacy
-            || (f.kind == FileKind::WindsurfRule
-                && repo
-                    .files
+        if f.kind == FileKind::WindsurfRule && last_windsurf_rule == Some(f.path.as_str()) {
+            let total: usize = *windsurf_total.get_or_init(|| {
+                repo.files
                     .iter()
-                    .filter(|o| o.kind == FileKind::WindsurfRule)
-                    .last()
-                    .is_some_and(|o| o.path == f.path))
-        {
-            let total: usize = repo
-                .files
-                .iter()
-                .filter(|o| {
-                    matches!(
-                        o.kind,
-                        FileKind::WindsurfRule | FileKind::WindsurfRulesLegacy
-                    )
-                })
-                .map(|o| o.text.chars().count())
-                .sum();
-            if total > 12_000 && f.kind == FileKind::WindsurfRule {
+                    .filter(|o| windsurf(o.kind))
+                    .map(|o| o.text.chars().count())
+                    .sum()
+            });
+            if total > 12_000 {
                 emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("the workspace's Windsurf rules total {total} characters; Windsurf loads 12,000 (with global rules first) and truncates the rest"));
             }
         }
-        if f.kind == FileKind::AgentsMd {
-            // Codex concatenates AGENTS.md from the root down to the working directory.
-            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-            let chain: usize = repo
-                .files
-                .iter()
-                .filter(|o| {
-                    o.kind == FileKind::AgentsMd && o.path.rsplit('/').next() == Some("AGENTS.md")
-                })
-                .filter(|o| {
-                    let od = o.path.rsplit_once('/').map_or("", |(d, _)| d);
-                    od.is_empty() || dir == od || dir.starts_with(&format!("{od}/"))
-                })
-                .map(|o| o.text.len())
-                .sum();
-            if chain > 32 * 1024 {
-                emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("the AGENTS.md chain down to here is {chain} bytes (about {} tokens); Codex stops at 32,768 and drops the rest", chain / 4));
-            }
+        if let Some(&chain) = chains.get(f.path.as_str())
+            && chain > 32 * 1024
+        {
+            emit.emit(f, &CONTEXT_TOO_LARGE, None, format!("the AGENTS.md chain down to here is {chain} bytes (about {} tokens); Codex stops at 32,768 and drops the rest", chain / 4));
         }
     }
+}
+
+/// For every AGENTS.md-kind file, the bytes Codex concatenates down to its directory: the
+/// `AGENTS.md` files of the root and of each directory on the way. One sorted sweep: with
+/// `dir/` as the key, a directory's ancestors are exactly the keys that are its prefixes.
+fn agents_chains(repo: &Repo) -> std::collections::HashMap<&str, usize> {
+    let dir_key = |path: &str| match path.rsplit_once('/') {
+        Some((d, _)) => format!("{d}/"),
+        None => String::new(),
+    };
+    // (dir key, is a query, bytes of the AGENTS.md there or the querying file's path)
+    let mut items: Vec<(String, bool, usize, &str)> = Vec::new();
+    for f in repo.files.iter().filter(|f| f.kind == FileKind::AgentsMd) {
+        if f.path.rsplit('/').next() == Some("AGENTS.md") {
+            items.push((dir_key(&f.path), false, f.text.len(), ""));
+        }
+        items.push((dir_key(&f.path), true, 0, f.path.as_str()));
+    }
+    items.sort_unstable();
+    let mut chains = std::collections::HashMap::new();
+    // (dir key, the chain's bytes down to and including that directory)
+    let mut stack: Vec<(&str, usize)> = Vec::new();
+    for (key, query, bytes, path) in &items {
+        while stack.last().is_some_and(|(k, _)| !key.starts_with(k)) {
+            stack.pop();
+        }
+        let above = stack.last().map_or(0, |(_, sum)| *sum);
+        if *query {
+            chains.insert(*path, above);
+        } else {
+            stack.push((key, above + bytes));
+        }
+    }
+    chains
 }
 
 fn check_volatile(ctx: &FileCtx, emit: &mut Emitter<'_>) {
@@ -940,6 +984,12 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     static CMD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?-u)(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
     });
+    // Support files are found and parsed once per directory and file, not once per command:
+    // a context file naming 20,000 `make` targets re-read the Makefile 20,000 times.
+    use std::collections::{HashMap, HashSet};
+    let mut support: HashMap<(String, &str), Option<&super::FileCtx>> = HashMap::new();
+    let mut defined: HashMap<&str, Option<HashSet<String>>> = HashMap::new();
+    let mut has_xtask: Option<bool> = None;
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
         for (cmd, span) in commands_in(file) {
@@ -948,6 +998,12 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 if name.starts_with('-') {
                     continue;
                 }
+                let mut lookup = |kind: &'static str| {
+                    *support
+                        .entry((dir.to_string(), kind))
+                        .or_insert_with(|| repo.support_file(dir, kind))
+                };
+                let mut lists = |f, parse| defines(&mut defined, f, parse, name);
                 // Some(message) when the command is not defined; None when it is, or cannot be judged.
                 let missing = |file: &str| Some(format!("there is no {file} for it"));
                 let verdict: Option<String> = match tool.split_whitespace().next().unwrap_or("") {
@@ -955,35 +1011,35 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                         if !tool.contains("run") && NPM_BUILTINS.contains(&name) {
                             continue;
                         }
-                        match repo.support_file(dir, "package.json") {
-                            Some(pkg) => package_scripts(&pkg.text)
-                                .filter(|s| !s.iter().any(|x| x == name))
+                        match lookup("package.json") {
+                            Some(pkg) => lists(pkg, package_scripts)
+                                .filter(|has| !has)
                                 .map(|_| "it is not a script in package.json".into()),
                             None => missing("package.json"),
                         }
                     }
-                    "make" => match repo.support_file(dir, "Makefile") {
-                        Some(m) => make_targets(&m.text)
-                            .filter(|t| !t.iter().any(|x| x == name))
+                    "make" => match lookup("Makefile") {
+                        Some(m) => lists(m, make_targets)
+                            .filter(|has| !has)
                             .map(|_| "it is not a target in the Makefile".into()),
                         None => missing("Makefile"),
                     },
-                    "just" => match repo.support_file(dir, "justfile") {
-                        Some(j) => just_recipes(&j.text)
-                            .filter(|r| !r.iter().any(|x| x == name))
+                    "just" => match lookup("justfile") {
+                        Some(j) => lists(j, just_recipes)
+                            .filter(|has| !has)
                             .map(|_| "it is not a recipe in the justfile".into()),
                         None => missing("justfile"),
                     },
                     "cargo" => {
-                        let has_xtask = repo
-                            .all_paths()
-                            .is_some_and(|p| p.iter().any(|k| k.starts_with("xtask/")));
+                        let has_xtask = *has_xtask.get_or_insert_with(|| {
+                            repo.all_paths()
+                                .is_some_and(|p| p.iter().any(|k| k.starts_with("xtask/")))
+                        });
                         (!has_xtask).then(|| "there is no xtask crate for it".to_string())
                     }
-                    "task" => repo
-                        .support_file(dir, "Taskfile.yml")
-                        .and_then(|t| task_names(&t.text))
-                        .filter(|t| !t.iter().any(|x| x == name))
+                    "task" => lookup("Taskfile.yml")
+                        .and_then(|t| lists(t, task_names))
+                        .filter(|has| !has)
                         .map(|_| "it is not a task in Taskfile.yml".into()),
                     _ => None,
                 };
@@ -999,6 +1055,21 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             }
         }
     }
+}
+
+/// Is `name` among the names `parse` finds in the support file `f` (parsed once, kept in
+/// `defined`)? `None` when the file cannot be judged.
+fn defines<'r>(
+    defined: &mut std::collections::HashMap<&'r str, Option<std::collections::HashSet<String>>>,
+    f: &'r super::FileCtx,
+    parse: fn(&str) -> Option<Vec<String>>,
+    name: &str,
+) -> Option<bool> {
+    defined
+        .entry(f.path.as_str())
+        .or_insert_with(|| parse(&f.text).map(|v| v.into_iter().collect()))
+        .as_ref()
+        .map(|names| names.contains(name))
 }
 
 pub(crate) fn package_scripts(text: &str) -> Option<Vec<String>> {
@@ -1177,6 +1248,8 @@ fn patterns(node: &crate::syntax::Node) -> Vec<(String, std::ops::Range<usize>)>
 }
 
 fn check_patterns(repo: &Repo, emit: &mut RepoEmitter<'_>) {
+    // Every pattern of every rule file first, in order: (file, key, pattern, span, glob).
+    let mut found = Vec::new();
     for file in &repo.files {
         let key = match file.kind {
             FileKind::CursorRule => "globs",
@@ -1192,30 +1265,110 @@ fn check_patterns(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 continue;
             }
             // Globs are relative to the workspace root; `*` crosses directories in Cursor and VS Code.
-            let Ok(glob) = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+            let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
                 .literal_separator(false)
                 .build()
-            else {
-                emit.emit(
-                    file,
-                    &DEAD_PATTERN,
-                    Some(span),
-                    format!("`{pattern}` in `{key}` is not a valid glob"),
-                );
-                continue;
-            };
-            let matcher = glob.compile_matcher();
-            let Some(known) = repo.all_paths() else {
-                return;
-            };
-            if !known.iter().any(|p| matcher.is_match(p)) {
-                emit.emit(
-                    file,
-                    &DEAD_PATTERN,
-                    Some(span),
-                    format!("`{pattern}` in `{key}` matches no file, so this rule never applies"),
-                )
-                .help = Some("update the pattern to where the code lives now".into());
+                .ok();
+            found.push((file, key, pattern, span, glob));
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let globs: Vec<Option<&globset::Glob>> = found.iter().map(|f| f.4.as_ref()).collect();
+    let matched = match_any(&globs, repo.all_paths().unwrap_or(&[]));
+    for ((file, key, pattern, span, glob), hit) in found.into_iter().zip(matched) {
+        if glob.is_none() {
+            emit.emit(
+                file,
+                &DEAD_PATTERN,
+                Some(span),
+                format!("`{pattern}` in `{key}` is not a valid glob"),
+            );
+        } else if !hit {
+            emit.emit(
+                file,
+                &DEAD_PATTERN,
+                Some(span),
+                format!("`{pattern}` in `{key}` matches no file, so this rule never applies"),
+            )
+            .help = Some("update the pattern to where the code lives now".into());
+        }
+    }
+}
+
+/// Which of `globs` match at least one of `paths`, in one pass over the paths with one
+/// automaton for the globs not yet matched (matching each glob against every path was
+/// quadratic; `GlobSet` too, since it tries every glob with the path's extension in turn).
+/// The automaton is rebuilt without the matched globs once they have cost as many extra
+/// matches as it has globs, so globs that match everything drop out early.
+fn match_any(globs: &[Option<&globset::Glob>], paths: &[String]) -> Vec<bool> {
+    let mut matched = vec![false; globs.len()];
+    let mut pending: Vec<usize> = (0..globs.len()).filter(|&i| globs[i].is_some()).collect();
+    let mut rest = paths;
+    let regexes: Vec<&str> = globs.iter().map(|g| g.map_or("", |g| g.regex())).collect();
+    while !pending.is_empty() && !rest.is_empty() {
+        let sets = GlobRegexes::new(&regexes, &pending);
+        let mut wasted = 0;
+        while let Some((path, tail)) = rest.split_first() {
+            rest = tail;
+            sets.for_each_match(path, |i| {
+                wasted += usize::from(matched[i]);
+                matched[i] = true;
+            });
+            if wasted >= pending.len() {
+                break;
+            }
+        }
+        pending.retain(|&i| !matched[i]);
+    }
+    matched
+}
+
+/// Globs compiled as `globset` compiles them (its regular expressions, `.` matching a
+/// newline, bytes), as few automata as fit the size limit: a set too large is split in two,
+/// and a single glob too large to compile matches nothing.
+struct GlobRegexes {
+    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
+}
+
+impl GlobRegexes {
+    /// The globs whose regular expressions are `regexes[ids]`.
+    fn new(regexes: &[&str], ids: &[usize]) -> Self {
+        let mut out = Self { sets: Vec::new() };
+        out.add(regexes, ids);
+        out
+    }
+
+    fn add(&mut self, regexes: &[&str], ids: &[usize]) {
+        let built = regex::bytes::RegexSetBuilder::new(ids.iter().map(|&i| regexes[i]))
+            .dot_matches_new_line(true)
+            .size_limit(10 << 20)
+            .dfa_size_limit(10 << 20)
+            .build();
+        match built {
+            Ok(set) => self.sets.push((set, ids.to_vec())),
+            Err(_) if ids.len() > 1 => {
+                let (a, b) = ids.split_at(ids.len() / 2);
+                self.add(regexes, a);
+                self.add(regexes, b);
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        self.sets
+            .iter()
+            .any(|(set, _)| set.is_match(path.as_bytes()))
+    }
+
+    /// Calls `f` with the ID of every glob that matches `path`.
+    fn for_each_match(&self, path: &str, mut f: impl FnMut(usize)) {
+        for (set, ids) in &self.sets {
+            // Most paths match nothing: the quick test first.
+            if set.is_match(path.as_bytes()) {
+                set.matches(path.as_bytes()).iter().for_each(|m| f(ids[m]));
             }
         }
     }
@@ -1245,6 +1398,7 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         }
     }
     // Depth and cycles from each root context file (CLAUDE.md / GEMINI.md as entry points).
+    let graph = ImportGraph::new(&edges);
     for file in repo
         .files
         .iter()
@@ -1255,45 +1409,115 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         } else {
             4
         };
-        let mut stack = vec![(file.path.clone(), 0usize, vec![file.path.clone()])];
-        let mut reported = false;
-        while let Some((path, depth, trail)) = stack.pop() {
-            for (next, span) in edges.get(path.as_str()).map_or(&[][..], Vec::as_slice) {
-                if reported {
-                    break;
-                }
-                if trail.contains(next) {
-                    let Some(from) = repo.files.iter().find(|f| f.path == path) else {
-                        continue;
-                    };
-                    emit.emit(
-                        from,
-                        &IMPORT_PROBLEM,
-                        Some(span.clone()),
-                        format!("import cycle: {} → {next}", trail.join(" → ")),
-                    );
-                    reported = true;
-                } else if depth + 1 > limit {
-                    let Some(from) = repo.files.iter().find(|f| f.path == path) else {
-                        continue;
-                    };
-                    emit.emit(
-                        from,
-                        &IMPORT_PROBLEM,
-                        Some(span.clone()),
-                        format!(
-                            "`@{next}` is {} imports deep from {}; the agent stops after {limit}",
-                            depth + 1,
-                            file.path
-                        ),
-                    );
-                    reported = true;
-                } else {
-                    let mut t = trail.clone();
-                    t.push(next.clone());
-                    stack.push((next.clone(), depth + 1, t));
-                }
+        let Some(problem) = graph.first_problem(&file.path, limit) else {
+            continue;
+        };
+        let Some(from) = repo.file(&problem.from) else {
+            continue;
+        };
+        let message = match problem.depth {
+            None => format!(
+                "import cycle: {} → {}",
+                problem.trail.join(" → "),
+                problem.next
+            ),
+            Some(depth) => format!(
+                "`@{}` is {depth} imports deep from {}; the agent stops after {limit}",
+                problem.next, file.path
+            ),
+        };
+        emit.emit(from, &IMPORT_PROBLEM, Some(problem.span), message);
+    }
+}
+
+/// The first import problem a walk from a root meets.
+#[derive(Debug, PartialEq)]
+struct ImportProblem {
+    /// The file with the import, and the import.
+    from: String,
+    next: String,
+    span: std::ops::Range<usize>,
+    /// The chain from the root to `from`.
+    trail: Vec<String>,
+    /// `None` for a cycle; the depth of `next` when it is one import too deep.
+    depth: Option<usize>,
+}
+
+/// How deep the walk can go below each file: the longest import chain from it, capped at
+/// [`ImportGraph::CAP`] (any cycle counts as endless). It decides without walking whether a
+/// subtree holds a problem, so a root is judged in a few steps however many chains branch
+/// out below it (walking every chain was exponential: 60 files per level, four levels).
+struct ImportGraph<'a> {
+    edges: &'a std::collections::HashMap<&'a str, Vec<(String, std::ops::Range<usize>)>>,
+    longest: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> ImportGraph<'a> {
+    /// Past every agent's import limit.
+    const CAP: usize = 6;
+
+    fn new(
+        edges: &'a std::collections::HashMap<&'a str, Vec<(String, std::ops::Range<usize>)>>,
+    ) -> Self {
+        // Round k marks the files with a chain of k imports: one with an import of a file
+        // marked in round k - 1. Files that are no key have no imports (0).
+        let mut longest: std::collections::HashMap<&str, usize> =
+            edges.keys().map(|k| (*k, 0)).collect();
+        for k in 1..=Self::CAP {
+            let reach: Vec<&str> = edges
+                .iter()
+                .filter(|(from, targets)| {
+                    longest[*from] == k - 1
+                        && targets
+                            .iter()
+                            .any(|(t, _)| longest.get(t.as_str()).copied().unwrap_or(0) >= k - 1)
+                })
+                .map(|(from, _)| *from)
+                .collect();
+            for from in reach {
+                longest.insert(from, k);
             }
+        }
+        Self { edges, longest }
+    }
+
+    fn longest(&self, path: &str) -> usize {
+        self.longest.get(path).copied().unwrap_or(0)
+    }
+
+    /// What walking every import chain from `root` depth first, each file's imports in
+    /// reverse order, reports first: an import back into the chain (a cycle) or one past
+    /// `limit`. Only a subtree that holds a problem is entered: with no cycle below it (a
+    /// cycle makes chains endless), one can only come from a chain longer than the depth left,
+    /// so the longest chain decides.
+    fn first_problem(&self, root: &str, limit: usize) -> Option<ImportProblem> {
+        let mut trail = vec![root.to_string()];
+        let mut depth = 0;
+        loop {
+            let from = trail.last().expect("never empty");
+            let imports = self.edges.get(from.as_str()).map_or(&[][..], Vec::as_slice);
+            let cycle = imports.iter().position(|(next, _)| trail.contains(next));
+            let hit = match cycle {
+                _ if depth + 1 > limit && !imports.is_empty() => Some(0),
+                hit => hit,
+            };
+            if let Some(i) = hit {
+                let (next, span) = &imports[i];
+                return Some(ImportProblem {
+                    from: from.clone(),
+                    next: next.clone(),
+                    span: span.clone(),
+                    depth: (!trail.contains(next)).then_some(depth + 1),
+                    trail,
+                });
+            }
+            // The walk enters the last import whose subtree holds a problem.
+            let (next, _) = imports
+                .iter()
+                .rev()
+                .find(|(next, _)| self.longest(next) + depth + 1 > limit)?;
+            trail.push(next.clone());
+            depth += 1;
         }
     }
 }
@@ -1589,5 +1813,103 @@ mod tests {
         );
         assert_eq!(super::normalize("", "./a/b.md").as_deref(), Some("a/b.md"));
         assert_eq!(super::normalize("", "../x"), None);
+    }
+
+    /// The walk `ImportGraph::first_problem` replaced: every chain, depth first.
+    fn walk_every_chain(
+        edges: &std::collections::HashMap<&str, Vec<(String, std::ops::Range<usize>)>>,
+        root: &str,
+        limit: usize,
+    ) -> Option<super::ImportProblem> {
+        let mut stack = vec![(root.to_string(), 0usize, vec![root.to_string()])];
+        while let Some((path, depth, trail)) = stack.pop() {
+            for (next, span) in edges.get(path.as_str()).map_or(&[][..], Vec::as_slice) {
+                let cycle = trail.contains(next);
+                if cycle || depth + 1 > limit {
+                    return Some(super::ImportProblem {
+                        from: path.clone(),
+                        next: next.clone(),
+                        span: span.clone(),
+                        trail,
+                        depth: (!cycle).then_some(depth + 1),
+                    });
+                }
+                let mut t = trail.clone();
+                t.push(next.clone());
+                stack.push((next.clone(), depth + 1, t));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn import_walk_finds_what_walking_every_chain_finds() {
+        let mut rng = crate::TestRng(0x1234_5678_9abc_def1);
+        let mut below = |n: u64| rng.below(n as usize) as u64;
+        let names: Vec<String> = (0..9).map(|i| format!("f{i}.md")).collect();
+        for round in 0..5_000 {
+            let mut edges: std::collections::HashMap<&str, Vec<(String, std::ops::Range<usize>)>> =
+                std::collections::HashMap::new();
+            let files = 1 + below(7) as usize;
+            for (i, from) in names.iter().take(files).enumerate() {
+                let out = below(4);
+                if out == 0 && i > 0 {
+                    continue;
+                }
+                let targets = (0..out)
+                    .map(|j| {
+                        // Sometimes a target that is no file of the run.
+                        let t = below(files as u64 + 1) as usize;
+                        (names[t].clone(), j as usize..j as usize + 1)
+                    })
+                    .collect();
+                edges.insert(from.as_str(), targets);
+            }
+            let graph = super::ImportGraph::new(&edges);
+            for limit in [1, 2, 4, 5] {
+                assert_eq!(
+                    graph.first_problem("f0.md", limit),
+                    walk_every_chain(&edges, "f0.md", limit),
+                    "round {round}, limit {limit}: {edges:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn glob_automaton_matches_what_globset_matches() {
+        let mut rng = crate::TestRng(0xfeed_beef_1234_5678);
+        let parts = ["a", "b", "/", "*", "?", "**", "{a,b}", "[ab]", ".ts", "\\*"];
+        for round in 0..400 {
+            let globs: Vec<globset::Glob> = (0..rng.below(30))
+                .filter_map(|_| {
+                    let p: String = (0..1 + rng.below(5))
+                        .map(|_| parts[rng.below(parts.len())])
+                        .collect();
+                    globset::GlobBuilder::new(&p)
+                        .literal_separator(rng.below(2) == 0)
+                        .build()
+                        .ok()
+                })
+                .collect();
+            let mut paths: Vec<String> = (0..rng.below(40))
+                .map(|_| {
+                    (0..1 + rng.below(6))
+                        .map(|_| ["a", "b", "/", ".ts", "ab/"][rng.below(5)])
+                        .collect()
+                })
+                .collect();
+            paths.sort();
+            let refs: Vec<Option<&globset::Glob>> = globs.iter().map(Some).collect();
+            let got = super::match_any(&refs, &paths);
+            for (g, hit) in globs.iter().zip(got) {
+                let m = g.compile_matcher();
+                assert_eq!(
+                    hit,
+                    paths.iter().any(|p| m.is_match(p)),
+                    "round {round}: {g} in {paths:?}"
+                );
+            }
+        }
     }
 }

@@ -470,13 +470,19 @@ fn references(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     let b = value.as_bytes();
     let mut i = 0;
+    // Once no `}` follows, none follows a later `${` either: searching again for each of
+    // them was quadratic in a value of `${${${…`.
+    let mut unclosed = false;
     while i < b.len() {
         if b[i] == b'$' {
             if b.get(i + 1) == Some(&b'{') {
-                if let Some(end) = value[i..].find('}') {
-                    out.push(value[i..i + end + 1].to_string());
-                    i += end + 1;
-                    continue;
+                match (!unclosed).then(|| value[i..].find('}')).flatten() {
+                    Some(end) => {
+                        out.push(value[i..i + end + 1].to_string());
+                        i += end + 1;
+                        continue;
+                    }
+                    None => unclosed = true,
                 }
             } else {
                 let name: String = value[i + 1..]
@@ -704,14 +710,14 @@ fn check_literal_credential(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 }
 
 fn check_interpolation(ctx: &FileCtx, emit: &mut Emitter<'_>) {
-    let inputs: Vec<String> = match (ctx.kind, ctx.tree()) {
+    let inputs: std::collections::HashSet<String> = match (ctx.kind, ctx.tree()) {
         (crate::classify::FileKind::VscodeMcp, Some(tree)) => tree
             .get("inputs")
             .map_or(&[][..], Node::as_array)
             .iter()
             .filter_map(|i| i.get("id")?.as_str().map(String::from))
             .collect(),
-        _ => Vec::new(),
+        _ => Default::default(),
     };
     for server in ctx.mcp_servers() {
         let d = server.dialect;
@@ -730,7 +736,7 @@ fn check_interpolation(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 let undefined_input = d == Dialect::VsCode
                     && r.strip_prefix("${input:")
                         .and_then(|x| x.strip_suffix('}'))
-                        .is_some_and(|id| !inputs.iter().any(|i| i == id));
+                        .is_some_and(|id| !inputs.contains(id));
                 if !valid_in(&r, d) {
                     emit.emit(
                         &MCP_WRONG_INTERPOLATION,

@@ -389,6 +389,8 @@ pub struct FileCtx {
     servers: OnceCell<Vec<McpServer>>,
     grants: OnceCell<Vec<Grant>>,
     outline: OnceCell<syntax::markdown::Outline>,
+    /// Line starts, shared by every repository-level finding in this file.
+    lines: OnceCell<LineIndex>,
 }
 
 impl FileCtx {
@@ -401,7 +403,13 @@ impl FileCtx {
             servers: OnceCell::new(),
             grants: OnceCell::new(),
             outline: OnceCell::new(),
+            lines: OnceCell::new(),
         }
+    }
+
+    /// The file's line index, built on first use.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The structured content: the whole document for JSON/TOML/YAML, the front matter for
@@ -466,6 +474,9 @@ pub struct Emitter<'a> {
     text: &'a str,
     selection: &'a Selection,
     lines: OnceCell<LineIndex>,
+    /// The file's own index, when the caller has one (repository rules emit one finding at a
+    /// time; building the index per finding made them quadratic in the file's size).
+    shared_lines: Option<&'a LineIndex>,
     pub out: Vec<Diagnostic>,
 }
 
@@ -476,12 +487,23 @@ impl<'a> Emitter<'a> {
             text,
             selection,
             lines: OnceCell::new(),
+            shared_lines: None,
             out: Vec::new(),
         }
     }
 
+    /// An emitter for `file` that resolves positions with the file's shared line index.
+    fn for_file(file: &'a FileCtx, selection: &'a Selection) -> Self {
+        Self {
+            shared_lines: Some(file.lines()),
+            ..Self::new(&file.path, &file.text, selection)
+        }
+    }
+
     pub fn span(&self, range: Range<usize>) -> Span {
-        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        let lines = self
+            .shared_lines
+            .unwrap_or_else(|| self.lines.get_or_init(|| LineIndex::new(self.text)));
         // An empty range (a parse error "here") is widened to the character it points at,
         // so every renderer can underline something.
         let range = match self
@@ -675,6 +697,10 @@ pub struct Repo {
     walked: std::cell::RefCell<Vec<String>>,
     /// Every file path of the checked tree, sorted; built only if a rule asks.
     paths: OnceCell<Vec<String>>,
+    /// File name → the first of `paths` with that name (for `same_name`).
+    names: OnceCell<std::collections::HashMap<String, usize>>,
+    /// Path → index in `files` (for `file`).
+    by_path: OnceCell<std::collections::HashMap<String, usize>>,
     /// package.json, Makefiles, justfiles and Taskfiles: where documented commands are defined.
     pub support: Vec<FileCtx>,
     /// The run looked at part of the tree only (explicit files or subdirectories).
@@ -745,6 +771,8 @@ impl Repo {
             index: OnceCell::new(),
             walked: std::cell::RefCell::new(Vec::new()),
             paths: OnceCell::new(),
+            names: OnceCell::new(),
+            by_path: OnceCell::new(),
             support: Vec::new(),
             partial: false,
             named_files: false,
@@ -848,12 +876,31 @@ impl Repo {
         })
     }
 
-    /// A file with this name somewhere in the tree, for "did you mean" hints.
+    /// A file with this name somewhere in the tree (the first in path order), for "did you
+    /// mean" hints. Indexed on first use: rules ask once per broken reference.
     pub fn same_name(&self, name: &str) -> Option<&str> {
-        self.all_paths()?
-            .iter()
-            .find(|p| p.rsplit('/').next() == Some(name))
-            .map(String::as_str)
+        let all = self.all_paths()?;
+        let names = self.names.get_or_init(|| {
+            let mut names = std::collections::HashMap::new();
+            for (i, p) in all.iter().enumerate() {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                names.entry(name.to_string()).or_insert(i);
+            }
+            names
+        });
+        names.get(name).map(|&i| all[i].as_str())
+    }
+
+    /// The run's agent file at `path`, if there is one.
+    pub fn file(&self, path: &str) -> Option<&FileCtx> {
+        let by_path = self.by_path.get_or_init(|| {
+            let mut by_path = std::collections::HashMap::new();
+            for (i, f) in self.files.iter().enumerate() {
+                by_path.entry(f.path.clone()).or_insert(i);
+            }
+            by_path
+        });
+        by_path.get(path).map(|&i| &self.files[i])
     }
 
     /// Tracked paths (staged changes with `--staged`), or `None` outside a git repository.
@@ -896,7 +943,7 @@ impl<'a> RepoEmitter<'a> {
         range: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let mut one = Emitter::new(&file.path, &file.text, self.selection);
+        let mut one = Emitter::for_file(file, self.selection);
         one.emit(rule, range, message);
         self.out.append(&mut one.out);
         self.out.last_mut().expect("just pushed")

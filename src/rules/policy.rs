@@ -89,15 +89,24 @@ fn check_lock(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 .collect()
         })
         .unwrap_or_default();
+    // The lock by (file, server), first entry winning, and the servers present: each is one
+    // lookup (searching the lists made 20,000 servers quadratic).
+    let mut by_server: std::collections::HashMap<(&str, &str), &str> =
+        std::collections::HashMap::new();
+    for (f, n, h) in &locked {
+        by_server
+            .entry((f.as_str(), n.as_str()))
+            .or_insert(h.as_str());
+    }
+    let mut present: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for file in &repo.files {
         for server in file.mcp_servers() {
+            present.insert((file.path.as_str(), server.name.as_str()));
             let hash = server_hash(server);
-            let entry = locked
-                .iter()
-                .find(|(f, n, _)| *f == file.path && *n == server.name);
+            let entry = by_server.get(&(file.path.as_str(), server.name.as_str()));
             let message = match entry {
                 None => format!("MCP server `{}` is not in agentgate.lock", server.name),
-                Some((_, _, h)) if *h != hash => format!(
+                Some(h) if **h != hash => format!(
                     "MCP server `{}` changed since agentgate.lock was written",
                     server.name
                 ),
@@ -117,11 +126,7 @@ fn check_lock(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     // Only when the whole tree was seen can a missing server be told from an unchecked file.
     if repo.staged.is_none() && !repo.partial {
         for (f, n, _) in &locked {
-            let present = repo
-                .files
-                .iter()
-                .any(|file| file.path == *f && file.mcp_servers().iter().any(|s| s.name == *n));
-            if !present {
+            if !present.contains(&(f.as_str(), n.as_str())) {
                 emit.emit_path(
                     &MCP_LOCK_MISMATCH,
                     LOCK_FILE,
@@ -280,10 +285,10 @@ pub fn normalize_heading(h: &str) -> String {
 
 fn check_required_sections(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     for (path, sections) in &repo.policy.require.sections {
-        let Some(file) = repo.files.iter().find(|f| f.path == *path) else {
+        let Some(file) = repo.file(path) else {
             continue;
         }; // AG604 reports absence
-        let headings: Vec<String> = file
+        let headings: std::collections::HashSet<String> = file
             .outline()
             .headings
             .iter()
@@ -541,7 +546,7 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         // A template may target a file agentgate does not classify (docs/AI.md): read it then,
         // from the working tree (at commit time only agent files are judged).
         let other;
-        let file = match repo.files.iter().find(|f| f.path == *path) {
+        let file = match repo.file(path) {
             Some(f) => f,
             None if repo.staged.is_none() && repo.has_file(path) => {
                 let Ok(text) = crate::fsx::read_confined_text(
@@ -570,9 +575,17 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 continue;
             }
         };
+        // Both sides indexed by ID once: 5,000 blocks were compared 5,000 times each, and the
+        // template parsed again for each.
+        let wanted = tpl.contents();
+        let mut have: std::collections::HashMap<&str, &template::Block> =
+            std::collections::HashMap::new();
+        for b in &found {
+            have.entry(b.id.as_str()).or_insert(b);
+        }
         for id in &tpl.blocks {
-            let want = tpl.block(id).unwrap_or("");
-            match found.iter().find(|b| b.id == *id) {
+            let want = wanted.get(id).copied().unwrap_or("");
+            match have.get(id.as_str()).copied() {
                 None => {
                     emit.emit(
                         file,

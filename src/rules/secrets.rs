@@ -136,12 +136,24 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
     use crate::secrets::{Engine, describe, heuristic_applies};
     let engines = [Some(Engine::builtin()), emit.org_secrets()];
     // Literal credentials in MCP config are reported once, by AG202, with config-specific advice.
-    let covered: Vec<std::ops::Range<usize>> = emit
+    // Sorted by start with the largest end so far: "inside one of them" is a binary search
+    // (a scan per credential was quadratic in a file of 20,000 MCP servers).
+    let mut covered: Vec<(usize, usize)> = emit
         .out
         .iter()
         .filter(|d| d.rule.code == "AG202")
-        .filter_map(|d| d.span.as_ref().map(|s| s.start..s.end))
+        .filter_map(|d| d.span.as_ref().map(|s| (s.start, s.end)))
         .collect();
+    covered.sort_unstable();
+    let mut reach = 0;
+    for c in &mut covered {
+        reach = reach.max(c.1);
+        c.1 = reach;
+    }
+    let is_covered = |r: &std::ops::Range<usize>| {
+        let i = covered.partition_point(|c| c.0 <= r.start);
+        i > 0 && r.end <= covered[i - 1].1
+    };
     let heuristic = heuristic_applies(&ctx.path);
     let found = engines.into_iter().flatten().flat_map(|e| {
         e.scan(ctx.text.as_bytes(), heuristic)
@@ -149,10 +161,7 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
             .map(move |f| (e, f))
     });
     for (engine, f) in found {
-        if covered
-            .iter()
-            .any(|c| c.start <= f.secret.start && f.secret.end <= c.end)
-        {
+        if is_covered(&f.secret) {
             continue;
         }
         let rule = &engine.rules[f.rule];

@@ -134,3 +134,129 @@ impl Run {
 pub const BAD_SETTINGS: &str = "{\n  \"permissions\": {\n    \"allow\": [\"Bash(*)\"]\n  }\n}\n";
 pub const GOOD_SETTINGS: &str =
     "{\n  \"permissions\": {\n    \"allow\": [\"Bash(npm test)\"]\n  }\n}\n";
+
+/// What [`run_bounded`] saw: the exit code, the output, the peak resident memory and the
+/// wall time.
+pub struct Bounded {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub peak_mib: u64,
+    pub elapsed: std::time::Duration,
+}
+
+impl Bounded {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            expected,
+            "stdout:\n{}\nstderr:\n{}",
+            clip(&self.stdout),
+            clip(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle) || self.stderr.contains(needle),
+            "expected `{needle}` in the output:\nstdout:\n{}\nstderr:\n{}",
+            clip(&self.stdout),
+            clip(&self.stderr)
+        );
+        self
+    }
+
+    /// How many lines of standard output contain `needle`.
+    pub fn lines_with(&self, needle: &str) -> usize {
+        self.stdout.lines().filter(|l| l.contains(needle)).count()
+    }
+}
+
+/// The first 4,000 bytes of `s`, for assertion messages about large outputs.
+pub fn clip(s: &str) -> &str {
+    let mut end = s.len().min(4000);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Runs `agentgate ARGS` in `dir` (with `--ignore AG501` for `check` without `--select`, as
+/// [`Tree::run`] does), killed after `deadline`; fails on a timeout, a panic or a peak RSS
+/// (`VmHWM`, sampled every 5 ms) of `memory_mib` or more. Output goes to files, so a large
+/// report cannot block the child on a full pipe.
+#[track_caller]
+pub fn run_bounded(
+    dir: &Path,
+    args: &[&str],
+    deadline: std::time::Duration,
+    memory_mib: u64,
+) -> Bounded {
+    use std::time::{Duration, Instant};
+    let out_dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (out_dir.path().join("out"), out_dir.path().join("err"));
+    let mut cmd = Command::new(bin());
+    cmd.args(args);
+    if matches!(args.first(), Some(&"check")) && !args.contains(&"--select") {
+        cmd.args(["--ignore", "AG501"]);
+    }
+    for var in [
+        "NO_COLOR",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_ACTIONS",
+        "GIT_DIR",
+        "COLUMNS",
+    ] {
+        cmd.env_remove(var);
+    }
+    let start = Instant::now();
+    let mut child = cmd
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("run agentgate");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("agentgate {args:?} still running after {deadline:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let run = Bounded {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&std::fs::read(&out_path).unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&err_path).unwrap()).into_owned(),
+        peak_mib: peak_kib / 1024,
+        elapsed: start.elapsed(),
+    };
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    assert!(
+        run.peak_mib < memory_mib,
+        "agentgate {args:?} peaked at {} MiB (bound {memory_mib} MiB)",
+        run.peak_mib
+    );
+    eprintln!(
+        "agentgate {args:?}: exit {}, {:?}, peak {} MiB",
+        run.code, run.elapsed, run.peak_mib
+    );
+    run
+}
