@@ -332,19 +332,22 @@ fn action_run_step_in_a_simulated_pull_request() {
     );
 
     // Outside a pull request: a full check; fail-on never gives exit-code 0.
-    std::fs::write(&output, "").unwrap();
-    let push = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action/run.sh"))
-        .current_dir(t.path())
-        .env("AGENTGATE_BIN", common::bin())
-        .env("GITHUB_OUTPUT", &output)
-        .env("GITHUB_EVENT_NAME", "push")
-        .env("INPUT_FAIL_ON", "never")
-        .env("INPUT_SARIF_FILE", "")
-        .output()
-        .unwrap();
-    assert!(push.status.success());
-    let outputs = std::fs::read_to_string(&output).unwrap();
+    let push_run = |fail_on: &str, sarif: &str| {
+        std::fs::write(&output, "").unwrap();
+        let run = Command::new("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action/run.sh"))
+            .current_dir(t.path())
+            .env("AGENTGATE_BIN", common::bin())
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_EVENT_NAME", "push")
+            .env("INPUT_FAIL_ON", fail_on)
+            .env("INPUT_SARIF_FILE", sarif)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "the run step never fails itself");
+        std::fs::read_to_string(&output).unwrap()
+    };
+    let outputs = push_run("never", "");
     // AG101, AG201 and AG501 (Claude settings but no CLAUDE.md).
     assert!(
         outputs.contains("findings=3\n") && outputs.contains("exit-code=0\n"),
@@ -357,19 +360,7 @@ fn action_run_step_in_a_simulated_pull_request() {
         ".agentgate.yaml",
         "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n    reason: sandboxed runner\n    expires: 2999-01-01\n",
     );
-    std::fs::write(&output, "").unwrap();
-    let excepted = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action/run.sh"))
-        .current_dir(t.path())
-        .env("AGENTGATE_BIN", common::bin())
-        .env("GITHUB_OUTPUT", &output)
-        .env("GITHUB_EVENT_NAME", "push")
-        .env("INPUT_FAIL_ON", "error")
-        .env("INPUT_SARIF_FILE", "agentgate.sarif")
-        .output()
-        .unwrap();
-    assert!(excepted.status.success());
-    let outputs = std::fs::read_to_string(&output).unwrap();
+    let outputs = push_run("error", "agentgate.sarif");
     assert!(
         outputs.contains("findings=2\n") && outputs.contains("exit-code=1\n"),
         "{outputs}"

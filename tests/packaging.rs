@@ -549,6 +549,38 @@ fn every_package_takes_its_version_from_cargo_toml() {
     let hook = &hooks.as_array()[0];
     assert_eq!(hook.get("id").unwrap().as_str(), Some("agentgate"));
     assert_eq!(hook.get("language").unwrap().as_str(), Some("python"));
+    // The same hook as the main repository's, but installed from the wheel.
+    let main_hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let main_hooks = agentgate::syntax::yaml::parse(&main_hooks, 0).unwrap();
+    let from_source = main_hooks
+        .as_array()
+        .iter()
+        .find(|h| h.get("id").and_then(|i| i.as_str()) == Some("agentgate"))
+        .unwrap();
+    let field = |h: &agentgate::syntax::Node, key: &str| -> Vec<String> {
+        let node = h.get(key).unwrap_or_else(|| panic!("hook has no {key}"));
+        match node.as_str() {
+            Some(s) => vec![s.to_string()],
+            None if matches!(node.value, agentgate::syntax::Value::Bool(b) if b) => {
+                vec!["true".into()]
+            }
+            None => node
+                .as_array()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_string())
+                .collect(),
+        }
+    };
+    for key in [
+        "name",
+        "entry",
+        "types",
+        "require_serial",
+        "stages",
+        "minimum_pre_commit_version",
+    ] {
+        assert_eq!(field(hook, key), field(from_source, key), "{key}");
+    }
     let readme = std::fs::read_to_string(t.path().join("mirror/README.md")).unwrap();
     assert!(readme.contains(&format!("rev: v{}", version())));
 }
@@ -795,20 +827,17 @@ fn npm_package_runs_from_its_tarballs() {
         "{\"name\": \"p\", \"private\": true}\n",
     )
     .unwrap();
-    ok(Command::new("npm")
-        .args([
-            "install",
-            "--offline",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--cache",
-        ])
-        .arg(&cache)
-        .arg(&tarballs[0])
-        .current_dir(&project)
-        .output()
-        .unwrap());
+    let npm_install = |tarballs: &[PathBuf]| {
+        ok(Command::new("npm")
+            .args(["install", "--offline", "--no-audit", "--no-fund"])
+            .args(["--loglevel=error", "--cache"])
+            .arg(&cache)
+            .args(tarballs)
+            .current_dir(&project)
+            .output()
+            .unwrap())
+    };
+    npm_install(&tarballs[..1]);
     let launcher = project.join("node_modules/.bin/agentgate");
     let lonely = Command::new(&launcher)
         .arg("--version")
@@ -821,20 +850,7 @@ fn npm_package_runs_from_its_tarballs() {
         "{}",
         text(&lonely)
     );
-    ok(Command::new("npm")
-        .args([
-            "install",
-            "--offline",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--cache",
-        ])
-        .arg(&cache)
-        .args(&tarballs)
-        .current_dir(&project)
-        .output()
-        .unwrap());
+    npm_install(&tarballs);
     let v = ok(Command::new(&launcher).arg("--version").output().unwrap());
     assert_eq!(
         String::from_utf8_lossy(&v.stdout).trim(),
