@@ -173,16 +173,7 @@ fn diff_mode_reports_only_changed_lines() {
 
 #[test]
 fn pre_commit_framework_try_repo() {
-    if Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install pre-commit (pip install pre-commit)"
-        );
-        eprintln!("pre-commit not installed; skipped");
+    if !common::tool_available("pre-commit", &["--version"], "pip install pre-commit") {
         return;
     }
     let t = repo();
@@ -309,10 +300,31 @@ fn action_run_step_in_a_simulated_pull_request() {
             && outputs.contains("exit-code=1\n"),
         "{outputs}"
     );
-    let sarif: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(t.path().join("agentgate.sarif")).unwrap())
-            .unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    // SARIF covers the whole repository (code scanning compares full results per branch):
+    // AG101 and AG501 outside the diff too.
+    let sarif_codes = |t: &Tree| -> Vec<(String, bool)> {
+        let sarif: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(t.path().join("agentgate.sarif")).unwrap(),
+        )
+        .unwrap();
+        let mut codes: Vec<(String, bool)> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r.get("suppressions").is_some(),
+                )
+            })
+            .collect();
+        codes.sort();
+        codes
+    };
+    let unsuppressed = |codes: &[&str]| -> Vec<(String, bool)> {
+        codes.iter().map(|c| (c.to_string(), false)).collect()
+    };
+    assert_eq!(sarif_codes(&t), unsuppressed(&["AG101", "AG201", "AG501"]));
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(
         md.contains("| AG201 mcp-unpinned-package | error |"),
@@ -320,23 +332,46 @@ fn action_run_step_in_a_simulated_pull_request() {
     );
 
     // Outside a pull request: a full check; fail-on never gives exit-code 0.
-    std::fs::write(&output, "").unwrap();
-    let push = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action/run.sh"))
-        .current_dir(t.path())
-        .env("AGENTGATE_BIN", common::bin())
-        .env("GITHUB_OUTPUT", &output)
-        .env("GITHUB_EVENT_NAME", "push")
-        .env("INPUT_FAIL_ON", "never")
-        .env("INPUT_SARIF_FILE", "")
-        .output()
-        .unwrap();
-    assert!(push.status.success());
-    let outputs = std::fs::read_to_string(&output).unwrap();
+    let push_run = |fail_on: &str, sarif: &str| {
+        std::fs::write(&output, "").unwrap();
+        let run = Command::new("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action/run.sh"))
+            .current_dir(t.path())
+            .env("AGENTGATE_BIN", common::bin())
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_EVENT_NAME", "push")
+            .env("INPUT_FAIL_ON", fail_on)
+            .env("INPUT_SARIF_FILE", sarif)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "the run step never fails itself");
+        std::fs::read_to_string(&output).unwrap()
+    };
+    let outputs = push_run("never", "");
     // AG101, AG201 and AG501 (Claude settings but no CLAUDE.md).
     assert!(
         outputs.contains("findings=3\n") && outputs.contains("exit-code=0\n"),
         "{outputs}"
+    );
+
+    // An audited exception suppresses AG101: not counted in `findings`, and listed in the
+    // SARIF as suppressed (not as an alert).
+    t.write(
+        ".agentgate.yaml",
+        "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n    reason: sandboxed runner\n    expires: 2999-01-01\n",
+    );
+    let outputs = push_run("error", "agentgate.sarif");
+    assert!(
+        outputs.contains("findings=2\n") && outputs.contains("exit-code=1\n"),
+        "{outputs}"
+    );
+    assert_eq!(
+        sarif_codes(&t),
+        [
+            ("AG101".to_string(), true),
+            ("AG201".to_string(), false),
+            ("AG501".to_string(), false)
+        ]
     );
 }
 
@@ -361,6 +396,8 @@ fn action_metadata_is_consistent() {
         "upload-sarif",
         "working-directory",
         "binary",
+        "version",
+        "install-only",
     ] {
         assert!(inputs.contains(&input), "missing input {input}");
     }
@@ -371,7 +408,7 @@ fn action_metadata_is_consistent() {
         .iter()
         .map(|m| m.key.as_str())
         .collect();
-    assert_eq!(outputs, ["findings", "sarif-file", "exit-code"]);
+    assert_eq!(outputs, ["findings", "sarif-file", "exit-code", "bin"]);
     assert_eq!(
         node.pointer(&["runs", "using"]).unwrap().as_str(),
         Some("composite")

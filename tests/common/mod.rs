@@ -260,3 +260,28 @@ pub fn run_bounded(
     );
     run
 }
+
+/// Whether an external tool a test needs runs here (`program args…` exits 0). When it does
+/// not, the test is skipped with a message, except under CI (env `CI` set), where a missing
+/// tool is a failure: CI must never report a skipped test as passed.
+pub fn tool_available(program: &str, args: &[&str], install_hint: &str) -> bool {
+    let ok = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        skip_unless_ci(&format!("{program} is not available ({install_hint})"));
+    }
+    ok
+}
+
+/// Skips (prints why) outside CI; panics under CI, where nothing may be skipped.
+#[track_caller]
+pub fn skip_unless_ci(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set, so this test must run: {why}"
+    );
+    eprintln!("skipped: {why}");
+}

@@ -1,0 +1,1 @@
+"""Empty on purpose: installing this project installs the pinned agentgate wheel."""
