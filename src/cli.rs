@@ -361,7 +361,7 @@ pub fn main() -> ExitCode {
             match engine::setup(&opts) {
                 Ok(setup) => {
                     let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
-                    mask_json(&mut value);
+                    crate::report::mask::json(&mut value);
                     ok_or_2(write_stdout(
                         (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
                             .as_bytes(),
@@ -664,22 +664,6 @@ fn print_secret_rules(format: RulesFormat) -> std::io::Result<()> {
 
 fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     crate::report::sink::stdout(bytes)
-}
-
-/// Every string of a JSON value through the masking boundary (`policy show`).
-fn mask_json(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::String(s) => *s = crate::report::mask::text(s).into_owned(),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_json),
-        serde_json::Value::Object(o) => {
-            let entries: Vec<_> = std::mem::take(o).into_iter().collect();
-            for (k, mut val) in entries {
-                mask_json(&mut val);
-                o.insert(crate::report::mask::text(&k).into_owned(), val);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn ok_or_2(result: std::io::Result<()>) -> ExitCode {

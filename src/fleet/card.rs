@@ -73,6 +73,28 @@ pub fn build(
     card.permission_risk = grade::permission_risk(&card.findings);
     let no_context = !card.agents.is_empty() && card.context.freshness == Freshness::Missing;
     card.grade = Some(grade::grade(&card.findings, no_context));
+    // A repository the scan could not see whole gets no grade: it is reported as failed,
+    // with what was not checked, never scored on what was.
+    if report.is_incomplete() {
+        card.status = Status::Failed;
+        card.grade = None;
+        let first: Vec<String> = report
+            .incomplete
+            .iter()
+            .take(3)
+            .map(|(p, why)| format!("{p}: {why}"))
+            .collect();
+        card.error = Some(format!(
+            "scan incomplete: {} file(s) could not be checked ({}{})",
+            report.incomplete.len(),
+            first.join("; "),
+            if report.incomplete.len() > 3 {
+                "; …"
+            } else {
+                ""
+            }
+        ));
+    }
     card.policy = applied_policy(&cfg);
     card.team = cfg
         .policy

@@ -360,6 +360,16 @@ pub fn to_json(report: &FleetReport) -> String {
 
 /// Writes every requested output; Markdown to standard output when nothing was requested.
 fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
+    // Every string of every card through the masking boundary before any page is built: a
+    // repository name, a server, a model or a path can hold a credential.
+    let masked = serde_json::to_value(report)
+        .ok()
+        .map(|mut v| {
+            crate::report::mask::json(&mut v);
+            v
+        })
+        .and_then(|v| serde_json::from_value::<FleetReport>(v).ok());
+    let report = masked.as_ref().unwrap_or(report);
     let mut outputs: Vec<(&Path, String)> = Vec::new();
     if let Some(p) = &out.json {
         outputs.push((p, to_json(report)));

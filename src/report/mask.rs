@@ -87,8 +87,7 @@ pub fn register_org(engine: Arc<Engine>) {
 }
 
 /// How much to mask: everything for data strings; no entropy guesses for paths (a content
-/// hash in a file name is common); only the packs and URL passwords over whole outputs
-/// (whose structure — JSON keys, HTML — the other patterns would misread).
+/// hash in a file name is common) nor over whole outputs (a page's own scripts and hashes).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Full,
@@ -115,7 +114,7 @@ fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
             out.push(g.range());
         }
     }
-    if level != Level::Sink {
+    {
         for re in [&m.assignment, &m.flag, &m.bearer] {
             for c in re.captures_iter(s) {
                 if let Some(g) = c.get(1)
@@ -264,6 +263,27 @@ pub fn digest12(secret: &str) -> String {
 /// A data string (message, help, label, value) with every credential masked.
 pub fn text(s: &str) -> Cow<'_, str> {
     replace(s, &ranges(s, Level::Full))
+}
+
+/// Every string (and key) of a JSON value through [`text`]: outputs built from structured
+/// data (`policy show`, fleet reports).
+pub fn json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Cow::Owned(m) = text(s) {
+                *s = m;
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(json),
+        serde_json::Value::Object(o) => {
+            let entries: Vec<_> = std::mem::take(o).into_iter().collect();
+            for (k, mut val) in entries {
+                json(&mut val);
+                o.insert(text(&k).into_owned(), val);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A file path with detected credentials masked (no entropy guesses: hashed asset names).

@@ -50,13 +50,19 @@ pub fn server_hash(s: &McpServer) -> String {
 }
 
 /// (file, server name, hash) for every MCP server of the run, sorted.
+/// A server's name as the lock file records it: masked like any output (a committed name
+/// can hold a credential), so the lock is compared on that form too.
+fn locked_name(name: &str) -> String {
+    crate::report::mask::text(name).into_owned()
+}
+
 pub fn inventory(files: &[FileCtx]) -> Vec<(String, String, String)> {
     let mut out: Vec<(String, String, String)> = files
         .iter()
         .flat_map(|f| {
             f.mcp_servers()
                 .iter()
-                .map(move |s| (f.path.clone(), s.name.clone(), server_hash(s)))
+                .map(move |s| (f.path.clone(), locked_name(&s.name), server_hash(s)))
         })
         .collect();
     out.sort();
@@ -98,12 +104,13 @@ fn check_lock(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             .entry((f.as_str(), n.as_str()))
             .or_insert(h.as_str());
     }
-    let mut present: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut present: std::collections::HashSet<(&str, String)> = std::collections::HashSet::new();
     for file in &repo.files {
         for server in file.mcp_servers() {
-            present.insert((file.path.as_str(), server.name.as_str()));
+            let name = locked_name(&server.name);
             let hash = server_hash(server);
-            let entry = by_server.get(&(file.path.as_str(), server.name.as_str()));
+            let entry = by_server.get(&(file.path.as_str(), name.as_str()));
+            present.insert((file.path.as_str(), name.clone()));
             let message = match entry {
                 None => format!("MCP server `{}` is not in agentgate.lock", server.name),
                 Some(h) if **h != hash => format!(
@@ -126,7 +133,7 @@ fn check_lock(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     // Only when the whole tree was seen can a missing server be told from an unchecked file.
     if repo.staged.is_none() && !repo.partial {
         for (f, n, _) in &locked {
-            if !present.contains(&(f.as_str(), n.as_str())) {
+            if !present.contains(&(f.as_str(), n.clone())) {
                 emit.emit_path(
                     &MCP_LOCK_MISMATCH,
                     LOCK_FILE,

@@ -456,22 +456,8 @@ pub fn printable(text: &str) -> String {
 /// A line of file text to show (a diff, a preview) with every credential the pack finds in it
 /// replaced by its [`describe`] form.
 pub fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
-    let found = Engine::builtin().scan(line.as_bytes(), true);
-    if found.is_empty() {
-        return std::borrow::Cow::Borrowed(line);
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut at = 0;
-    for f in found {
-        if f.secret.start < at {
-            continue;
-        }
-        out.push_str(&line[at..f.secret.start]);
-        out.push_str(&describe(&line[f.secret.clone()]));
-        at = f.secret.end;
-    }
-    out.push_str(&line[at..]);
-    std::borrow::Cow::Owned(out)
+    // Repository text shown in a diff: the whole masking boundary, not only the packs.
+    crate::report::mask::text(line)
 }
 
 /// A short, safe description of a secret: a prefix, the length and a hash — never the value.
