@@ -79,6 +79,11 @@ pub enum PolicyAction {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Fetch the config's git packs now, whatever `policy.refresh` says, and show the result.
+    Update {
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,9 +355,14 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Policy {
-            action: PolicyAction::Show { policy },
-        } => {
+        Command::Policy { action } => {
+            let policy = match action {
+                PolicyAction::Show { policy } => policy,
+                PolicyAction::Update { policy } => {
+                    crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::Always);
+                    policy
+                }
+            };
             let opts = ScanOptions {
                 config: policy.config,
                 policy: policy.policy,

@@ -537,3 +537,116 @@ fn diffs_never_print_a_secret() {
         assert!(!out.contains(&token), "printed the secret:\n{out}");
     }
 }
+
+/// A remote pack (served by `git daemon` on 127.0.0.1) is fetched once, then used from the
+/// cache within `policy.refresh`; `policy update` fetches now; the commit hook never waits for
+/// the network when a copy is cached, even with the server gone.
+#[test]
+fn remote_packs_are_cached_by_ttl() {
+    use std::process::{Command, Stdio};
+    if !common::tool_available("git", &["daemon", "--help"], "git's daemon (Debian: git)") {
+        return;
+    }
+    let served = Tree::new();
+    let pack = served.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let out = common::git_in(dir, args, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&pack, &["init", "-q", "-b", "main"]);
+    std::fs::write(
+        pack.join("policy.yaml"),
+        "require:\n  context_files: [ONE.md]\n",
+    )
+    .unwrap();
+    git(&pack, &["add", "."]);
+    git(&pack, &["commit", "-qm", "v1"]);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    // The daemon binary itself (not the `git` wrapper, whose child would outlive a kill).
+    let exec_path = String::from_utf8(
+        Command::new("git")
+            .arg("--exec-path")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let daemon_bin = std::path::Path::new(exec_path.trim()).join("git-daemon");
+    let start_daemon = || {
+        Command::new(&daemon_bin)
+            .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", served.path().display()))
+            .arg(served.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut daemon = start_daemon();
+    // Wait until it listens.
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("AGENTGATE_CACHE_DIR", cache.path().to_str().unwrap())];
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write(
+        ".agentgate.yaml",
+        format!(
+            "extends:\n  git: git://127.0.0.1:{port}/pack\n  ref: main\npolicy:\n  refresh: 1h\n"
+        ),
+    );
+    let show = |t: &Tree| t.run_env(&["policy", "show"], &env);
+    let r = show(&t);
+    r.code(0);
+    assert!(r.stdout.contains("ONE.md"), "{} {}", r.stdout, r.stderr);
+    // The pack moves on; within the TTL the cached commit is used, without the network.
+    std::fs::write(
+        pack.join("policy.yaml"),
+        "require:\n  context_files: [TWO.md]\n",
+    )
+    .unwrap();
+    git(&pack, &["commit", "-qam", "v2"]);
+    let r = show(&t);
+    r.code(0);
+    assert!(r.stdout.contains("ONE.md"), "{}", r.stdout);
+    // `policy update` fetches now.
+    let r = t.run_env(&["policy", "update"], &env);
+    r.code(0);
+    assert!(r.stdout.contains("TWO.md"), "{} {}", r.stdout, r.stderr);
+    // The server goes away: the commit hook uses the cache, silently.
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    t.write("AGENTS.md", "# A\n");
+    t.git(&["add", "AGENTS.md"]);
+    let r = t.run_env(&["check", "--staged"], &env);
+    assert!(!r.stderr.contains("fetch failed"), "{}", r.stderr);
+    assert!(r.code == 0 || r.code == 1, "{} {}", r.stdout, r.stderr);
+    // With the TTL expired, a plain check tries, fails, and says it used the cached copy.
+    t.write(
+        ".agentgate.yaml",
+        format!(
+            "extends:\n  git: git://127.0.0.1:{port}/pack\n  ref: main\npolicy:\n  refresh: 0\n"
+        ),
+    );
+    let r = t.run_env(&["policy", "show"], &env);
+    r.code(0);
+    assert!(
+        r.stderr.contains("fetch failed, using the cached copy"),
+        "{}",
+        r.stderr
+    );
+}
