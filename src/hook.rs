@@ -32,8 +32,7 @@ pub enum Installed {
 /// The hooks directory as git resolves it: `core.hooksPath` (relative to the work tree) if
 /// set, else `hooks/` in the common git dir (shared by linked worktrees).
 pub fn hooks_dir(start: &Path) -> Result<(PathBuf, bool), String> {
-    let repo = gix::discover(start)
-        .map_err(|_| format!("{} is not inside a git repository", start.display()))?;
+    let repo = crate::source::git::discover(start).map_err(|e| e.to_string())?;
     let custom = repo
         .config_snapshot()
         .trusted_path("core.hooksPath")

@@ -722,3 +722,23 @@ fn an_unreadable_lock_does_not_switch_its_check_off() {
     t.write("agentgate.lock", big);
     t.run(&["check", "--format", "concise"]).code(2);
 }
+
+#[test]
+fn a_huge_dot_git_file_is_never_read() {
+    let t = Tree::new();
+    t.write(".claude/settings.json", BAD_SETTINGS);
+    let f = std::fs::File::create(t.path().join(".git")).unwrap();
+    f.set_len(4 << 30).unwrap(); // 4 GiB, sparse
+    let r = t.run(&["check", "--staged"]);
+    r.code(2);
+    assert!(r.stderr.contains("not a valid `.git` file"), "{}", r.stderr);
+    // The plain check still checks the tree, without reading the file (a 256 MiB bound).
+    common::run_bounded(
+        t.path(),
+        &["check", "--format", "concise", "-q"],
+        std::time::Duration::from_secs(120),
+        256,
+    )
+    .code(1)
+    .has("AG101");
+}

@@ -24,9 +24,48 @@ pub enum GitError {
     UnknownBase { base: String, reason: String },
 }
 
+/// A `.git` *file* (a linked worktree or submodule) holds one `gitdir:` line; one larger
+/// than this is not git's, and is never read (gix would read it whole).
+const MAX_GIT_FILE: u64 = 64 * 1024;
+
+/// Refuses a `.git` file over [`MAX_GIT_FILE`], or one that is not a regular file (a FIFO
+/// would block the read), in `start` or an ancestor: the repository decides those bytes.
+fn guard_git_file(start: &Path) -> Result<(), GitError> {
+    for dir in start.ancestors() {
+        let dot_git = dir.join(".git");
+        let Ok(meta) = std::fs::symlink_metadata(&dot_git) else {
+            continue;
+        };
+        if meta.is_dir() {
+            return Ok(());
+        }
+        let real = std::fs::metadata(&dot_git).ok();
+        let ok = real.is_some_and(|m| m.is_file() && m.len() <= MAX_GIT_FILE);
+        if !ok {
+            return Err(GitError::Broken(format!(
+                "{} is not a valid `.git` file (not a small regular file); not read",
+                dot_git.display()
+            )));
+        }
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// `gix::discover` behind [`guard_git_file`].
+pub fn discover(start: &Path) -> Result<gix::Repository, GitError> {
+    guard_git_file(start)?;
+    gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))
+}
+
+fn open(root: &Path) -> Result<gix::Repository, GitError> {
+    guard_git_file(root)?;
+    gix::open(root).map_err(|e| GitError::Broken(e.to_string()))
+}
+
 /// The repository's working-tree root, if `start` is inside one.
 pub fn workdir(start: &Path) -> Result<PathBuf, GitError> {
-    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let repo = discover(start)?;
     let dir = repo
         .workdir()
         .ok_or_else(|| GitError::Bare(start.display().to_string()))?;
@@ -43,7 +82,7 @@ pub fn staged(
     excludes: &Excludes,
     visit: &(dyn Fn(Item) + Sync),
 ) -> Result<Vec<String>, GitError> {
-    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let repo = discover(start)?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     // The index checksum is not verified (as with git's index.skipHash): hashing a large
     // index costs more than the whole staged check, and a corrupt index still fails to decode.
@@ -231,7 +270,7 @@ impl HeadFiles {
 /// Paths in the git index of the repository at `root` (tracked files, including staged
 /// additions), or `None` when it is not a git repository or the index cannot be read.
 pub fn index_paths(root: &Path) -> Option<Vec<String>> {
-    let repo = gix::open(root).ok()?;
+    let repo = open(root).ok()?;
     let path = repo.index_path();
     if !path.exists() {
         return Some(Vec::new());
@@ -264,7 +303,7 @@ pub fn history_blobs(
     all_refs: bool,
 ) -> Result<(PathBuf, Vec<HistoryBlob>), GitError> {
     use gix::diff::tree::recorder::Change;
-    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let repo = discover(start)?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     let root = repo
         .workdir()
@@ -374,9 +413,7 @@ pub fn visit_blobs(
     cap: u64,
     visit: &(dyn Fn(Item, &HistoryBlob) + Sync),
 ) -> Result<(), GitError> {
-    let repo = gix::discover(start)
-        .map_err(|_| GitError::NotARepo(start.display().to_string()))?
-        .into_sync();
+    let repo = discover(start)?.into_sync();
     blobs.par_iter().for_each_init(
         || repo.to_thread_local(),
         |repo, b| {
@@ -414,7 +451,7 @@ pub fn visit_blobs(
 /// path: the tree diff mode compares against.
 pub fn fork_tree(start: &Path, base: &str) -> Result<Vec<(String, gix::ObjectId)>, GitError> {
     use gix::diff::tree::recorder::Change;
-    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let repo = discover(start)?;
     let broken = |e: &dyn std::fmt::Display| GitError::Broken(e.to_string());
     let base_id = repo
         .rev_parse_single(base)
@@ -471,7 +508,7 @@ pub fn fork_tree(start: &Path, base: &str) -> Result<Vec<(String, gix::ObjectId)
 
 /// One blob's content, refused before inflating when it is over `cap`.
 pub fn read_blob(start: &Path, id: gix::ObjectId, cap: u64) -> Result<Vec<u8>, GitError> {
-    let repo = gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))?;
+    let repo = discover(start)?;
     let size = repo
         .find_header(id)
         .map_err(|e| GitError::Broken(e.to_string()))?
@@ -495,9 +532,7 @@ pub fn visit_tree(
     blobs: &[(String, gix::ObjectId)],
     visit: &(dyn Fn(Item) + Sync),
 ) -> Result<(), GitError> {
-    let repo = gix::discover(start)
-        .map_err(|_| GitError::NotARepo(start.display().to_string()))?
-        .into_sync();
+    let repo = discover(start)?.into_sync();
     blobs.par_iter().for_each_init(
         || repo.to_thread_local(),
         |repo, (rel, id)| {
@@ -546,7 +581,7 @@ pub fn staleness(
     max_commits: usize,
 ) -> Option<Vec<Option<Staleness>>> {
     use gix::diff::tree::recorder::Change;
-    let repo = gix::discover(root).ok()?;
+    let repo = discover(root).ok()?;
     let head = repo.head_id().ok()?.detach();
     let walk = repo
         .rev_walk([head])

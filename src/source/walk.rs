@@ -62,6 +62,11 @@ pub fn walk(
     if no_ignore {
         builder.standard_filters(false);
     }
+    // The walker would read a `.git` *file* (a worktree's `gitdir:` pointer) whole, at every
+    // level, to find `info/exclude`: a repository decides those bytes (a 4 GiB sparse `.git`
+    // file cost 4 GiB of memory). Without `info/exclude`, untracked files it lists are merely
+    // scanned too.
+    builder.git_exclude(false);
     builder
         .hidden(false)
         .follow_links(false)
