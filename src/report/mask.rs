@@ -68,7 +68,7 @@ static MASKER: LazyLock<Masker> = LazyLock::new(|| {
         )),
         bearer: build(r"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})".to_string()),
         url_password: build(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s/@:"'`]*:([^\s@"'`]+)@"#.to_string()),
-        token: build(r"[A-Za-z0-9+=_-]{20,}".to_string()),
+        token: build(r"[A-Za-z0-9+_-]{20,}={0,2}".to_string()),
         knowledge,
     }
 });
@@ -87,7 +87,8 @@ pub fn register_org(engine: Arc<Engine>) {
 }
 
 /// How much to mask: everything for data strings; no entropy guesses for paths (a content
-/// hash in a file name is common) nor over whole outputs (a page's own scripts and hashes).
+/// hash in a file name is common); over whole outputs only what the packs detect and URL
+/// passwords (the other patterns would misread the output's own structure).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Full,
@@ -114,7 +115,9 @@ fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
             out.push(g.range());
         }
     }
-    {
+    // Over whole outputs these would misread the format itself (`secrets:1:1:` in a concise
+    // line); the data inside was masked field by field with them already.
+    if level != Level::Sink {
         for re in [&m.assignment, &m.flag, &m.bearer] {
             for c in re.captures_iter(s) {
                 if let Some(g) = c.get(1)
@@ -147,6 +150,10 @@ fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
 fn holds_value(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     if v.len() < 3 || v.starts_with(':') || v.starts_with('$') {
+        return false;
+    }
+    // Already masked (a snippet's `****`, a display form): nothing left to hide.
+    if v.bytes().all(|b| b == b'*' || b == b'"' || b == b'\'') || v.contains('…') {
         return false;
     }
     if matches!(lower.as_str(), "true" | "false" | "null" | "none" | "nil") {
