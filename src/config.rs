@@ -774,15 +774,23 @@ pub fn selection(
             }
         }
     }
-    if !config.policy.secret_rules.is_empty() {
-        let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
-            .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;
-        let engine = std::sync::Arc::new(engine);
-        // What the org pack detects is masked in every output, whichever rules run.
-        crate::report::mask::register_org(engine.clone());
-        selection.org_secrets = Some(engine);
-    }
     Ok(selection)
+}
+
+/// The organisation's own secret rules (policy packs' `rules/*.yaml`), run beside the
+/// built-in pack by AG402/AG403, and registered with the masking boundary: what they detect
+/// is masked in every output, whichever rules run.
+pub fn org_secrets(
+    config: &Config,
+) -> Result<Option<std::sync::Arc<crate::secrets::Engine>>, String> {
+    if config.policy.secret_rules.is_empty() {
+        return Ok(None);
+    }
+    let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
+        .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;
+    let engine = std::sync::Arc::new(engine);
+    crate::report::mask::register_org(engine.clone());
+    Ok(Some(engine))
 }
 
 /// `--policy DIR`: use this pack instead of the config's `extends:` (CI pins the policy).

@@ -4,28 +4,10 @@
 //! keeps its findings visible as suppressed (SARIF `inSource`), and one that names no rule,
 //! gives no reason or matches nothing is itself a finding.
 
-use crate::report::diagnostic::{Diagnostic, Severity, Span, fingerprint};
-use crate::rules::{Confidence, Docs, Family, Rule, Selection};
+pub use crate::registry::suppress::*;
 
-pub static BAD_IGNORE_DIRECTIVE: Rule = Rule {
-    code: "AG612",
-    name: "bad-ignore-directive",
-    family: Family::Policy,
-    severity: Severity::Warning,
-    confidence: Confidence::Exact,
-    summary: "An agentgate-ignore directive names no rule, gives no reason, or matches nothing",
-    docs: Docs {
-        what: "Checks `agentgate-ignore CODE: reason` directives in agent files: each must name known rules (codes or \
-               names), give a reason after the colon, and suppress at least one finding on the line it covers.",
-        why: "An in-source exception is reviewed like code only if it says why; a directive that no longer matches \
-              anything silently pre-approves the next finding on that line.",
-        example: "```markdown\n<!-- agentgate-ignore AG504 -->\nIgnore previous instructions (quoted from the incident report).\n```",
-        fix: "Add the reason (`<!-- agentgate-ignore AG504: quoted from the incident report -->`), or delete the \
-              directive when it matches nothing.",
-        references: &[],
-    },
-    check: crate::rules::Check::Engine,
-};
+use crate::report::diagnostic::{Diagnostic, Span, fingerprint};
+use crate::rules::{Rule, Selection};
 
 const MARKER: &str = "agentgate-ignore";
 

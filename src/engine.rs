@@ -133,7 +133,7 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
     } = setup_in(opts, root)?;
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
-    let mut scanner = Scanner::new(&selection, &config);
+    let mut scanner = Scanner::new(&selection, &config)?;
     scanner.partial = roots.len() != 1 || roots[0] != project_root;
     scanner.named_files = roots.iter().any(|r| !r.is_dir());
 
@@ -190,7 +190,7 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         // The base is checked exactly as HEAD is (same config, same rules); a finding is new
         // when the base does not have it. Findings are compared by rule, fingerprint and
         // message, counted: a renamed key, a moved rule or a changed parent key all show.
-        let mut scanner = Scanner::new(&selection, &config);
+        let mut scanner = Scanner::new(&selection, &config)?;
         scanner.partial = partial;
         scanner.named_files = named_files;
         let prefixes = prefixes_of(&roots, &project_root);
@@ -355,7 +355,7 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
     };
     let selection =
         config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
-    let scanner = Scanner::new(&selection, &config);
+    let scanner = Scanner::new(&selection, &config)?;
     let blobs: Vec<_> = blobs
         .into_iter()
         .filter(|b| !config.excludes.is_excluded(&b.path))
@@ -389,6 +389,8 @@ fn git_root(start: &Path) -> Option<PathBuf> {
 struct Scanner<'a> {
     selection: &'a Selection,
     checks: Vec<FileCheck>,
+    /// The organisation's secret rules, beside the built-in pack.
+    org: Option<std::sync::Arc<crate::secrets::Engine>>,
     /// Checks for every text file (secrets); empty means non-agent files are never opened.
     any_checks: Vec<FileCheck>,
     /// Text of non-agent files that have findings (agent files' text lives in `agent`).
@@ -420,11 +422,12 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(selection: &'a Selection, config: &Config) -> Self {
-        Self {
+    fn new(selection: &'a Selection, config: &Config) -> Result<Self, EngineError> {
+        Ok(Self {
             selection,
-            checks: selection.file_checks(),
-            any_checks: selection.any_file_checks(),
+            checks: crate::rules::file_checks(selection),
+            any_checks: crate::rules::any_file_checks(selection),
+            org: crate::config::org_secrets(config).map_err(EngineError::Usage)?,
             other_sources: Mutex::new(Vec::new()),
             max_file_size: config.max_file_size,
             files: AtomicUsize::new(0),
@@ -442,7 +445,7 @@ impl<'a> Scanner<'a> {
             index: None,
             policy: config.policy.clone(),
             excludes: config.excludes.clone(),
-        }
+        })
     }
 
     fn visit(&self, item: Item) {
@@ -578,7 +581,7 @@ impl<'a> Scanner<'a> {
             let (this, rest) = buf.split_at(cut);
             let text = String::from_utf8_lossy(this);
             let ctx = FileCtx::new(rel, FileKind::Other, text.as_ref());
-            let mut emit = Emitter::new(rel, &text, self.selection);
+            let mut emit = Emitter::new(rel, &text, self.selection).with_org(self.org.as_deref());
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
@@ -603,7 +606,8 @@ impl<'a> Scanner<'a> {
                 // The rest had no line break: it was scanned as the overlap of this piece.
                 let text = String::from_utf8_lossy(&carry).into_owned();
                 let ctx = FileCtx::new(rel, FileKind::Other, text.as_str());
-                let mut emit = Emitter::new(rel, &text, self.selection);
+                let mut emit =
+                    Emitter::new(rel, &text, self.selection).with_org(self.org.as_deref());
                 for check in &self.any_checks {
                     check(&ctx, &mut emit);
                 }
@@ -670,7 +674,7 @@ impl<'a> Scanner<'a> {
         }
         let text = decode(&data).text;
         let ctx = FileCtx::new(rel.as_str(), FileKind::Other, text.as_ref());
-        let mut emit = Emitter::new(&rel, &text, self.selection);
+        let mut emit = Emitter::new(&rel, &text, self.selection).with_org(self.org.as_deref());
         for check in &self.any_checks {
             check(&ctx, &mut emit);
         }
@@ -690,7 +694,7 @@ impl<'a> Scanner<'a> {
             // Every other file is scanned for secrets, binary-looking or not: a NUL byte or
             // a UTF-16 encoding must not hide a credential.
             let ctx = FileCtx::new(rel, kind, text);
-            let mut emit = Emitter::new(rel, text, self.selection);
+            let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
@@ -712,7 +716,7 @@ impl<'a> Scanner<'a> {
             self.problem(rel, &scan::INVALID_ENCODING, problem.clone());
         }
         let ctx = FileCtx::new(rel, kind, text);
-        let mut emit = Emitter::new(rel, text, self.selection);
+        let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
         }
@@ -766,7 +770,7 @@ impl<'a> Scanner<'a> {
         repo.named_files = self.named_files;
         repo.policy = self.policy;
         let mut emit = RepoEmitter::new(&selection);
-        for check in selection.repo_checks() {
+        for check in crate::rules::repo_checks(&selection) {
             check(&repo, &mut emit);
         }
         let texts: std::collections::HashMap<&str, &str> = repo

@@ -2,10 +2,11 @@
 //! (SARIF `suppressions` with the justification); an expired or unused exception is itself a
 //! finding, so the fast path cannot quietly become permanent.
 
+pub use crate::registry::suppress::*;
+
 use crate::report::Report;
-use crate::report::diagnostic::Severity;
 use crate::report::diagnostic::{Diagnostic, fingerprint};
-use crate::rules::{Confidence, Docs, Family, Rule, Selection};
+use crate::rules::Selection;
 
 #[derive(Debug, Clone)]
 pub struct Exception {
@@ -23,42 +24,6 @@ pub struct Exception {
     /// Line of the entry in the config file.
     pub line: u32,
 }
-
-pub static EXPIRED_EXCEPTION: Rule = Rule {
-    code: "AG601",
-    name: "expired-exception",
-    family: Family::Policy,
-    severity: Severity::Error,
-    confidence: Confidence::Exact,
-    summary: "An exception in .agentgate.yaml has expired",
-    docs: Docs {
-        what: "Reports `exceptions:` entries whose `expires` date has passed. The findings they covered are reported \
-               again as usual.",
-        why: "Exceptions are the fast path around a guardrail — approved for a reason and for a time. Expiry makes \
-              someone look again instead of letting a temporary risk become permanent.",
-        example: "```yaml\nexceptions:\n  - rule: AG201\n    path: .mcp.json\n    reason: pinned upstream next sprint\n    approved_by: security@example.com\n    expires: 2026-01-31\n```",
-        fix: "Fix the underlying finding and delete the exception, or renew it with a new date and approval.",
-        references: &[],
-    },
-    check: crate::rules::Check::Engine,
-};
-
-pub static UNUSED_EXCEPTION: Rule = Rule {
-    code: "AG602",
-    name: "unused-exception",
-    family: Family::Policy,
-    severity: Severity::Note,
-    confidence: Confidence::Exact,
-    summary: "An exception in .agentgate.yaml matches no finding",
-    docs: Docs {
-        what: "Reports `exceptions:` entries that suppressed nothing in a full check of the project.",
-        why: "A stale exception silently pre-approves the next finding that happens to match it.",
-        example: "An exception for `.mcp.json` kept after the server was pinned.",
-        fix: "Delete the exception.",
-        references: &[],
-    },
-    check: crate::rules::Check::Engine,
-};
 
 /// `YYYY-MM-DD` → days since 1970-01-01.
 pub fn parse_date(s: &str) -> Option<i64> {

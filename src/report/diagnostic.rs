@@ -1,32 +1,9 @@
 //! The one diagnostic type. It knows its rule and place, nothing about output formats.
 
-use crate::rules::Rule;
+use crate::registry::Rule;
 use serde::Serialize;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::registry::Severity;
 
 /// A byte range with its resolved 1-based line/column (columns count Unicode scalar values).
 /// `end_col` is exclusive, as in SARIF.

@@ -12,73 +12,11 @@ pub(crate) mod secrets;
 use crate::classify::FileKind;
 use crate::model::mcp::McpServer;
 use crate::model::permissions::Grant;
-use crate::report::diagnostic::{Diagnostic, Label, Severity, Span, fingerprint};
+pub use crate::registry::{Confidence, Docs, Family, RULES, Rule, Selection, Severity, lookup};
+use crate::report::diagnostic::{Diagnostic, Label, Span, fingerprint};
 use crate::syntax::{self, LineIndex, Node, SyntaxError};
-use serde::Serialize;
 use std::cell::OnceCell;
 use std::ops::Range;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Scan,
-    Syntax,
-    Permissions,
-    Mcp,
-    Hooks,
-    Secrets,
-    Context,
-    Policy,
-}
-
-impl Family {
-    pub const ALL: &[Family] = &[
-        Family::Scan,
-        Family::Syntax,
-        Family::Permissions,
-        Family::Mcp,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Scan => "scan",
-            Family::Syntax => "syntax",
-            Family::Permissions => "permissions",
-            Family::Mcp => "mcp",
-            Family::Hooks => "hooks",
-            Family::Secrets => "secrets",
-            Family::Context => "context",
-            Family::Policy => "policy",
-        }
-    }
-
-    /// Security families get SARIF `security-severity` and the `security` tag.
-    pub fn is_security(self) -> bool {
-        matches!(
-            self,
-            Family::Permissions | Family::Mcp | Family::Hooks | Family::Secrets
-        )
-    }
-}
-
-/// How sure a finding is: `exact` findings follow from the documented format alone;
-/// `heuristic` ones are judgement calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Exact,
-    Heuristic,
-}
-
-/// Documentation with fixed sections; rendered by `explain`, docs/rules and SARIF help.
-#[derive(Debug)]
-pub struct Docs {
-    pub what: &'static str,
-    pub why: &'static str,
-    pub example: &'static str,
-    pub fix: &'static str,
-    pub references: &'static [&'static str],
-}
 
 pub type FileCheck = fn(&FileCtx, &mut Emitter<'_>);
 pub type RepoCheck = fn(&Repo, &mut RepoEmitter<'_>);
@@ -86,8 +24,6 @@ pub type RepoCheck = fn(&Repo, &mut RepoEmitter<'_>);
 /// How a rule runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Check {
-    /// Emitted by the engine itself (I/O and encoding problems).
-    Engine,
     /// Once per agent file, in parallel.
     File(FileCheck),
     /// Once per text file of any kind (secrets), after the agent-file checks.
@@ -96,287 +32,70 @@ pub enum Check {
     Repo(RepoCheck),
 }
 
-#[derive(Debug)]
-pub struct Rule {
-    /// Stable and never reused, e.g. `AG101`.
-    pub code: &'static str,
-    /// Kebab-case, e.g. `bash-wildcard-allow`.
-    pub name: &'static str,
-    pub family: Family,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    /// One line, shown in `agentgate rules` and as SARIF `shortDescription`.
-    pub summary: &'static str,
-    pub docs: Docs,
-    pub check: Check,
+/// The check behind every rule that has one (the engine itself reports the others).
+fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
+    [
+        scan::CHECKS,
+        permissions::CHECKS,
+        mcp::CHECKS,
+        hooks::CHECKS,
+        secrets::CHECKS,
+        context::CHECKS,
+        policy::CHECKS,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(r, c)| (*r, *c))
 }
 
-impl Rule {
-    /// SARIF `security-severity` for security rules, by default severity.
-    pub fn security_severity(&self) -> Option<&'static str> {
-        self.family.is_security().then_some(match self.severity {
-            Severity::Error => "8.0",
-            Severity::Warning => "5.0",
-            Severity::Note => "2.0",
+fn enabled_checks(selection: &Selection) -> impl Iterator<Item = Check> + '_ {
+    checks()
+        .filter(|(r, _)| selection.is_enabled(r))
+        .map(|(_, c)| c)
+}
+
+/// The per-file checks `selection` enables.
+pub fn file_checks(selection: &Selection) -> Vec<FileCheck> {
+    enabled_checks(selection)
+        .filter_map(|c| {
+            if let Check::File(f) = c {
+                Some(f)
+            } else {
+                None
+            }
         })
-    }
-
-    /// The docs as Markdown: `explain`, docs/rules and SARIF `help.markdown` all use this.
-    pub fn markdown(&self) -> String {
-        let d = &self.docs;
-        let mut out = format!(
-            "# {} `{}`\n\n{}\n\n| family | default severity | confidence |\n|---|---|---|\n| {} | {} | {} |\n\n\
-             ## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## Fix\n\n{}\n",
-            self.code,
-            self.name,
-            self.summary,
-            self.family.as_str(),
-            self.severity,
-            match self.confidence {
-                Confidence::Exact => "exact",
-                Confidence::Heuristic => "heuristic",
-            },
-            d.what.trim(),
-            d.why.trim(),
-            d.example.trim(),
-            d.fix.trim()
-        );
-        if !d.references.is_empty() {
-            out.push_str("\n## References\n\n");
-            for r in d.references {
-                out.push_str(&format!("- {r}\n"));
-            }
-        }
-        out
-    }
+        .collect()
 }
 
-/// Every rule, in code order. Adding a rule = one static + one row here.
-pub static RULES: &[&Rule] = &[
-    &scan::SYNTAX_ERROR,
-    &scan::UNREADABLE_FILE,
-    &scan::INVALID_ENCODING,
-    &scan::FILE_TOO_LARGE,
-    &scan::BROKEN_SYMLINK,
-    &scan::SYMLINK_OUTSIDE_ROOT,
-    &scan::NON_UTF8_PATH,
-    &scan::IGNORED_TRACKED_FILE,
-    &permissions::BASH_WILDCARD_ALLOW,
-    &permissions::BYPASS_PERMISSIONS_MODE,
-    &permissions::EXEC_WRAPPER_ALLOW,
-    &permissions::NETWORK_TOOL_ALLOW,
-    &permissions::DESTRUCTIVE_ALLOW,
-    &permissions::BROAD_DIRECTORY_ACCESS,
-    &permissions::INEFFECTIVE_PERMISSION_RULE,
-    &permissions::SHADOWED_ALLOW,
-    &permissions::CODEX_FULL_ACCESS,
-    &permissions::AUTO_APPROVE_ALL,
-    &mcp::MCP_UNPINNED_NPX,
-    &mcp::MCP_LITERAL_CREDENTIAL,
-    &mcp::MCP_WRONG_INTERPOLATION,
-    &mcp::MCP_INSECURE_HTTP,
-    &mcp::MCP_FILESYSTEM_ROOT,
-    &mcp::MCP_DATABASE_WRITE,
-    &mcp::MCP_SHELL_COMMAND,
-    &mcp::MCP_SERVER_TRUSTED,
-    &mcp::MCP_AUTO_APPROVED_TOOLS,
-    &mcp::MCP_SERVER_CONFLICT,
-    &hooks::HOOK_DOWNLOAD_EXEC,
-    &hooks::HOOK_EXFILTRATION,
-    &hooks::CREDENTIAL_HELPER,
-    &hooks::ENDPOINT_OVERRIDE,
-    &hooks::TLS_VERIFICATION_DISABLED,
-    &secrets::LOCAL_FILE_COMMITTED,
-    &secrets::LEAKED_SECRET,
-    &secrets::POSSIBLE_SECRET,
-    &context::MISSING_CONTEXT_FILE,
-    &context::BROKEN_REFERENCE,
-    &context::INVISIBLE_UNICODE,
-    &context::PROMPT_INJECTION,
-    &context::INVALID_METADATA,
-    &context::CONTEXT_TOO_LARGE,
-    &context::VOLATILE_CONTEXT,
-    &context::UNKNOWN_COMMAND,
-    &context::STALE_CONTEXT_FILE,
-    &context::DEAD_PATTERN,
-    &context::IMPORT_PROBLEM,
-    &context::DIVERGENT_CONTEXT,
-    &crate::exceptions::EXPIRED_EXCEPTION,
-    &crate::exceptions::UNUSED_EXCEPTION,
-    &policy::MCP_LOCK_MISMATCH,
-    &policy::POLICY_MISSING_FILE,
-    &policy::POLICY_MISSING_SECTION,
-    &policy::POLICY_MISSING_DENY,
-    &policy::POLICY_FORBIDDEN_SETTING,
-    &policy::MCP_NOT_ALLOWLISTED,
-    &policy::MANAGED_BLOCK_DRIFT,
-    &policy::VENDORED_SKILL_DRIFT,
-    &policy::MODEL_POLICY,
-    &crate::directives::BAD_IGNORE_DIRECTIVE,
-    &policy::CONFIG_WEAKENED,
-];
-
-/// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).
-pub fn lookup(key: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
-}
-
-/// Which rules run and at what severity, resolved once from CLI flags and config.
-#[derive(Debug, Clone)]
-pub struct Selection {
-    enabled: Vec<bool>,
-    severity: Vec<Severity>,
-    /// Locked by the organisation's policy: always run, never suppressed.
-    locked: Vec<bool>,
-    /// The organisation's own secret rules (policy packs' `rules/*.yaml`), run beside the
-    /// built-in pack by AG402/AG403.
-    pub org_secrets: Option<std::sync::Arc<crate::secrets::Engine>>,
-}
-
-impl Selection {
-    /// Selectors: `all`, a code, a name, a family (`permissions`) or a code prefix (`AG1`).
-    pub fn new(
-        select: &[String],
-        ignore: &[String],
-        overrides: &[(String, Severity)],
-    ) -> Result<Self, String> {
-        let mut enabled = vec![select.is_empty(); RULES.len()];
-        for s in select {
-            for i in matching(s)? {
-                enabled[i] = true;
+/// The checks for every text file (secrets) `selection` enables.
+pub fn any_file_checks(selection: &Selection) -> Vec<FileCheck> {
+    enabled_checks(selection)
+        .filter_map(|c| {
+            if let Check::AnyFile(f) = c {
+                Some(f)
+            } else {
+                None
             }
-        }
-        for s in ignore {
-            for i in matching(s)? {
-                enabled[i] = false;
-            }
-        }
-        let mut severity: Vec<Severity> = RULES.iter().map(|r| r.severity).collect();
-        for (s, sev) in overrides {
-            for i in matching(s)? {
-                severity[i] = *sev;
-            }
-        }
-        Ok(Self {
-            enabled,
-            locked: vec![false; RULES.len()],
-            severity,
-            org_secrets: None,
         })
-    }
+        .collect()
+}
 
-    /// Locks the rules `selectors` match (the policy's `locked.rules`): they run whatever
-    /// was selected, at no less than their default severity, and nothing suppresses them.
-    pub fn lock(&mut self, selectors: &[String]) -> Result<(), String> {
-        for s in selectors {
-            for i in matching(s)? {
-                self.locked[i] = true;
-                self.enabled[i] = true;
-                self.severity[i] = self.severity[i].max(RULES[i].severity);
+/// The repository-level checks `selection` enables.
+pub fn repo_checks(selection: &Selection) -> Vec<RepoCheck> {
+    enabled_checks(selection)
+        .filter_map(|c| {
+            if let Check::Repo(f) = c {
+                Some(f)
+            } else {
+                None
             }
-        }
-        Ok(())
-    }
-
-    pub fn is_locked(&self, rule: &Rule) -> bool {
-        index(rule).is_some_and(|i| self.locked[i])
-    }
-
-    /// The locked rules a selector would reach (for error messages).
-    pub fn locked_by(&self, selector: &str) -> Vec<&'static str> {
-        matching(selector)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|&i| self.locked[i])
-            .map(|i| RULES[i].code)
-            .collect()
-    }
-
-    pub fn all() -> Self {
-        Self::new(&[], &[], &[]).expect("empty selection is valid")
-    }
-
-    pub fn is_enabled(&self, rule: &Rule) -> bool {
-        index(rule).is_some_and(|i| self.enabled[i])
-    }
-
-    pub fn severity(&self, rule: &Rule) -> Severity {
-        index(rule).map_or(rule.severity, |i| self.severity[i])
-    }
-
-    pub fn file_checks(&self) -> Vec<FileCheck> {
-        self.enabled_rules()
-            .filter_map(|r| {
-                if let Check::File(f) = r.check {
-                    Some(f)
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-
-    pub fn any_file_checks(&self) -> Vec<FileCheck> {
-        self.enabled_rules()
-            .filter_map(|r| {
-                if let Check::AnyFile(f) = r.check {
-                    Some(f)
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-
-    pub fn repo_checks(&self) -> Vec<RepoCheck> {
-        self.enabled_rules()
-            .filter_map(|r| {
-                if let Check::Repo(f) = r.check {
-                    Some(f)
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-
-    fn enabled_rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
-        RULES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.enabled[*i])
-            .map(|(_, r)| *r)
-    }
-}
-
-fn index(rule: &Rule) -> Option<usize> {
-    RULES.iter().position(|r| std::ptr::eq(*r, rule))
-}
-
-fn matching(selector: &str) -> Result<Vec<usize>, String> {
-    let s = selector.trim();
-    let hits: Vec<usize> = RULES
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            s.eq_ignore_ascii_case("all")
-                || r.name == s
-                || r.family.as_str() == s
-                || (s.len() >= 3
-                    && r.code.len() >= s.len()
-                    && r.code[..s.len()].eq_ignore_ascii_case(s))
         })
-        .map(|(i, _)| i)
-        .collect();
-    if hits.is_empty() {
-        return Err(format!(
-            "unknown rule selector `{s}` (expected a code like AG101, a rule name, a family or `all`)"
-        ));
-    }
-    Ok(hits)
+        .collect()
+}
+
+/// Does `rule` run once per repository (its findings may concern several files)?
+pub fn is_repo_rule(rule: &Rule) -> bool {
+    checks().any(|(r, c)| std::ptr::eq(r, rule) && matches!(c, Check::Repo(_)))
 }
 
 /// One file as rules see it: its kind, text, and lazily built views (each built at most once):
@@ -477,6 +196,7 @@ pub struct Emitter<'a> {
     /// The file's own index, when the caller has one (repository rules emit one finding at a
     /// time; building the index per finding made them quadratic in the file's size).
     shared_lines: Option<&'a LineIndex>,
+    org: Option<&'a crate::secrets::Engine>,
     pub out: Vec<Diagnostic>,
 }
 
@@ -488,6 +208,7 @@ impl<'a> Emitter<'a> {
             selection,
             lines: OnceCell::new(),
             shared_lines: None,
+            org: None,
             out: Vec::new(),
         }
     }
@@ -570,7 +291,13 @@ impl<'a> Emitter<'a> {
     }
 
     pub fn org_secrets(&self) -> Option<&'a crate::secrets::Engine> {
-        self.selection.org_secrets.as_deref()
+        self.org
+    }
+
+    /// The organisation's secret rules, run beside the built-in pack.
+    pub fn with_org(mut self, org: Option<&'a crate::secrets::Engine>) -> Self {
+        self.org = org;
+        self
     }
 
     pub fn enabled(&self, rule: &Rule) -> bool {
@@ -649,10 +376,9 @@ mod tests {
 pub fn check_one(path: &str, text: &str, selection: &Selection) -> Vec<Diagnostic> {
     let ctx = FileCtx::new(path, crate::classify::classify(path), text);
     let mut emit = Emitter::new(path, text, selection);
-    for check in selection
-        .file_checks()
+    for check in file_checks(selection)
         .into_iter()
-        .chain(selection.any_file_checks())
+        .chain(any_file_checks(selection))
     {
         check(&ctx, &mut emit);
     }
@@ -664,7 +390,7 @@ pub fn check_one(path: &str, text: &str, selection: &Selection) -> Vec<Diagnosti
         Default::default(),
     );
     let mut repo_emit = RepoEmitter::new(selection);
-    for check in selection.repo_checks() {
+    for check in repo_checks(selection) {
         check(&repo, &mut repo_emit);
     }
     out.extend(repo_emit.out);
