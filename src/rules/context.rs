@@ -241,7 +241,7 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     found
                 }
             };
-            if found {
+            if found || (what == "import" && names_a_package_or_team(repo, target, &resolved)) {
                 continue;
             }
             let name = resolved.rsplit('/').next().unwrap_or(&resolved);
@@ -255,6 +255,22 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             d.help = hint;
         }
     }
+}
+
+/// `@scope/pkg` (an npm scope) and `@org/team` (a GitHub team) in prose: one `/`, no file
+/// extension and no directory of the first name in the repository. Claude Code would try the
+/// path, find nothing and leave the text as it is, so a missing one is not a broken import.
+fn names_a_package_or_team(repo: &Repo, target: &str, resolved: &str) -> bool {
+    let Some((scope, name)) = target.split_once('/') else {
+        return false;
+    };
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    };
+    let parent = resolved.rsplit_once('/').map_or("", |(d, _)| d);
+    word(scope) && word(name) && !repo.has_dir(parent)
 }
 
 /// Paths written as inline code (`src/api/handler.ts`). Only tokens that look like a file
@@ -357,29 +373,40 @@ fn check_invisible(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const INJECTION: &[&str] = &[
-    "ignore previous instructions",
-    "ignore all previous instructions",
-    "ignore the previous instructions",
-    "disregard previous instructions",
-    "disregard all prior",
-    "ignore your instructions",
-    "forget your instructions",
-    "do not tell the user",
-    "don't tell the user",
-    "without telling the user",
-    "do not mention this to the user",
-    "hide this from the user",
-    "never reveal these instructions",
-    "~/.ssh",
-    "id_rsa",
-    "~/.aws/credentials",
-    ".aws/credentials",
-    "| sh",
-    "| bash",
-    "curl -s http",
-    "exfiltrate",
+/// Phrases that read like injected instructions, each with the problem it points at: one
+/// finding per problem and line (`curl -s https://x | sh` is one download piped to a shell).
+const INJECTION: &[(&str, Problem)] = &[
+    ("ignore previous instructions", Problem::Override),
+    ("ignore all previous instructions", Problem::Override),
+    ("ignore the previous instructions", Problem::Override),
+    ("disregard previous instructions", Problem::Override),
+    ("disregard all prior", Problem::Override),
+    ("ignore your instructions", Problem::Override),
+    ("forget your instructions", Problem::Override),
+    ("do not tell the user", Problem::Concealment),
+    ("don't tell the user", Problem::Concealment),
+    ("without telling the user", Problem::Concealment),
+    ("do not mention this to the user", Problem::Concealment),
+    ("hide this from the user", Problem::Concealment),
+    ("never reveal these instructions", Problem::Concealment),
+    ("~/.ssh", Problem::Credentials),
+    ("id_rsa", Problem::Credentials),
+    ("~/.aws/credentials", Problem::Credentials),
+    (".aws/credentials", Problem::Credentials),
+    ("| sh", Problem::DownloadExec),
+    ("| bash", Problem::DownloadExec),
+    ("curl -s http", Problem::DownloadExec),
+    ("exfiltrate", Problem::Exfiltration),
 ];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Override,
+    Concealment,
+    Credentials,
+    DownloadExec,
+    Exfiltration,
+}
 
 fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !is_context(ctx.kind) {
@@ -408,12 +435,35 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         i > 0 && at < merged[i - 1].end
     };
     let lower = ctx.text.to_ascii_lowercase();
-    for phrase in INJECTION {
+    let bytes = lower.as_bytes();
+    // One finding per problem: phrases on one line (`curl -s https://x | sh`,
+    // `~/.aws/credentials`, which holds `.aws/credentials` too) report once.
+    let line_of = |at: usize, end: usize| {
+        let start = lower[..at].rfind('\n').map_or(0, |i| i + 1);
+        let stop = lower[end..].find('\n').map_or(lower.len(), |i| end + i);
+        start..stop
+    };
+    let mut reported: Vec<(std::ops::Range<usize>, Problem)> = Vec::new();
+    for &(phrase, problem) in INJECTION {
         let mut from = 0;
         while let Some(i) = lower[from..].find(phrase) {
             let at = from + i;
-            from = at + phrase.len();
+            let end = at + phrase.len();
+            from = end;
+            // `| sh` is a pipe into a shell, not a table cell such as `| shipping`.
+            let glued = phrase.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && bytes
+                    .get(end)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+            if glued {
+                continue;
+            }
+            let line = line_of(at, end);
+            if reported.iter().any(|(r, p)| *p == problem && *r == line) {
+                continue;
+            }
             if !in_code(at) {
+                reported.push((line, problem));
                 emit.emit(
                     &PROMPT_INJECTION,
                     Some(at..at + phrase.len()),

@@ -86,6 +86,9 @@ impl Runner {
             let w = rest[i].value.as_str();
             match (self, w) {
                 (Runner::Npm, "-y" | "--yes") => auto_yes = true,
+                // `--no` (`--yes=false`, `--no-install`): only a local install runs, nothing
+                // is fetched.
+                (Runner::Npm, "--no" | "--no-install" | "--yes=false") => return None,
                 (Runner::Npm, "-p" | "--package")
                 | (Runner::Python, "--from" | "--spec" | "--with") => {
                     if let Some(next) = rest.get(i + 1) {
@@ -625,7 +628,24 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             .iter()
             .map(|kv| format!("{}={} ", kv.key, kv.value.value).to_ascii_lowercase())
             .collect();
-        let read_only = READ_ONLY.iter().any(|r| launch.contains(r))
+        // Servers with one switch per kind of write (the MySQL server's
+        // `ALLOW_INSERT_OPERATION`, `ALLOW_UPDATE_OPERATION`, …): read-only when every such
+        // switch is off.
+        let switches: Vec<&str> = server
+            .env
+            .iter()
+            .filter(|kv| {
+                let k = kv.key.to_ascii_uppercase();
+                k.starts_with("ALLOW_") && k.ends_with("_OPERATION")
+            })
+            .map(|kv| kv.value.value.trim())
+            .collect();
+        let switches_off = !switches.is_empty()
+            && switches
+                .iter()
+                .all(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no"));
+        let read_only = switches_off
+            || READ_ONLY.iter().any(|r| launch.contains(r))
             || server.env.iter().any(|kv| {
                 let k = kv.key.to_ascii_uppercase();
                 (k.contains("READ_ONLY") || k.contains("READONLY"))

@@ -183,12 +183,48 @@ const DESTRUCTIVE: &[&str] = &[
     "shred",
 ];
 
+/// Subcommands that only look (`gh release view`, `helm list`, `kubectl get`): a rule that
+/// names one of them after a destructive command pre-approves nothing destructive.
+const READ_ONLY_SUBCOMMANDS: &[&str] = &[
+    "view",
+    "list",
+    "ls",
+    "status",
+    "get",
+    "describe",
+    "show",
+    "diff",
+    "logs",
+    "version",
+    "help",
+    "--help",
+    "--version",
+    "explain",
+    "top",
+    "history",
+    "search",
+];
+
+fn read_only_subcommand(pattern: &str, cmd: &str) -> bool {
+    // Only CLIs made of subcommands: `rm list` removes a file called `list`.
+    const WITH_SUBCOMMANDS: &[&str] = &["gh release", "kubectl", "helm", "aws", "gcloud", "az"];
+    WITH_SUBCOMMANDS.contains(&cmd)
+        && pattern
+            .strip_prefix(cmd)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|word| READ_ONLY_SUBCOMMANDS.contains(&word))
+}
+
 fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(cmd) = DESTRUCTIVE.iter().find(|c| names_program(&pattern, c)) {
+        if let Some(cmd) = DESTRUCTIVE
+            .iter()
+            .find(|c| names_program(&pattern, c) && !read_only_subcommand(&pattern, c))
+        {
             emit.emit(
                 &DESTRUCTIVE_ALLOW,
                 Some(g.span.clone()),
@@ -338,9 +374,14 @@ fn ineffective(g: &Grant) -> Option<String> {
                 r.tool
             ));
         }
+        // `Skill(plugin:skill)` and `SlashCommand(/plugin:cmd)` name a plugin's skill or
+        // command: the colon is part of the name, not a parameter.
         let is_param = !param.contains(' ')
             && param.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !matches!(r.tool.as_str(), "WebFetch" | "Bash" | "PowerShell");
+            && !matches!(
+                r.tool.as_str(),
+                "WebFetch" | "Bash" | "PowerShell" | "Skill" | "SlashCommand"
+            );
         if g.list == List::Allow && (is_param || (r.is_shell() && param == "run_in_background")) {
             return Some("parameter rules only work in `deny` and `ask`".into());
         }
