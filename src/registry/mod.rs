@@ -5,6 +5,7 @@
 //! every layer may read the registry.
 
 pub mod context;
+pub mod effect;
 pub mod hooks;
 pub mod mcp;
 pub mod permissions;
@@ -67,6 +68,9 @@ pub enum Family {
     Secrets,
     Context,
     Policy,
+    /// Configuration the client accepts and then ignores.
+    #[serde(rename = "no-effect")]
+    Effect,
 }
 
 impl Family {
@@ -87,6 +91,7 @@ impl Family {
             Family::Secrets => "secrets",
             Family::Context => "context",
             Family::Policy => "policy",
+            Family::Effect => "no-effect",
         }
     }
 
@@ -235,6 +240,13 @@ pub static RULES: &[&Rule] = &[
     &policy::MODEL_POLICY,
     &suppress::BAD_IGNORE_DIRECTIVE,
     &policy::CONFIG_WEAKENED,
+    &effect::SETTINGS_DISCARDED,
+    &effect::UNENFORCED_PATH_RULE,
+    &effect::PROJECT_SCOPE_IGNORED,
+    &effect::CODEX_PROJECT_KEY_IGNORED,
+    &effect::HOOK_MATCHER_NEVER_FIRES,
+    &effect::WRONG_SERVERS_KEY,
+    &effect::REMOTE_SERVER_NO_TYPE,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).

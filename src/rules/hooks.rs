@@ -291,29 +291,8 @@ fn check_endpoint_override(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             .help = Some("set gateways and proxies in managed or user settings".into());
         }
     }
-    if ctx.kind == FileKind::CodexConfig {
-        let Some(tree) = ctx.tree() else { return };
-        let mut found: Vec<(&crate::syntax::Member, String)> = Vec::new();
-        for key in ["openai_base_url", "chatgpt_base_url"] {
-            if let Some(m) = tree.member(key) {
-                found.push((m, key.to_string()));
-            }
-        }
-        for provider in tree.get("model_providers").map_or(&[][..], Node::members) {
-            if let Some(m) = provider.value.member("base_url") {
-                found.push((m, format!("model_providers.{}.base_url", provider.key)));
-            }
-        }
-        for (m, key) in found {
-            if m.value.as_str().is_some_and(|v| !is_loopback(v)) {
-                emit.emit(
-                    &ENDPOINT_OVERRIDE,
-                    Some(m.key_span.clone()),
-                    format!("`{key}` in a project config reroutes Codex traffic"),
-                );
-            }
-        }
-    }
+    // Codex's `openai_base_url`, `model_providers`, … in a project file: AG704 reports them
+    // (Codex ignores them there since openai/codex#20098; older releases honoured them).
 }
 
 fn check_tls(ctx: &FileCtx, emit: &mut Emitter<'_>) {

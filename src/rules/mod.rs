@@ -2,6 +2,7 @@
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
 pub(crate) mod context;
+mod effect;
 mod hooks;
 mod mcp;
 mod permissions;
@@ -42,6 +43,7 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         secrets::CHECKS,
         context::CHECKS,
         policy::CHECKS,
+        effect::CHECKS,
     ]
     .into_iter()
     .flatten()

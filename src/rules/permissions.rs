@@ -291,44 +291,6 @@ fn check_directories(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-/// Tool names the Claude Code settings schema accepts (plus the `Task` alias of `Agent`).
-const KNOWN_TOOLS: &[&str] = &[
-    "Agent",
-    "Artifact",
-    "Bash",
-    "Cd",
-    "Edit",
-    "EnterWorktree",
-    "ExitPlanMode",
-    "Glob",
-    "Grep",
-    "KillShell",
-    "LSP",
-    "Monitor",
-    "MultiEdit",
-    "NotebookEdit",
-    "PowerShell",
-    "Read",
-    "ShareOnboardingGuide",
-    "Skill",
-    "Task",
-    "TaskCreate",
-    "TaskGet",
-    "TaskList",
-    "TaskOutput",
-    "TaskStop",
-    "TaskUpdate",
-    "TodoWrite",
-    "ToolSearch",
-    "WebFetch",
-    "WebSearch",
-    "Workflow",
-    "Write",
-    "SlashCommand",
-    "NotebookRead",
-    "LS",
-];
-
 fn ineffective(g: &Grant) -> Option<String> {
     let r = &g.rule;
     let spec = r.specifier.as_deref().map(str::trim);
@@ -344,22 +306,16 @@ fn ineffective(g: &Grant) -> Option<String> {
     if g.list == List::Allow && r.tool.contains('*') {
         return Some("unanchored globs in allow are skipped with a warning".into());
     }
-    if !KNOWN_TOOLS.contains(&r.tool.as_str()) && !r.tool.contains('*') {
+    if !super::effect::is_claude_tool(&r.tool) && !r.tool.contains('*') {
         return Some(format!(
             "`{}` is not a Claude Code tool name, so the rule matches nothing",
             r.tool
         ));
     }
     let spec = spec?;
-    if matches!(
-        r.tool.as_str(),
-        "Write" | "Glob" | "NotebookEdit" | "MultiEdit"
-    ) && !spec.contains(':')
-    {
-        return Some(format!(
-            "path rules on `{}` are accepted but never consulted; only `Read` and `Edit` paths are",
-            r.tool
-        ));
+    // Path rules on tools that never consult them are AG702's (one message per problem).
+    if super::effect::unenforced_path_tool(&r.tool, Some(spec)).is_some() {
+        return None;
     }
     if let Some((param, _)) = spec.split_once(':') {
         let primary = matches!(
@@ -771,7 +727,7 @@ mod tests {
 
     #[test]
     fn ineffective_rules() {
-        let text = r#"{"permissions": {"deny": ["Write(./.env)", "Bash(command:rm *)", "Read(./.env)", "Bash(git:* push)"], "allow": ["mcp__*", "mcp__gh__*", "Agent(model:opus)", "Reed(src/**)"]}}"#;
+        let text = r#"{"permissions": {"deny": ["Edit(file_path:./.env)", "Bash(command:rm *)", "Read(./.env)", "Bash(git:* push)"], "allow": ["mcp__*", "mcp__gh__*", "Agent(model:opus)", "Reed(src/**)"]}}"#;
         let d = run(".claude/settings.json", text);
         let mut flagged: Vec<&str> = d
             .iter()
@@ -785,8 +741,8 @@ mod tests {
                 "Agent(model:opus)",
                 "Bash(command:rm *)",
                 "Bash(git:* push)",
+                "Edit(file_path:./.env)",
                 "Reed(src/**)",
-                "Write(./.env)",
                 "mcp__*"
             ]
         );
