@@ -480,8 +480,7 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else {
         // Subagents and skills without front matter lack their required fields.
-        if matches!(ctx.kind, FileKind::ClaudeAgent | FileKind::ClaudeSkill) && ctx.parsed().is_ok()
-        {
+        if (ctx.kind == FileKind::ClaudeAgent || ctx.kind.is_skill()) && ctx.parsed().is_ok() {
             emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file");
         }
         return;
@@ -491,10 +490,14 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let field = |key: &str| tree.get(key);
     let string_of = |key: &str| field(key).and_then(|n| n.as_str()).map(str::trim);
     match ctx.kind {
-        FileKind::ClaudeSkill => {
+        kind if kind.is_skill() => {
             let dir = ctx.path.rsplit('/').nth(1).unwrap_or("");
+            // Codex and Antigravity read `.agents/skills` without the spec's name format
+            // rules; Claude Code and Copilot enforce them.
+            let strict = kind != FileKind::AgentsSkill;
             match string_of("name") {
                 None => problems.push((whole.clone(), "`name` is missing".into())),
+                Some(_) if !strict => {}
                 Some(name) if !valid_skill_name(name) => problems.push((
                     field("name").map_or(whole.clone(), |n| n.span.clone()),
                     format!(
@@ -578,6 +581,67 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                     n.span.clone(),
                     "`globs` must be a comma-separated string or a list".into(),
                 ));
+            }
+        }
+        FileKind::CodexAgent => {
+            // developers.openai.com/codex/subagents: the three required fields.
+            for key in ["name", "description", "developer_instructions"] {
+                if string_of(key).is_none_or(str::is_empty) {
+                    problems.push((
+                        whole.start..whole.start,
+                        format!("`{key}` is missing: Codex requires name, description and developer_instructions in a custom agent"),
+                    ));
+                }
+            }
+        }
+        FileKind::OpenCodeAgent => {
+            // opencode.ai/docs/agents: `description` is required; `mode` is one of three.
+            if string_of("description").is_none_or(str::is_empty) {
+                problems.push((
+                    whole.clone(),
+                    "`description` is missing: OpenCode requires it for an agent".into(),
+                ));
+            }
+            if let Some(n) = field("mode")
+                .filter(|n| !matches!(n.as_str(), Some("primary" | "subagent" | "all")))
+            {
+                problems.push((
+                    n.span.clone(),
+                    "`mode` must be primary, subagent or all".into(),
+                ));
+            }
+        }
+        FileKind::ClaudePlugin => match string_of("name") {
+            None | Some("") => problems.push((
+                whole.start..whole.start,
+                "`name` is missing: a plugin manifest requires it".into(),
+            )),
+            Some(name) if name.contains(char::is_whitespace) => problems.push((
+                field("name").map_or(whole.clone(), |n| n.span.clone()),
+                format!("`name: {name}` must be kebab-case without spaces"),
+            )),
+            _ => {}
+        },
+        FileKind::ClaudeMarketplace => {
+            for key in ["name", "owner", "plugins"] {
+                if field(key).is_none() {
+                    problems.push((
+                        whole.start..whole.start,
+                        format!(
+                            "`{key}` is missing: a marketplace requires name, owner and plugins"
+                        ),
+                    ));
+                }
+            }
+            for plugin in field("plugins").map_or(&[][..], crate::syntax::Node::as_array) {
+                for key in ["name", "source"] {
+                    if plugin.get(key).is_none() {
+                        problems.push((
+                            plugin.span.clone(),
+                            format!("a plugin entry without `{key}` cannot be installed"),
+                        ));
+                    }
+                }
             }
         }
         FileKind::CopilotScopedInstructions => {

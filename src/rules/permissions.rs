@@ -421,7 +421,8 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
 }
 
 fn check_codex(ctx: &FileCtx, emit: &mut Emitter<'_>) {
-    if ctx.kind != FileKind::CodexConfig {
+    // A custom agent (`.codex/agents/*.toml`) sets `sandbox_mode` for its own threads.
+    if !matches!(ctx.kind, FileKind::CodexConfig | FileKind::CodexAgent) {
         return;
     }
     let Some(tree) = ctx.tree() else { return };
