@@ -228,3 +228,26 @@ pub static AUTO_APPROVE_ALL: Rule = Rule {
         ],
     },
 };
+
+pub static CODEX_SANDBOX_NETWORK: Rule = Rule {
+    code: "AG211",
+    name: "codex-sandbox-network",
+    family: Family::Permissions,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "Codex's workspace sandbox is given network access",
+    docs: Docs {
+        what: "Finds `network_access = true` under `[sandbox_workspace_write]` in a project `.codex/config.toml` or a \
+               custom agent (`.codex/agents/*.toml`).",
+        why: "The workspace-write sandbox blocks the network by default, so a prompt-injected command cannot send \
+              the workspace anywhere. Turning it on for the repository reopens that channel for every command the \
+              agent runs without asking.",
+        example: "```toml\n[sandbox_workspace_write]\nnetwork_access = true\n```",
+        fix: "Leave it off; allow the specific hosts through the network proxy settings, or let a developer enable \
+              it per run (`-c sandbox_workspace_write.network_access=true`).",
+        references: &[
+            "https://developers.openai.com/codex/agent-approvals-security",
+            "https://developers.openai.com/codex/config-reference",
+        ],
+    },
+};

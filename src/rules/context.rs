@@ -252,7 +252,9 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 Some(span),
                 format!("{what} `{target}` points at `{resolved}`, which does not exist"),
             );
-            d.help = hint;
+            d.help = Some(hint.unwrap_or_else(|| {
+                format!("fix the {what}, or remove it if the file is gone: agents follow it and find nothing")
+            }));
         }
     }
 }
@@ -312,7 +314,9 @@ fn check_inline_paths(
             Some(code.span.clone()),
             format!("path `{t}` does not exist"),
         )
-        .help = hint;
+        .help = Some(hint.unwrap_or_else(|| {
+            "fix the path or drop it: agents told to open it find nothing".to_string()
+        }));
     }
 }
 
@@ -481,7 +485,8 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else {
         // Subagents and skills without front matter lack their required fields.
         if (ctx.kind == FileKind::ClaudeAgent || ctx.kind.is_skill()) && ctx.parsed().is_ok() {
-            emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file");
+            emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file")
+                .help = Some("start the file with ---, name: <dir-name>, description: <when to use it>, ---".into());
         }
         return;
     };
@@ -655,7 +660,15 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         _ => {}
     }
     for (span, message) in problems {
-        emit.emit(&INVALID_METADATA, Some(span), message);
+        emit.emit(&INVALID_METADATA, Some(span), message).help = Some(format!(
+            "fix the front matter: {} skip or misread files whose metadata is invalid",
+            ctx.kind
+                .agents()
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
 }
 
@@ -1282,7 +1295,10 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 problem.next, file.path
             ),
         };
-        emit.emit(from, &IMPORT_PROBLEM, Some(problem.span), message);
+        emit.emit(from, &IMPORT_PROBLEM, Some(problem.span), message)
+            .help = Some(
+            "flatten the chain: import the deepest files directly, and break any cycle".into(),
+        );
     }
 }
 

@@ -151,6 +151,9 @@ impl Runner {
         let name = self.name(&spec.value);
         let hint = match self {
             Runner::Npm => format!("pin an exact version: \"{name}@<x.y.z>\""),
+            Runner::Python if spec.value.starts_with("git+") => {
+                "pin a commit or tag: \"git+https://…/repo@<commit sha>\"".to_string()
+            }
             Runner::Python => format!("pin an exact version: \"{name}==<x.y.z>\""),
             Runner::Docker => format!(
                 "pin a version tag or digest: \"{name}:<version>\" or \"{name}@sha256:<digest>\""
@@ -172,9 +175,11 @@ impl Runner {
         match self {
             Runner::Npm => local || spec.contains(':') || exact_semver_after_at(spec),
             Runner::Python => {
+                // A VCS URL is pinned only by a commit or a version tag after `@`
+                // (`git+https://host/org/repo@<sha>`); a plain archive URL is a fixed file.
                 local
-                    || spec.contains("://")
-                    || spec.starts_with("git+")
+                    || (spec.contains("://") && !spec.starts_with("git+"))
+                    || (spec.starts_with("git+") && git_ref_pinned(spec))
                     || exact_semver_after_at(spec)
                     || spec.split_once("==").is_some_and(|(_, v)| {
                         !v.is_empty()
@@ -207,6 +212,25 @@ impl Runner {
                 .to_string(),
         }
     }
+}
+
+/// `git+https://host/org/repo@<ref>[#…]`: is `<ref>` a commit (7+ hex digits) or a version
+/// tag (`v1.2.3`, `1.2`)? A branch (`@main`) or no ref follows whatever is pushed next.
+fn git_ref_pinned(spec: &str) -> bool {
+    let rest = spec.split_once("://").map_or(spec, |(_, r)| r);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let Some((_, reference)) = path.rsplit_once('@') else {
+        return false;
+    };
+    let reference = reference.split('#').next().unwrap_or("");
+    let commit = reference.len() >= 7 && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    let tag = reference.trim_start_matches('v');
+    let version = !tag.is_empty()
+        && tag.split('.').count() >= 2
+        && tag
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    commit || version
 }
 
 /// `pkg@1.2.3` or `@scope/pkg@1.2.3-rc.1`: the version after the name's last `@` is exact semver.

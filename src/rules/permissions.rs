@@ -70,6 +70,10 @@ const WRAPPERS: &[&str] = &[
     "nix run",
     "nix-shell",
     "ssh",
+    // Claude Code strips `time` before matching, and `powershell -Command` runs its string.
+    "time",
+    "powershell -Command",
+    "pwsh -Command",
 ];
 
 /// Does an allow rule's command pattern cover `prefix` followed by arbitrary arguments?
@@ -118,6 +122,24 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 const NETWORK_TOOLS: &[&str] = &[
     "curl", "wget", "nc", "ncat", "netcat", "socat", "ssh", "scp", "sftp", "rsync", "telnet", "ftp",
 ];
+
+/// What makes a concrete command risky to run unasked: a network tool, a destructive
+/// command or an exec wrapper (the lists behind AG103–AG105).
+pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
+    let cmd = cmd.trim();
+    let starts = |p: &str| {
+        cmd == p
+            || cmd
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    };
+    NETWORK_TOOLS
+        .iter()
+        .chain(DESTRUCTIVE)
+        .chain(WRAPPERS)
+        .copied()
+        .find(|p| starts(p) && !read_only_subcommand(cmd, p))
+}
 
 fn names_program(pattern: &str, program: &str) -> bool {
     pattern == program
@@ -355,6 +377,9 @@ fn check_ineffective(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 &INEFFECTIVE_PERMISSION_RULE,
                 Some(g.span.clone()),
                 format!("`{}` in {} has no effect: {why}", g.text, g.key),
+            )
+            .help = Some(
+                "rewrite it in the documented grammar (Tool(specifier), mcp__server__tool) or remove it".into(),
             );
         }
     }
@@ -402,7 +427,11 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
                     "`{}` never applies: `{}` in permissions.{list}{place} matches first",
                     allow.text, b.text
                 ),
-            );
+            )
+            .help = Some(format!(
+                "remove the allow rule, or narrow `{}` if the command should run unasked",
+                b.text
+            ));
         }
         if let Some(&q) = coverage.unchecked.first() {
             let (f, allow) = allows[q];
@@ -417,6 +446,27 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
             )
             .help = Some("shorten the deny and ask lists; patterns like \"Bash(git push *)\" are checked at any size".into());
         }
+    }
+}
+
+fn check_codex_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    if !matches!(ctx.kind, FileKind::CodexConfig | FileKind::CodexAgent) {
+        return;
+    }
+    let Some(tree) = ctx.tree() else { return };
+    if let Some(m) = tree
+        .get("sandbox_workspace_write")
+        .and_then(|t| t.member("network_access"))
+        .filter(|m| matches!(m.value.value, crate::syntax::Value::Bool(true)))
+    {
+        emit.emit(
+            &CODEX_SANDBOX_NETWORK,
+            Some(m.key_span.clone()),
+            "`network_access = true` lets every sandboxed command Codex runs without asking reach the network",
+        )
+        .help = Some(
+            "leave it off in the repository; enable it per run with -c sandbox_workspace_write.network_access=true".into(),
+        );
     }
 }
 
@@ -578,6 +628,10 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
     (&SHADOWED_ALLOW, super::Check::Repo(check_shadowed)),
     (&CODEX_FULL_ACCESS, super::Check::File(check_codex)),
     (&AUTO_APPROVE_ALL, super::Check::File(check_auto_approve)),
+    (
+        &CODEX_SANDBOX_NETWORK,
+        super::Check::File(check_codex_network),
+    ),
 ];
 
 #[cfg(test)]
