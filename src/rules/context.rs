@@ -588,8 +588,10 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ));
             }
         }
-        FileKind::CodexAgent => {
-            // developers.openai.com/codex/subagents: the three required fields.
+        // developers.openai.com/codex/subagents: a standalone custom agent needs all three
+        // fields. A file with neither `name` nor `description` is the older role layer that
+        // config.toml's `[agents.<name>] config_file = …` names, which needs none of them.
+        FileKind::CodexAgent if field("name").is_some() || field("description").is_some() => {
             for key in ["name", "description", "developer_instructions"] {
                 if string_of(key).is_none_or(str::is_empty) {
                     problems.push((
