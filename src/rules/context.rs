@@ -909,6 +909,8 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     let mut has_xtask: Option<bool> = None;
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        // One finding per missing command and file: naming it again is the same problem.
+        let mut reported: HashSet<String> = HashSet::new();
         for (cmd, span) in commands_in(file) {
             for caps in CMD.captures_iter(&cmd) {
                 let (tool, name) = (&caps[1], &caps[2]);
@@ -960,7 +962,9 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                         .map(|_| "it is not a task in Taskfile.yml".into()),
                     _ => None,
                 };
-                if let Some(why) = verdict {
+                if let Some(why) = verdict
+                    && reported.insert(format!("{tool} {name}"))
+                {
                     emit.emit(
                         file,
                         &UNKNOWN_COMMAND,

@@ -633,6 +633,11 @@ const READ_ONLY: &[&str] = &[
     "default_transaction_read_only",
 ];
 
+/// Servers that cannot write whatever they are given: the reference Postgres server runs every
+/// query inside a `READ ONLY` transaction
+/// (github.com/modelcontextprotocol/servers-archived, src/postgres).
+const READ_ONLY_SERVERS: &[&str] = &["@modelcontextprotocol/server-postgres"];
+
 fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for server in ctx.mcp_servers() {
         let argv = server.argv();
@@ -669,6 +674,7 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 .iter()
                 .all(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no"));
         let read_only = switches_off
+            || READ_ONLY_SERVERS.iter().any(|p| launch.contains(p))
             || READ_ONLY.iter().any(|r| launch.contains(r))
             || server.env.iter().any(|kv| {
                 let k = kv.key.to_ascii_uppercase();
@@ -1071,7 +1077,7 @@ mod tests {
   "plain": {"type": "http", "url": "http://mcp.example.com/mcp"},
   "local": {"type": "http", "url": "http://localhost:3000/mcp"},
   "fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "~", "."]},
-  "postgres": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-postgres@0.6.2", "${DB_URL}"]},
+  "postgres": {"command": "npx", "args": ["-y", "@bytebase/dbhub@1.2.3", "--dsn", "${DB_URL}"]},
   "ro": {"command": "dbhub@1.0.0", "args": ["--readonly"], "env": {"X": "postgres"}},
   "sh": {"command": "sh", "args": ["-c", "x-server --port 1"]}
 }}"#;
