@@ -208,6 +208,7 @@ pub static RULES: &[&Rule] = &[
     &mcp::MCP_AUTO_APPROVED_TOOLS,
     &mcp::MCP_SERVER_CONFLICT,
     &permissions::CODEX_SANDBOX_NETWORK,
+    &permissions::REQUIRED_GUARDRAIL,
     &hooks::HOOK_DOWNLOAD_EXEC,
     &hooks::HOOK_EXFILTRATION,
     &hooks::CREDENTIAL_HELPER,

@@ -251,3 +251,28 @@ pub static CODEX_SANDBOX_NETWORK: Rule = Rule {
         ],
     },
 };
+
+pub static REQUIRED_GUARDRAIL: Rule = Rule {
+    code: "AG212",
+    name: "required-guardrail-missing",
+    family: Family::Permissions,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A guardrail setting the organisation's policy requires is not set in the project settings",
+    docs: Docs {
+        what: "With `require.claude_settings` in a policy pack (for example \
+               `permissions.blockWritesOutsideWorkingDirectories: true`), checks that `.claude/settings.json` or \
+               `.claude/settings.local.json` at the repository root sets each key to that value. The guardrails \
+               agentgate knows, with the Claude Code release that added each, are in rules/guardrails.yaml.",
+        why: "Recent Claude Code releases added project-level protections that hold in every permission mode \
+              (writes and reads outside the working directories refused, prompts turned into denials). A paved \
+              road that requires them keeps every repository on the same floor.",
+        example: "```yaml\n# policy pack\nrequire:\n  claude_settings:\n    permissions.blockWritesOutsideWorkingDirectories: true\n```",
+        fix: "Set the key in `.claude/settings.json` (`agentgate init` writes the ones it offers), and make sure \
+              developers run a Claude Code release that knows it.",
+        references: &[
+            "https://code.claude.com/docs/en/settings",
+            "https://code.claude.com/docs/en/permissions",
+        ],
+    },
+};

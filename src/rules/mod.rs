@@ -5,7 +5,7 @@ pub(crate) mod context;
 mod effect;
 mod hooks;
 mod mcp;
-mod permissions;
+pub mod permissions;
 pub mod policy;
 pub mod scan;
 pub(crate) mod secrets;

@@ -449,6 +449,92 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
     }
 }
 
+const GUARDRAILS: &str = include_str!("../../rules/guardrails.yaml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardrailFile {
+    #[allow(dead_code)]
+    version: u32,
+    guardrails: Vec<Guardrail>,
+}
+
+/// A protection Claude Code added to project settings (rules/guardrails.yaml).
+#[derive(serde::Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Guardrail {
+    pub key: String,
+    pub value: serde_json::Value,
+    pub since: String,
+    pub what: String,
+    /// Written by `agentgate init`.
+    pub init: bool,
+    pub sources: Vec<String>,
+}
+
+static GUARDRAIL_LIST: std::sync::LazyLock<Vec<Guardrail>> = std::sync::LazyLock::new(|| {
+    serde_saphyr::from_str::<GuardrailFile>(GUARDRAILS)
+        .expect("rules/guardrails.yaml is valid (tested)")
+        .guardrails
+});
+
+/// The guardrail settings agentgate knows.
+pub fn guardrails() -> &'static [Guardrail] {
+    &GUARDRAIL_LIST
+}
+
+/// Does `node` hold the JSON value `want` (booleans, strings and numbers)?
+fn node_is(node: &Node, want: &serde_json::Value) -> bool {
+    use crate::syntax::Value;
+    match (&node.value, want) {
+        (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
+        (Value::String(a), serde_json::Value::String(b)) => a == b,
+        (Value::Number(a), serde_json::Value::Number(b)) => a.parse::<f64>().ok() == b.as_f64(),
+        (Value::Null, serde_json::Value::Null) => true,
+        _ => false,
+    }
+}
+
+fn check_required_guardrails(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
+    let required = &repo.policy.require.claude_settings;
+    if required.is_empty() {
+        return;
+    }
+    let settings: Vec<&FileCtx> = repo
+        .files
+        .iter()
+        .filter(|f| f.path == ".claude/settings.json" || f.path == ".claude/settings.local.json")
+        .collect();
+    for (key, want) in required {
+        let path: Vec<&str> = key.split('.').collect();
+        let set = settings.iter().any(|f| {
+            f.tree()
+                .and_then(|t| t.pointer(&path))
+                .is_some_and(|n| node_is(n, want))
+        });
+        if set {
+            continue;
+        }
+        let known = guardrails().iter().find(|g| g.key == *key);
+        let since = known.map_or(String::new(), |g| {
+            format!(" (Claude Code {}+: {})", g.since, g.what)
+        });
+        let message = format!("`{key}` must be {want} (organisation policy){since}");
+        // At the value when the key is set to something else, else on the file.
+        let wrong = settings.iter().find_map(|f| {
+            f.tree()
+                .and_then(|t| t.pointer(&path))
+                .map(|n| (*f, n.span.clone()))
+        });
+        let d = match (wrong, settings.first()) {
+            (Some((f, span)), _) => emit.emit(f, &REQUIRED_GUARDRAIL, Some(span), message),
+            (None, Some(f)) => emit.emit(f, &REQUIRED_GUARDRAIL, None, message),
+            (None, None) => emit.emit_path(&REQUIRED_GUARDRAIL, ".claude/settings.json", message),
+        };
+        d.help = Some(format!("set \"{key}\": {want} in .claude/settings.json"));
+    }
+}
+
 fn check_codex_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !matches!(ctx.kind, FileKind::CodexConfig | FileKind::CodexAgent) {
         return;
@@ -632,6 +718,10 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
         &CODEX_SANDBOX_NETWORK,
         super::Check::File(check_codex_network),
     ),
+    (
+        &REQUIRED_GUARDRAIL,
+        super::Check::Repo(check_required_guardrails),
+    ),
 ];
 
 #[cfg(test)]
@@ -778,6 +868,21 @@ mod tests {
         );
         let codex = "[sandbox_workspace_write]\nwritable_roots = [\"/tmp\", \"~\"]\n";
         assert_eq!(codes(".codex/config.toml", codex), [("AG106", 2, 27)]);
+    }
+
+    #[test]
+    fn guardrails_name_versions_and_sources() {
+        let g = super::guardrails();
+        assert!(g.len() >= 3);
+        for x in g {
+            assert!(x.key.starts_with("permissions."), "{}", x.key);
+            assert!(x.since.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            assert!(!x.sources.is_empty() && x.sources.iter().all(|s| s.starts_with("https://")));
+        }
+        assert!(
+            g.iter()
+                .any(|x| x.key == "permissions.denyInsteadOfPrompting")
+        );
     }
 
     #[test]
