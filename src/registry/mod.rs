@@ -11,6 +11,7 @@ pub mod mcp;
 pub mod permissions;
 pub mod policy;
 pub mod scan;
+pub mod schema;
 pub mod secrets;
 pub mod suppress;
 
@@ -197,6 +198,8 @@ pub static RULES: &[&Rule] = &[
     &permissions::SHADOWED_ALLOW,
     &permissions::CODEX_FULL_ACCESS,
     &permissions::AUTO_APPROVE_ALL,
+    &schema::UNKNOWN_KEY,
+    &schema::WRONG_TYPE,
     &mcp::MCP_UNPINNED_NPX,
     &mcp::MCP_LITERAL_CREDENTIAL,
     &mcp::MCP_WRONG_INTERPOLATION,

@@ -8,6 +8,7 @@ mod mcp;
 pub mod permissions;
 pub mod policy;
 pub mod scan;
+mod schema;
 pub(crate) mod secrets;
 
 use crate::classify::FileKind;
@@ -44,6 +45,7 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         context::CHECKS,
         policy::CHECKS,
         effect::CHECKS,
+        schema::CHECKS,
     ]
     .into_iter()
     .flatten()
