@@ -86,15 +86,15 @@ fn resolve<'a>(root: &'a Node, at: &str) -> Vec<&'a Node> {
 }
 
 fn type_ok(want: &str, node: &Node) -> bool {
-    match (want, &node.value) {
-        ("any", _) => true,
-        ("string", Value::String(_))
-        | ("number", Value::Number(_))
-        | ("bool", Value::Bool(_))
-        | ("array", Value::Array(_))
-        | ("object", Value::Object(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (want, &node.value),
+        ("any", _)
+            | ("string", Value::String(_))
+            | ("number", Value::Number(_))
+            | ("bool", Value::Bool(_))
+            | ("array", Value::Array(_))
+            | ("object", Value::Object(_))
+    )
 }
 
 /// Levenshtein distance, for did-you-mean (keys are short).
