@@ -157,6 +157,66 @@ static KNOWN: LazyLock<Knowledge> = LazyLock::new(|| {
     serde_saphyr::from_str(KNOWLEDGE).expect("rules/no-effect.yaml is valid (tested)")
 });
 
+/// What rules/no-effect.yaml knows, per fact: (agent, topic, versions, sources).
+pub(crate) fn knowledge() -> Vec<super::Knowledge> {
+    let k = &*KNOWN;
+    let entry = |agent: &str, topic: &str, versions: &str, sources: &[String]| super::Knowledge {
+        agent: agent.to_string(),
+        topic: topic.to_string(),
+        versions: versions.to_string(),
+        sources: sources.to_vec(),
+    };
+    let mut out = vec![
+        entry(
+            &k.discarded_settings.agent,
+            "settings files discarded whole (AG701)",
+            &k.discarded_settings.versions,
+            &k.discarded_settings.sources,
+        ),
+        entry(
+            &k.unenforced_path_rules.agent,
+            "path rules never consulted (AG702)",
+            &k.unenforced_path_rules.versions,
+            &k.unenforced_path_rules.sources,
+        ),
+        entry(
+            &k.project_scope_ignored.agent,
+            "keys ignored in project settings (AG703)",
+            &k.project_scope_ignored.versions,
+            &k.project_scope_ignored.sources,
+        ),
+        entry(
+            &k.codex_project_ignored.agent,
+            "project config keys ignored (AG704)",
+            &k.codex_project_ignored.versions,
+            &k.codex_project_ignored.sources,
+        ),
+        entry(
+            &k.hook_matchers.agent,
+            "exact hook matchers (AG705)",
+            &k.hook_matchers.versions,
+            &k.hook_matchers.sources,
+        ),
+    ];
+    for f in &k.servers_key.files {
+        out.push(entry(
+            &f.agent,
+            &format!("MCP root key in {} (AG706)", f.file),
+            &f.versions,
+            &k.servers_key.sources,
+        ));
+    }
+    for f in &k.remote_type.files {
+        out.push(entry(
+            &f.agent,
+            &format!("remote server type in {} (AG707)", f.file),
+            &f.versions,
+            &k.remote_type.sources,
+        ));
+    }
+    out
+}
+
 /// Claude Code's tool names (rules/no-effect.yaml `claude_tools`).
 pub(crate) fn is_claude_tool(name: &str) -> bool {
     KNOWN.claude_tools.iter().any(|t| t == name)

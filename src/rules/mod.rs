@@ -8,7 +8,7 @@ mod mcp;
 pub mod permissions;
 pub mod policy;
 pub mod scan;
-mod schema;
+pub mod schema;
 pub(crate) mod secrets;
 
 use crate::classify::FileKind;
@@ -32,6 +32,30 @@ pub enum Check {
     AnyFile(FileCheck),
     /// Once per run, over every agent file (cross-file and repository rules).
     Repo(RepoCheck),
+}
+
+/// One fact agentgate's knowledge tables hold about a client: `rules --knowledge` prints them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Knowledge {
+    pub agent: String,
+    pub topic: String,
+    /// The versions the fact holds for, or the version it was checked against.
+    pub versions: String,
+    pub sources: Vec<String>,
+}
+
+/// Every knowledge table's facts with their versions and sources.
+pub fn knowledge() -> Vec<Knowledge> {
+    let mut out = schema::knowledge();
+    out.extend(effect::knowledge());
+    out.extend(permissions::guardrails().iter().map(|g| Knowledge {
+        agent: "Claude Code".into(),
+        topic: format!("guardrail {} (AG212, init)", g.key),
+        versions: format!(">={}", g.since),
+        sources: g.sources.clone(),
+    }));
+    out.sort_by(|a, b| a.agent.cmp(&b.agent).then(a.topic.cmp(&b.topic)));
+    out
 }
 
 /// The check behind every rule that has one (the engine itself reports the others).

@@ -54,6 +54,27 @@ static SCHEMAS: LazyLock<Vec<Schema>> = LazyLock::new(|| {
     ]
 });
 
+/// The schemas' known-as-of versions and sources.
+pub(crate) fn knowledge() -> Vec<super::Knowledge> {
+    SCHEMAS
+        .iter()
+        .map(|s| super::Knowledge {
+            agent: s.agent.clone(),
+            topic: "key schema (AG111, AG112)".into(),
+            versions: format!("known as of {}", s.known_as_of),
+            sources: s.sources.clone(),
+        })
+        .collect()
+}
+
+/// The known-as-of version of `agent`'s schema, if agentgate has one.
+pub fn known_as_of(agent: &str) -> Option<&'static str> {
+    SCHEMAS
+        .iter()
+        .find(|s| s.agent == agent)
+        .map(|s| s.known_as_of.as_str())
+}
+
 /// Does a schema written for `file` apply to a file of `kind`? Both Claude settings scopes
 /// share one schema.
 fn applies(file: &str, kind: FileKind) -> bool {
