@@ -419,6 +419,7 @@ struct Scanner<'a> {
     index: Option<Vec<String>>,
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
+    agents: Vec<(String, Option<crate::config::Version>)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -445,6 +446,7 @@ impl<'a> Scanner<'a> {
             index: None,
             policy: config.policy.clone(),
             excludes: config.excludes.clone(),
+            agents: config.agents.clone(),
         })
     }
 
@@ -769,6 +771,7 @@ impl<'a> Scanner<'a> {
         repo.partial = self.partial;
         repo.named_files = self.named_files;
         repo.policy = self.policy;
+        repo.agents = self.agents;
         let mut emit = RepoEmitter::new(&selection);
         for check in crate::rules::repo_checks(&selection) {
             check(&repo, &mut emit);

@@ -516,8 +516,23 @@ fn check_required_guardrails(repo: &super::Repo, emit: &mut super::RepoEmitter<'
             continue;
         }
         let known = guardrails().iter().find(|g| g.key == *key);
+        // Version-aware: a declared range that starts before the release that added the
+        // guardrail includes clients that ignore it even when it is set.
+        let declared = repo
+            .agents
+            .iter()
+            .find(|(a, _)| a == "Claude Code")
+            .and_then(|(_, low)| low.as_ref());
         let since = known.map_or(String::new(), |g| {
-            format!(" (Claude Code {}+: {})", g.since, g.what)
+            let older = match (declared, crate::config::Version::parse(&g.since)) {
+                (Some(low), Some(since)) if *low < since => format!(
+                    "; the declared claude-code range starts at {}, whose releases before {} ignore it",
+                    low.0.iter().map(u64::to_string).collect::<Vec<_>>().join("."),
+                    g.since
+                ),
+                _ => String::new(),
+            };
+            format!(" (Claude Code {}+: {}{older})", g.since, g.what)
         });
         let message = format!("`{key}` must be {want} (organisation policy){since}");
         // At the value when the key is set to something else, else on the file.
