@@ -31,8 +31,13 @@ pub enum Command {
     Init(InitArgs),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
-    /// Accept today's findings: write them to a baseline file for `check --baseline`.
-    Baseline(BaselineArgs),
+    /// Accept today's findings: write the baseline file and name it in `.agentgate.yaml`.
+    Baseline(crate::commands::baseline::Args),
+    /// Audited exceptions in `.agentgate.yaml` (the fast path for an accepted finding).
+    Exception {
+        #[command(subcommand)]
+        action: crate::commands::exception::Action,
+    },
     /// Show the organisation policy assembled from the `extends:` packs.
     Policy {
         #[command(subcommand)]
@@ -125,9 +130,12 @@ pub struct CheckArgs {
     /// Do not read .gitignore, .ignore or git's excludes (tracked files are checked anyway).
     #[arg(long)]
     pub no_ignore: bool,
-    /// Report only findings that are not in this baseline (see `agentgate baseline`).
-    #[arg(long, value_name = "FILE")]
+    /// Report only findings that are not in this baseline (default: the config's `baseline:`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Report baselined findings too.
+    #[arg(long)]
+    pub no_baseline: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]
@@ -167,17 +175,6 @@ pub struct PolicyArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct BaselineArgs {
-    /// Files or directories to check.
-    pub paths: Vec<PathBuf>,
-    /// Where to write the baseline.
-    #[arg(long, short = 'o', default_value = crate::baseline::DEFAULT_FILE)]
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub rules: RuleArgs,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
     /// A directory inside the repository (default: the current directory).
     pub path: Option<PathBuf>,
@@ -193,21 +190,7 @@ pub struct HistoryArgs {
     pub out: OutputArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct RuleArgs {
-    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated, same forms as --select).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:` (CI pins the policy).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::RuleArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
@@ -253,20 +236,15 @@ pub fn main() -> ExitCode {
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
                 no_ignore: args.no_ignore,
+                baseline: args.baseline.clone(),
+                no_baseline: args.no_baseline,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
             {
                 return code;
             }
-            let result = engine::run(&opts).and_then(|mut report| {
-                if let Some(path) = &args.baseline {
-                    let b = crate::baseline::load(path).map_err(engine::EngineError::Usage)?;
-                    crate::baseline::apply(&mut report, &b);
-                }
-                Ok(report)
-            });
-            deliver(result, &args.out)
+            deliver(engine::run(&opts), &args.out)
         }
         Command::Fix(args) => {
             let opts = ScanOptions {
@@ -321,40 +299,8 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Baseline(args) => {
-            let opts = ScanOptions {
-                paths: args.paths.clone(),
-                config: args.rules.config.clone(),
-                policy: args.rules.policy.clone(),
-                select: args.rules.select.clone(),
-                ignore: args.rules.ignore.clone(),
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let b = crate::baseline::from_report(&report);
-                    let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
-                    match crate::report::sink::file(&args.output, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::report::sink::note(&format!(
-                                "wrote {} finding(s) to {}",
-                                b.findings.len(),
-                                args.output.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::report::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Baseline(args) => crate::commands::baseline::run(&args),
+        Command::Exception { action } => crate::commands::exception::run(&action),
         Command::Policy { action } => {
             let policy = match action {
                 PolicyAction::Show { policy } => policy,

@@ -497,7 +497,7 @@ mod tests {
 
     #[test]
     fn a_credential_in_place_of_a_package_is_not_copied() {
-        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow: a fake credential for this test
         let (name, version) = split_spec(token);
         assert!(!name.contains(token) && version.is_none(), "{name}");
     }

@@ -28,15 +28,11 @@ pub fn to_log(report: &Report) -> Sarif {
     results.extend(report.suppressed.iter().map(|d| {
         let mut r = result(d, index(d));
         let help = d.help.as_deref().unwrap_or("");
-        let in_source = help.starts_with("ignored in-source");
+        let in_source = super::suppression_kind(d) == super::Suppression::InSource;
         r.suppressions = Some(vec![
             serde_sarif::sarif::Suppression::builder()
                 .kind(json!(if in_source { "inSource" } else { "external" }))
-                .justification(if in_source || help.starts_with("excepted") {
-                    help.to_string()
-                } else {
-                    "accepted in the agentgate baseline".into()
-                })
+                .justification(help.to_string())
                 .build(),
         ]);
         r
