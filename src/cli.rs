@@ -28,7 +28,7 @@ pub enum Command {
     /// Apply the safe fixes for policy drift (managed blocks, required sections and denies).
     Fix(FixArgs),
     /// Scaffold context files and settings for a new repository from the policy's templates.
-    Init(InitArgs),
+    Init(crate::commands::init::Args),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
     /// Accept today's findings: write the baseline file and name it in `.agentgate.yaml`.
@@ -154,17 +154,6 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
-    /// The repository (default: the current directory).
-    pub path: Option<PathBuf>,
-    /// Overwrite files that already exist.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct PolicyArgs {
     /// Use this config file instead of discovering `.agentgate.yaml`.
     #[arg(long, value_name = "FILE")]
@@ -238,6 +227,7 @@ pub fn main() -> ExitCode {
                 no_ignore: args.no_ignore,
                 baseline: args.baseline.clone(),
                 no_baseline: args.no_baseline,
+                without_packs: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
@@ -260,45 +250,7 @@ pub fn main() -> ExitCode {
                 Err(code) => code,
             }
         }
-        Command::Init(args) => {
-            let opts = ScanOptions {
-                paths: args.path.into_iter().collect(),
-                config: args.policy.config,
-                policy: args.policy.policy,
-                ..ScanOptions::default()
-            };
-            let setup = match engine::setup(&opts) {
-                Ok(s) => s,
-                Err(e) => {
-                    print_error(e);
-                    return ExitCode::from(2);
-                }
-            };
-            let root = setup.roots[0].clone();
-            match crate::init::run(&root, &setup.config.policy, args.force) {
-                Ok(outcomes) => {
-                    for o in outcomes {
-                        match o {
-                            crate::init::Outcome::Created(p) => {
-                                crate::report::sink::note(&format!("created {p}"))
-                            }
-                            crate::init::Outcome::Kept(p) => crate::report::sink::note(&format!(
-                                "kept {p} (exists; --force overwrites)"
-                            )),
-                            crate::init::Outcome::Refused(p, why) => crate::report::sink::note(
-                                &format!("warning: {p}: not written: {why}"),
-                            ),
-                        }
-                    }
-                    crate::report::sink::note("next: review the files, then run `agentgate check`");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    crate::report::sink::note(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Init(args) => crate::commands::init::run(&args),
         Command::Baseline(args) => crate::commands::baseline::run(&args),
         Command::Exception { action } => crate::commands::exception::run(&action),
         Command::Policy { action } => {

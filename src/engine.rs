@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub baseline: Option<PathBuf>,
     /// Report baselined findings too (`agentgate baseline` rewrites the file).
     pub no_baseline: bool,
+    /// Read the config without loading the packs it extends (`init` rewrites `extends:`).
+    pub without_packs: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -106,12 +108,15 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
         (Some(named), _) => config::load_with(
             &cwd.join(named),
             &project_root,
-            opts.policy.is_none(),
+            opts.policy.is_none() && !opts.without_packs,
             false,
         )?,
-        (None, Some(found)) => {
-            config::load_with(&found, &project_root, opts.policy.is_none(), true)?
-        }
+        (None, Some(found)) => config::load_with(
+            &found,
+            &project_root,
+            opts.policy.is_none() && !opts.without_packs,
+            true,
+        )?,
         (None, None) => Config::default(),
     };
     if let Some(pack) = &opts.policy {

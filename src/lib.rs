@@ -24,6 +24,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod secrets;
 pub mod source;
 pub mod syntax;

@@ -229,3 +229,119 @@ fn locked_rules_take_no_exception() {
         r.stderr
     );
 }
+
+const PACK_TEMPLATE: &str = "# {{project}}\n\n## Commands\n\n<!-- agentgate:begin commands -->\n{{commands}}\n<!-- agentgate:end commands -->\n\n## Security\n\n- Never read `.env` files.\n";
+
+fn write_pack(dir: &Path) {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("policy.yaml"),
+        "require:\n  context_files: [AGENTS.md]\n  sections:\n    AGENTS.md: [Commands, Security]\n  claude_deny: [\"Read(./.env)\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("templates/AGENTS.md"), PACK_TEMPLATE).unwrap();
+}
+
+#[test]
+fn init_with_a_policy_writes_the_config_fills_placeholders_and_offers_the_hook() {
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write(
+        "package.json",
+        "{\"scripts\": {\"test\": \"vitest\", \"lint\": \"eslint .\"}}",
+    );
+    let pack = tempfile::tempdir().unwrap();
+    write_pack(pack.path());
+    let pack_dir = pack.path().to_str().unwrap();
+    let r = t.run(&["init", "--policy", pack_dir]);
+    r.code(0);
+    assert!(
+        r.stderr.contains("next: `agentgate hook install`"),
+        "{}",
+        r.stderr
+    );
+    let config = std::fs::read_to_string(t.path().join(".agentgate.yaml")).unwrap();
+    assert!(config.starts_with("extends: "), "{config}");
+    let agents = std::fs::read_to_string(t.path().join("AGENTS.md")).unwrap();
+    assert!(!agents.contains("{{"), "{agents}");
+    assert!(
+        agents.contains("- Test: `npm test`\n- Lint: `npm run lint`"),
+        "{agents}"
+    );
+    // The next check applies the pack (no --policy needed) and passes, managed block included.
+    t.run(&["check", "--select", "all"]).code(0);
+    // A second init does not replace the pack without --force.
+    t.run(&[
+        "init",
+        "--extends",
+        "https://git.example.com/p.git",
+        "--ref",
+        "v2",
+    ])
+    .code(2);
+    // --hook installs it.
+    let u = Tree::new();
+    u.git(&["init", "-q"]);
+    u.run(&["init", "--policy", pack_dir, "--hook"]).code(0);
+    assert!(u.path().join(".git/hooks/pre-commit").is_file());
+    // --extends with a git URL writes the git form.
+    let v = Tree::new();
+    v.write(".agentgate.yaml", "# ours\nexclude: [dist/**]\n");
+    let r = v.run(&[
+        "init",
+        "--extends",
+        "file:///nonexistent/pack.git",
+        "--ref",
+        "v1.2.0",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(v.path().join(".agentgate.yaml")).unwrap(),
+        "# ours\nexclude: [dist/**]\nextends:\n  git: 'file:///nonexistent/pack.git'\n  ref: v1.2.0\n"
+    );
+    // The pack cannot be fetched here: said, exit 2, config kept for the next try.
+    r.code(2);
+}
+
+#[test]
+fn fix_fills_placeholders_and_check_reports_unfilled_ones() {
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write("Cargo.toml", "[package]\nname = \"x\"\n");
+    write_pack(&t.path().join("pack"));
+    t.write(".agentgate.yaml", "extends: pack\nexclude: [pack/**]\n");
+    // An older tool wrote the placeholder literally: check reports it where it is.
+    t.write(
+        "AGENTS.md",
+        "# x\n\n## Commands\n\n<!-- agentgate:begin commands -->\n{{commands}}\n<!-- agentgate:end commands -->\n\n## Security\n\n- Never read `.env` files.\n",
+    );
+    t.write(
+        ".claude/settings.json",
+        "{\"permissions\": {\"deny\": [\"Read(./.env)\"]}}\n",
+    );
+    let r = t.run(&["check", "--format", "concise"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains("AGENTS.md:6:1: AG609 error the managed block `commands` holds a placeholder that was never filled in"),
+        "{}",
+        r.stdout
+    );
+    t.run(&["fix"]).code(0);
+    let agents = std::fs::read_to_string(t.path().join("AGENTS.md")).unwrap();
+    assert!(!agents.contains("{{"), "{agents}");
+    assert!(agents.contains("- Test: `cargo test`"), "{agents}");
+    t.run(&["check"]).code(0);
+    // Near miss: a block filled with this repository's own commands is not drift.
+    t.run(&["fix", "--diff"]).code(0);
+    // Sections appended by fix are filled too.
+    t.write(
+        "AGENTS.md",
+        "# x\n\n## Security\n\n- Never read `.env` files.\n",
+    );
+    t.run(&["fix"]).code(0);
+    let agents = std::fs::read_to_string(t.path().join("AGENTS.md")).unwrap();
+    assert!(
+        !agents.contains("{{") && agents.contains("- Build: `cargo build`"),
+        "{agents}"
+    );
+    t.run(&["check"]).code(0);
+}

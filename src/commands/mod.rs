@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod exception;
+pub mod init;
 
 use std::path::{Path, PathBuf};
 

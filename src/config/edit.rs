@@ -60,6 +60,22 @@ pub fn set_key(text: &str, key: &str, value: &str) -> String {
     }
 }
 
+/// The text with the top-level key `key` and its block replaced by `block` (whole lines,
+/// starting with `key:`), or `block` appended when the key is absent.
+pub fn set_block(text: &str, key: &str, block: &str) -> String {
+    match block_of(text, key) {
+        Some((start, _, end)) => format!("{}{block}{}", &text[..start], &text[end..]),
+        None => {
+            let sep = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            format!("{text}{sep}{block}")
+        }
+    }
+}
+
 /// The text with one more item in the top-level list `key`; `fields` are the item's
 /// `name: value` pairs, in order.
 pub fn append_item(text: &str, key: &str, fields: &[(&str, String)]) -> String {
@@ -186,6 +202,19 @@ mod tests {
                 &[("rule", "B".into())]
             ),
             "exceptions:\n- rule: A\n  path: p\n- rule: B\ny: 2\n"
+        );
+    }
+
+    #[test]
+    fn blocks_are_replaced_whole() {
+        let text = "# c\nextends:\n  git: a\n  ref: v1\nexclude: [x]\n";
+        assert_eq!(
+            set_block(text, "extends", "extends: pack\n"),
+            "# c\nextends: pack\nexclude: [x]\n"
+        );
+        assert_eq!(
+            set_block("a: 1", "extends", "extends: p\n"),
+            "a: 1\nextends: p\n"
         );
     }
 
