@@ -53,9 +53,45 @@ pub fn to_log(report: &Report) -> Sarif {
         SRCROOT.to_string(),
         ArtifactLocation::builder().uri(root).build(),
     );
-    let invocation = Invocation::builder()
-        .execution_successful(!report.is_incomplete())
-        .build();
+    // What could not be checked, one notification a file: code scanning shows the run as
+    // failed and says why, instead of an empty result list that reads as clean.
+    let notifications: Vec<serde_sarif::sarif::Notification> = report
+        .incomplete
+        .iter()
+        .map(|(path, why)| {
+            let path = super::mask::path(path);
+            let text =
+                super::escape::line(&super::mask::text(&format!("{path}: {why}"))).into_owned();
+            serde_sarif::sarif::Notification::builder()
+                .level(json!("error"))
+                .message(Message::builder().text(text).build())
+                .locations(vec![
+                    Location::builder()
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(
+                                    ArtifactLocation::builder()
+                                        .uri(encode_path(&path))
+                                        .uri_base_id(SRCROOT)
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                ])
+                .build()
+        })
+        .collect();
+    let invocation = if notifications.is_empty() {
+        Invocation::builder()
+            .execution_successful(!report.is_incomplete())
+            .build()
+    } else {
+        Invocation::builder()
+            .execution_successful(false)
+            .tool_execution_notifications(notifications)
+            .build()
+    };
     let run = Run::builder()
         .tool(driver)
         .results(results)
