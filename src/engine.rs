@@ -277,7 +277,29 @@ fn apply_baseline(
             })
             .transpose()?
             .unwrap_or_default();
+        let before = baseline.findings.len();
         baseline.findings.retain(|e| old.findings.contains(e));
+        let added = before - baseline.findings.len();
+        if added > 0 {
+            // Visible, not blocking: they only take effect once the change is merged.
+            let rule = &crate::rules::policy::CONFIG_WEAKENED;
+            let path = rel.clone().unwrap_or_else(|| "the baseline".into());
+            report.diagnostics.push(Diagnostic {
+                rule,
+                severity: crate::rules::Severity::Warning,
+                message: format!(
+                    "this change adds {added} entr{} to the baseline: the findings they list are not reported after it is merged",
+                    if added == 1 { "y" } else { "ies" }
+                ),
+                fingerprint: fingerprint(&[rule.code, &path, "baseline-entries"]),
+                path,
+                span: None,
+                labels: Vec::new(),
+                help: Some("loosening the gate is part of the change: review it as such".into()),
+                redact: Vec::new(),
+                age: 0,
+            });
+        }
     }
     crate::baseline::apply(report, &baseline, rel.as_deref().unwrap_or("the baseline"));
     Ok(())

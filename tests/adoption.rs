@@ -116,6 +116,13 @@ fn a_change_cannot_baseline_its_own_findings() {
     let r = t.run(&["check", "--diff", "main", "--format", "concise"]);
     r.code(1);
     assert!(r.stdout.contains(".mcp.json:1:"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            ".agentgate-baseline.json:1:1: AG613 warning this change adds 1 entry to the baseline"
+        ),
+        "{}",
+        r.stdout
+    );
     // A baseline the base never had is a weakening of the gate (reported, not blocking).
     let u = Tree::new();
     u.git(&["init", "-q", "-b", "main"]);

@@ -640,6 +640,20 @@ fn diff_shows_better_and_worse() {
     assert!(r.stdout.contains("Added (1): golf\n"), "{}", r.stdout);
     // The reverse direction: everything that got better got worse.
     fleet_run(&t, &["fleet", "diff", "new.json", "old.json"]).code(1);
+    // A repository that loosens its own config is worse, even with the same grade.
+    write(
+        &fleet.join("golf"),
+        ".agentgate.yaml",
+        "exclude: [\"vendor/**\"]\nrules:\n  ignore: [AG101]\n",
+    );
+    fleet_run(&t, &["fleet", "scan", "fleet", "--json", "loose.json"]).code(0);
+    let r = fleet_run(&t, &["fleet", "diff", "new.json", "loose.json"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains("  golf: gate loosened: adds exclude `vendor/**`; gate loosened: adds rules.ignore `AG101`\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -17,6 +17,21 @@ use std::sync::Mutex;
 
 /// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
 /// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
+fn gate(cfg: &Config, report: &crate::report::Report) -> super::model::Gate {
+    let lowered = cfg
+        .severity
+        .iter()
+        .filter(|(key, sev)| crate::rules::lookup(key).is_none_or(|r| *sev < r.severity))
+        .map(|(key, _)| key.clone())
+        .collect();
+    super::model::Gate {
+        exclude: cfg.exclude_patterns.clone(),
+        ignore: cfg.ignore.clone(),
+        lowered,
+        suppressed: report.suppressed.len(),
+    }
+}
+
 pub fn build(
     name: &str,
     path: &Path,
@@ -58,6 +73,7 @@ pub fn build(
         models: models(&files),
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
+        gate: gate(&cfg, &report),
         ..RepoCard::default()
     };
     card.drift = report

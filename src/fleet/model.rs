@@ -126,6 +126,27 @@ pub struct RepoCard {
     /// Observed usage (`fleet scan --usage`), with what the configuration explains of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<RepoUsage>,
+    /// How the repository's own config loosens the gate (`fleet diff` reports growth).
+    #[serde(default, skip_serializing_if = "Gate::is_empty")]
+    pub gate: Gate,
+}
+
+/// The repository config's loosenings: what it excludes, switches off or downgrades, and how
+/// many findings baselines, exceptions and in-source markers hide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Gate {
+    pub exclude: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Rules whose severity the repository lowered.
+    pub lowered: Vec<String>,
+    pub suppressed: usize,
+}
+
+impl Gate {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// One report of the trend.
