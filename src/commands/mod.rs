@@ -37,7 +37,7 @@ pub(crate) fn edit_config(
     let text = edit(&config.text);
     crate::config::parse_without_packs(&path, &text, project_root)
         .map_err(|e| format!("the edited {} would not parse: {e}", path.display()))?;
-    crate::report::sink::file(&path, text.as_bytes(), project_root)
+    crate::sink::file(&path, text.as_bytes(), project_root)
         .map_err(|e| format!("cannot write {e}"))?;
     Ok(path)
 }

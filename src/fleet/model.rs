@@ -131,8 +131,8 @@ pub struct RepoCard {
     pub gate: Gate,
 }
 
-/// The repository config's loosenings: what it excludes, switches off or downgrades, and how
-/// many findings baselines, exceptions and in-source markers hide.
+/// The repository config's loosenings: what it excludes, switches off or downgrades (how many
+/// findings suppressions hide is `findings.suppressed`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Gate {
@@ -140,7 +140,6 @@ pub struct Gate {
     pub ignore: Vec<String>,
     /// Rules whose severity the repository lowered.
     pub lowered: Vec<String>,
-    pub suppressed: usize,
 }
 
 impl Gate {
