@@ -454,6 +454,12 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         scanner.visit_historic(item, blob)
     })?;
     let mut report = scanner.finish(root, false, selection.clone());
+    // The same suppression stage as `check`: an accepted finding is accepted in history too
+    // (unused exceptions are not judged: history sees other versions of the files).
+    if let Some(path) = &config.path {
+        let rel = source::relative(path, &report.root).0;
+        crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, false);
+    }
     // The same secret in several versions of a file: keep the oldest introduction.
     report
         .diagnostics

@@ -341,8 +341,7 @@ fn mcp_servers(files: &[FileCtx]) -> Vec<McpEntry> {
             let (package, version, pinned) = match s.package() {
                 Some(spec) => {
                     let (name, version) = split_spec(&spec);
-                    let pinned = version.as_deref().is_some_and(is_exact);
-                    (Some(name), version, Some(pinned))
+                    (Some(name), version, Some(crate::rules::mcp::is_pinned(s)))
                 }
                 None => (None, None, None),
             };
@@ -389,14 +388,6 @@ pub fn split_spec(spec: &str) -> (String, Option<String>) {
         return (spec[..last + i].to_string(), Some(tag.to_string()));
     }
     (spec.to_string(), None)
-}
-
-/// An exact version or digest (not a range, tag alias or `latest`).
-pub fn is_exact(version: &str) -> bool {
-    version.starts_with("sha256:")
-        || (version.starts_with(|c: char| c.is_ascii_digit())
-            && !version.contains(['^', '~', '*', '>', '<', ' ', '|'])
-            && !version.split('.').any(|p| p.eq_ignore_ascii_case("x")))
 }
 
 /// `model` from Claude Code settings and subagents, Codex config.toml and Gemini settings.
@@ -503,10 +494,39 @@ mod tests {
             ),
             ("pkg@1.x", "pkg", Some("1.x"), false),
         ];
-        for (spec, name, version, pinned) in cases {
+        for (spec, name, version, _) in cases {
             let (n, v) = split_spec(spec);
             assert_eq!((n.as_str(), v.as_deref()), (*name, *version), "{spec}");
-            assert_eq!(v.as_deref().is_some_and(is_exact), *pinned, "{spec}");
+        }
+    }
+
+    /// The scorecard's `pinned` is AG201's: one definition, so they cannot disagree.
+    #[test]
+    fn pinned_agrees_with_ag201() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("npx", "\"-y\", \"@scope/server-filesystem@1.2\"", false),
+            ("npx", "\"-y\", \"@scope/server-filesystem@1.2.3\"", true),
+            ("npx", "\"pkg@latest\"", false),
+            ("uvx", "\"mcp-server-fetch==2025.4.7\"", true),
+            ("uvx", "\"mcp-server-fetch\"", false),
+            ("docker", "\"run\", \"-i\", \"mcp/fetch@sha256:abc\"", true),
+            ("docker", "\"run\", \"-i\", \"mcp/fetch\"", false),
+        ];
+        for (cmd, args, pinned) in cases {
+            let text = format!(
+                "{{\"mcpServers\": {{\"s\": {{\"command\": \"{cmd}\", \"args\": [{args}]}}}}}}"
+            );
+            let file = FileCtx::new(
+                ".mcp.json",
+                crate::classify::FileKind::McpJson,
+                text.clone(),
+            );
+            let card = mcp_servers(std::slice::from_ref(&file));
+            assert_eq!(card[0].pinned, Some(*pinned), "{cmd} {args}");
+            let ag201 = crate::rules::test_support::run(".mcp.json", &text)
+                .iter()
+                .any(|d| d.rule.code == "AG201");
+            assert_eq!(ag201, !pinned, "{cmd} {args}");
         }
     }
 

@@ -375,7 +375,10 @@ pub fn render_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()>
         writeln!(
             out,
             "{count:>6}  {:<6} {:<28} {}",
-            rule.code, rule.name, rule.severity
+            rule.code,
+            rule.name,
+            // The severity this run gives it (config and packs), not the default.
+            report.selection.severity(rule)
         )?;
     }
     Ok(())
