@@ -281,46 +281,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Lock { path } => {
-            let opts = ScanOptions {
-                paths: path.into_iter().collect(),
-                select: vec!["mcp".into()],
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let servers: Vec<_> = report
-                        .mcp_inventory
-                        .iter()
-                        .map(|(file, name, hash)| serde_json::json!({"file": file, "name": name, "hash": hash}))
-                        .collect();
-                    let json = serde_json::to_string_pretty(
-                        &serde_json::json!({"version": 1, "servers": servers}),
-                    )
-                    .unwrap_or_default()
-                        + "\n";
-                    let out = report.root.join(crate::rules::policy::LOCK_FILE);
-                    match crate::sink::file(&out, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::sink::note(&format!(
-                                "locked {} MCP server(s) in {}",
-                                servers.len(),
-                                out.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Lock { path } => crate::commands::lock::run(path),
         Command::History(args) => {
             // History is about secrets; other rule families judge the current configuration.
             let select = if args.rules.select.is_empty() {
@@ -480,19 +441,7 @@ fn deliver(
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
 
-fn print_error(e: engine::EngineError) {
-    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, &e).is_err() {
-        out = format!("error: {e}\n");
-    }
-    crate::sink::stderr_block(&out);
-}
+use crate::commands::print_error;
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
     let text = match format {

@@ -4,7 +4,9 @@
 pub mod baseline;
 pub mod exception;
 pub mod init;
+pub mod lock;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -47,4 +49,19 @@ pub(crate) fn relative_to(path: &Path, dir: &Path) -> Option<String> {
     let path = crate::fsx::normalize(path);
     let rel = path.strip_prefix(crate::fsx::normalize(dir)).ok()?;
     Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// An engine error on stderr, as miette renders it (colour only on a terminal).
+pub fn print_error(e: crate::engine::EngineError) {
+    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, &e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    crate::sink::stderr_block(&out);
 }

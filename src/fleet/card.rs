@@ -6,14 +6,13 @@ use super::model::{
     Context, ContextFile, EXPIRING_DAYS, ExceptionEntry, Findings, Freshness, McpEntry, ModelEntry,
     RepoCard, Status,
 };
-use crate::classify::{FileKind, classify};
-use crate::config::{self, Config};
+use crate::classify::FileKind;
+use crate::config::Config;
 use crate::engine::{self, ScanOptions};
 use crate::report::Report;
 use crate::rules::{Family, FileCtx};
-use crate::source::{self, Item};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use crate::source::{self};
+use std::path::Path;
 
 /// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
 /// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
@@ -49,15 +48,12 @@ pub fn build(
         config: config.map(Path::to_path_buf),
         ..ScanOptions::default()
     };
-    let report = engine::run_in(&opts, Some(&root)).map_err(|e| e.to_string())?;
-    let cfg = match config
-        .map(Path::to_path_buf)
-        .or_else(|| config::discover(&root))
-    {
-        Some(p) => config::load(&p, &root).map_err(|e| e.to_string())?,
-        None => Config::default(),
-    };
-    let files = agent_files(&root, &cfg);
+    // One run: the scorecard reads the engine's own config and parsed files.
+    let engine::Scan {
+        report,
+        config: cfg,
+        files,
+    } = engine::scan_in(&opts, Some(&root)).map_err(|e| e.to_string())?;
     let mut card = RepoCard {
         name: name.to_string(),
         path: path.display().to_string(),
@@ -186,36 +182,6 @@ fn is_exception_rule(code: &str) -> bool {
 }
 
 /// The repository's agent files, read and ready to parse (sorted by path).
-fn agent_files(root: &Path, cfg: &Config) -> Vec<FileCtx> {
-    let found: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
-    let roots = [root.to_path_buf()];
-    source::walk::walk(&roots, root, &cfg.excludes, false, &|item| {
-        if let Item::File { rel, abs } = item
-            && classify(&rel).is_agent_file()
-        {
-            found
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((rel, abs));
-        }
-    });
-    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    found.sort();
-    found
-        .into_iter()
-        .filter_map(|(rel, abs)| {
-            let len = std::fs::metadata(&abs).ok()?.len();
-            if len > cfg.max_file_size {
-                return None;
-            }
-            let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-            let kind = classify(&rel);
-            Some(FileCtx::new(rel, kind, text))
-        })
-        .collect()
-}
-
 /// The agent that owns each file kind — only kinds specific to one agent: AGENTS.md is the
 /// shared standard many agents read, so it shows no agent's adoption.
 fn agents(files: &[FileCtx]) -> Vec<String> {
@@ -567,7 +533,7 @@ mod tests {
             ),
         ];
         for f in &files {
-            assert_eq!(classify(&f.path), f.kind, "{}", f.path);
+            assert_eq!(crate::classify::classify(&f.path), f.kind, "{}", f.path);
         }
         let got: Vec<(String, String)> = models(&files)
             .into_iter()
