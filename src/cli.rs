@@ -228,6 +228,7 @@ pub fn main() -> ExitCode {
                 baseline: args.baseline.clone(),
                 no_baseline: args.no_baseline,
                 without_packs: false,
+                layer_config: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)

@@ -32,6 +32,8 @@ pub struct ScanOptions {
     pub no_baseline: bool,
     /// Read the config without loading the packs it extends (`init` rewrites `extends:`).
     pub without_packs: bool,
+    /// `config` is a central one, layered over the repository's own (`fleet scan --config`).
+    pub layer_config: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -105,6 +107,12 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
     };
 
     let mut config = match (&opts.config, config::discover(&start)) {
+        (Some(named), Some(found)) if opts.layer_config => {
+            let with_packs = opts.policy.is_none() && !opts.without_packs;
+            let repo = config::load_with(&found, &project_root, with_packs, true)?;
+            let central = config::load_with(&cwd.join(named), &project_root, with_packs, false)?;
+            config::layer(repo, central)
+        }
         (Some(named), _) => config::load_with(
             &cwd.join(named),
             &project_root,

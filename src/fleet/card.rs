@@ -46,6 +46,7 @@ pub fn build(
     let opts = ScanOptions {
         paths: vec![root.clone()],
         config: config.map(Path::to_path_buf),
+        layer_config: true,
         ..ScanOptions::default()
     };
     // One run: the scorecard reads the engine's own config and parsed files.
@@ -106,7 +107,7 @@ pub fn build(
             }
         ));
     }
-    card.policy = applied_policy(&cfg);
+    card.policy = applied_policy(&cfg, config, &root);
     card.team = cfg
         .policy
         .attribution
@@ -155,13 +156,27 @@ fn codeowners_team(root: &Path) -> Option<String> {
 }
 
 /// Which configuration and packs judged the repository.
-fn applied_policy(cfg: &Config) -> super::model::AppliedPolicy {
+fn applied_policy(
+    cfg: &Config,
+    central: Option<&Path>,
+    root: &Path,
+) -> super::model::AppliedPolicy {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| crate::secrets::printable(&n.to_string_lossy()))
+    };
+    // The repository's own file, and the central one layered over it.
+    let own = cfg
+        .path
+        .as_deref()
+        .filter(|p| p.starts_with(root))
+        .and_then(name);
+    let config = match (own, central.and_then(name)) {
+        (Some(own), Some(c)) => Some(format!("{own} + {c}")),
+        (own, c) => own.or(c),
+    };
     super::model::AppliedPolicy {
-        config: cfg
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| crate::secrets::printable(&n.to_string_lossy())),
+        config,
         packs: cfg
             .policy
             .layers
