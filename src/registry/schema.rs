@@ -48,3 +48,23 @@ pub static WRONG_TYPE: Rule = Rule {
         ],
     },
 };
+
+/// The version each agent's schema in rules/schemas/ was taken from (`known_as_of`), read here
+/// so the config layer can compare declared client versions with it.
+pub fn known_as_of(agent: &str) -> Option<&'static str> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        agent: String,
+        known_as_of: String,
+    }
+    static HEADS: std::sync::LazyLock<Vec<Head>> = std::sync::LazyLock::new(|| {
+        [include_str!("../../rules/schemas/claude-code.yaml")]
+            .iter()
+            .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
+            .collect()
+    });
+    HEADS
+        .iter()
+        .find(|h| h.agent == agent)
+        .map(|h| h.known_as_of.as_str())
+}

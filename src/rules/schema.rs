@@ -67,14 +67,6 @@ pub(crate) fn knowledge() -> Vec<super::Knowledge> {
         .collect()
 }
 
-/// The known-as-of version of `agent`'s schema, if agentgate has one.
-pub fn known_as_of(agent: &str) -> Option<&'static str> {
-    SCHEMAS
-        .iter()
-        .find(|s| s.agent == agent)
-        .map(|s| s.known_as_of.as_str())
-}
-
 /// Does a schema written for `file` apply to a file of `kind`? Both Claude settings scopes
 /// share one schema.
 fn applies(file: &str, kind: FileKind) -> bool {
