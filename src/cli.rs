@@ -84,6 +84,9 @@ pub enum PolicyAction {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
+    /// settings, Codex requirements.toml), or `--check` a committed one.
+    Export(crate::policy_export::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -362,6 +365,7 @@ pub fn main() -> ExitCode {
                     crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::Always);
                     policy
                 }
+                PolicyAction::Export(args) => return crate::policy_export::run(args),
             };
             let opts = ScanOptions {
                 config: policy.config,
@@ -584,7 +588,7 @@ fn deliver(
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
 
-fn print_error(e: engine::EngineError) {
+pub(crate) fn print_error(e: engine::EngineError) {
     let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         miette::GraphicalTheme::unicode()
     } else {

@@ -20,6 +20,7 @@ pub mod hook;
 pub mod init;
 pub mod model;
 pub mod policy;
+pub mod policy_export;
 pub mod registry;
 pub mod report;
 pub mod rules;

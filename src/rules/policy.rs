@@ -30,7 +30,7 @@ pub fn server_hash(s: &McpServer) -> String {
 /// (file, server name, hash) for every MCP server of the run, sorted.
 /// A server's name as the lock file records it: masked like any output (a committed name
 /// can hold a credential), so the lock is compared on that form too.
-fn locked_name(name: &str) -> String {
+pub fn locked_name(name: &str) -> String {
     crate::report::mask::text(name).into_owned()
 }
 
@@ -321,6 +321,20 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     "use an allowlisted server, or propose this one to the platform team".into(),
                 );
             }
+        }
+    }
+}
+
+/// The `mcp.allow` entry a server satisfies exactly (an allowlisted URL prefix, or its
+/// package at the allowlisted version); `None` for anything else.
+pub fn allow_entry<'a>(allow: &'a [String], server: &McpServer) -> Option<&'a String> {
+    match &server.url {
+        Some(url) => allow
+            .iter()
+            .find(|a| a.contains("://") && url.value.starts_with(a.as_str())),
+        None => {
+            let spec = server.package()?;
+            allow.iter().find(|a| **a == spec)
         }
     }
 }
