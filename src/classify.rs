@@ -98,6 +98,12 @@ pub enum FileKind {
     ContinueMcp,
     ZedSettings,
     ZedRules,
+    // Runtime policy files, committed in a platform or `.github-private` repository
+    // (rules/vendor-policy.yaml): Claude Code managed settings and their drop-ins, Copilot's
+    // enterprise managed settings, Codex requirements.
+    ClaudeManagedSettings,
+    CopilotManagedSettings,
+    CodexRequirements,
     /// Anything else: only whole-tree text rules (secrets) look at it.
     Other,
 }
@@ -159,6 +165,13 @@ const TABLE: &[(&str, FileKind)] = &[
     ("**/.continue/mcpServers/*.json", ContinueMcp),
     ("**/.zed/settings.json", ZedSettings),
     ("**/.rules", ZedRules),
+    // Runtime policy files (rules/vendor-policy.yaml); Copilot's path before Claude's.
+    ("**/copilot/managed-settings.json", CopilotManagedSettings),
+    ("**/.github/copilot/settings.json", CopilotManagedSettings),
+    ("**/managed-settings.json", ClaudeManagedSettings),
+    ("**/managed-settings.d/*.json", ClaudeManagedSettings),
+    ("**/codex/requirements.toml", CodexRequirements),
+    ("**/.codex/requirements.toml", CodexRequirements),
 ];
 
 static MATCHER: LazyLock<GlobSet> = LazyLock::new(|| {
@@ -173,9 +186,27 @@ static MATCHER: LazyLock<GlobSet> = LazyLock::new(|| {
 pub fn classify(path: &str) -> FileKind {
     // Cheap reject: every agent file has one of these in its name or a parent directory.
     const HINTS: &[&str] = &[
-        "claude", "CLAUDE", "mcp", "AGENTS", "codex", "cursor", "github", "vscode", "GEMINI",
-        "gemini", "qwen", "windsurf", "cline", "junie", "amazonq", "aider", "roo", "continue",
-        "zed", ".rules",
+        "claude",
+        "CLAUDE",
+        "mcp",
+        "AGENTS",
+        "codex",
+        "cursor",
+        "github",
+        "vscode",
+        "GEMINI",
+        "gemini",
+        "qwen",
+        "windsurf",
+        "cline",
+        "junie",
+        "amazonq",
+        "aider",
+        "roo",
+        "continue",
+        "zed",
+        ".rules",
+        "managed-settings",
     ];
     if !HINTS.iter().any(|h| path.contains(h)) {
         return Other;
@@ -193,7 +224,9 @@ impl FileKind {
             ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | CursorMcp
             | VscodeMcp | VscodeSettings | GeminiSettings | QwenSettings | JunieMcp
             | AmazonQMcp | RooMcp | ZedSettings => Format::Jsonc,
+            ClaudeManagedSettings | CopilotManagedSettings => Format::Jsonc,
             CodexConfig => Format::Toml,
+            CodexRequirements => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
             ContinueMcp => Format::Yaml,
@@ -230,6 +263,9 @@ impl FileKind {
             RooRule | RooModes | RooMcp => &[RooCode],
             ContinueRule | ContinueMcp => &[Continue],
             ZedSettings | ZedRules => &[Zed],
+            ClaudeManagedSettings => &[ClaudeCode],
+            CopilotManagedSettings => &[Copilot],
+            CodexRequirements => &[Codex],
             Other => &[],
         }
     }
@@ -319,6 +355,14 @@ mod tests {
             (".amazonq/rules/a.md", AmazonQRule),
             (".aider.conf.yml", AiderConfig),
             (".roomodes", RooModes),
+            ("claude/managed-settings.json", ClaudeManagedSettings),
+            (
+                "etc/claude-code/managed-settings.d/10-security.json",
+                ClaudeManagedSettings,
+            ),
+            ("copilot/managed-settings.json", CopilotManagedSettings),
+            ("codex/requirements.toml", CodexRequirements),
+            ("requirements.toml", Other),
             ("src/main.rs", Other),
             ("docs/claude-notes.md", Other),
             (".claude/skills/pdf/reference.md", Other),

@@ -77,7 +77,11 @@ pub struct TargetSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum KeyType {
-    /// One of the listed strings (or, for arrays, each item one of them).
+    /// An array whose every item is one of the listed strings.
+    Each {
+        each: Vec<String>,
+    },
+    /// One of the listed strings.
     Enum(Vec<String>),
     Named(String),
 }

@@ -235,6 +235,12 @@ pub static RULES: &[&Rule] = &[
     &policy::MODEL_POLICY,
     &suppress::BAD_IGNORE_DIRECTIVE,
     &policy::CONFIG_WEAKENED,
+    &policy::VENDOR_POLICY_INVALID,
+    &policy::VENDOR_POLICY_LOCKOUT,
+    &policy::MANAGED_ONLY_KEY,
+    &policy::VENDOR_RULE_NEVER_MATCHES,
+    &policy::VENDOR_POLICY_CONTRADICTS_PACK,
+    &policy::VENDOR_POLICY_UNKNOWN_KEY,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).

@@ -8,6 +8,7 @@ mod permissions;
 pub mod policy;
 pub mod scan;
 pub(crate) mod secrets;
+pub mod vendor_policy;
 
 use crate::classify::FileKind;
 use crate::model::mcp::McpServer;
@@ -42,6 +43,7 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         secrets::CHECKS,
         context::CHECKS,
         policy::CHECKS,
+        vendor_policy::CHECKS,
     ]
     .into_iter()
     .flatten()
