@@ -319,3 +319,103 @@ fn export_needs_a_pack_and_never_writes_through_a_link() {
         assert!(!outside.path().join("requirements.toml").exists());
     }
 }
+
+const RUNTIME_RULES: &str = "AG620,AG621,AG622,AG623,AG624,AG625";
+
+#[test]
+fn every_export_passes_our_own_lint_for_its_kind() {
+    let t = platform();
+    t.write(".agentgate.yaml", "extends: pack\nexclude: [\"pack/**\"]\n");
+    let files = [
+        ("claude-managed-settings", "claude/managed-settings.json"),
+        ("copilot-managed-settings", "copilot/managed-settings.json"),
+        ("codex-requirements", "codex/requirements.toml"),
+    ];
+    for (target, file) in files {
+        t.run(&[
+            "policy", "export", "--target", target, "--policy", "pack", "-o", file,
+        ])
+        .code(0);
+    }
+    let clean = t.run(&[
+        "check",
+        "--select",
+        RUNTIME_RULES,
+        "--format",
+        "concise",
+        "--quiet",
+    ]);
+    clean.code(0);
+    assert_eq!(clean.stdout, "");
+    // The lint did look at them: loosen each by hand and each is reported.
+    for (_, file) in files {
+        let path = t.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(
+                "\"disableBypassPermissionsMode\": \"disable\"",
+                "\"model\": \"auto\"",
+            )
+            .replace("\"workspace-write\"", "\"danger-full-access\""),
+        )
+        .unwrap();
+    }
+    let loosened = t.run(&[
+        "check",
+        "--select",
+        RUNTIME_RULES,
+        "--format",
+        "concise",
+        "--quiet",
+    ]);
+    loosened.code(1);
+    for (_, file) in files {
+        assert!(
+            loosened
+                .stdout
+                .lines()
+                .any(|l| l.starts_with(file) && l.contains("AG624")),
+            "{file}: {}",
+            loosened.stdout
+        );
+    }
+}
+
+#[test]
+fn the_vendors_documented_shapes_pass_the_lint() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vendor");
+    let t = Tree::new();
+    for (fixture, path) in [
+        (
+            "claude-managed-settings.json",
+            "etc/claude-code/managed-settings.json",
+        ),
+        (
+            "copilot-managed-settings.json",
+            "copilot/managed-settings.json",
+        ),
+        ("codex-requirements.toml", "etc/codex/requirements.toml"),
+    ] {
+        t.write(path, std::fs::read(fixtures.join(fixture)).unwrap());
+    }
+    let run = t.run(&[
+        "check",
+        "--select",
+        RUNTIME_RULES,
+        "--format",
+        "concise",
+        "--quiet",
+    ]);
+    run.code(0);
+    assert_eq!(run.stdout, "");
+    // Three runtime policy files were classified and checked.
+    let all = t.run(&["check", "--select", RUNTIME_RULES, "--format", "concise"]);
+    assert!(
+        all.stderr.contains("3 agent files checked")
+            || all.stdout.contains("3 agent files checked"),
+        "{}{}",
+        all.stdout,
+        all.stderr
+    );
+}
