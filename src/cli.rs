@@ -87,6 +87,9 @@ pub enum PolicyAction {
     /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
     /// settings, Codex requirements.toml), or `--check` a committed one.
     Export(crate::policy_export::ExportArgs),
+    /// Propose a team's change (a library skill, a managed block) to the organisation's pack:
+    /// a patch, and a branch when the pack is a local git repository.
+    Contribute(crate::contribute::ContributeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,6 +369,7 @@ pub fn main() -> ExitCode {
                     policy
                 }
                 PolicyAction::Export(args) => return crate::policy_export::run(args),
+                PolicyAction::Contribute(args) => return crate::contribute::run(args),
             };
             let opts = ScanOptions {
                 config: policy.config,

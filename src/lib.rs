@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod contribute;
 pub mod directives;
 pub mod docs;
 pub mod engine;

@@ -503,10 +503,12 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
                 .insert(r.name.clone());
         }
         for k in r.skills.iter().filter(|k| k.state != SkillState::Own) {
-            let e = skills.entry(k.name.clone()).or_insert_with(|| SkillSummary {
-                name: k.name.clone(),
-                ..SkillSummary::default()
-            });
+            let e = skills
+                .entry(k.name.clone())
+                .or_insert_with(|| SkillSummary {
+                    name: k.name.clone(),
+                    ..SkillSummary::default()
+                });
             // Shards may have judged against different packs: the highest library version wins.
             if e.library_version.is_none() || k.library_version > e.library_version {
                 e.library_version.clone_from(&k.library_version);
