@@ -18,7 +18,9 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct ContributeArgs {
     /// What to contribute: `skill:NAME` (or the path of `.claude/skills/NAME/SKILL.md`),
-    /// `block:ID` (a managed block of a pack template, as this repository has it).
+    /// `block:ID` (a managed block of a pack template, as this repository has it), or
+    /// `deny:RULE` (a Claude Code deny rule of this repository's settings, for the root
+    /// pack's `require.claude_deny`).
     pub item: String,
     /// The last fleet report (`agentgate fleet scan --json FILE`): lists the repositories
     /// that vendor the version this replaces.
@@ -77,9 +79,11 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
         skill(policy, root, &name)?
     } else if let Some(id) = args.item.strip_prefix("block:") {
         block(policy, root, id)?
+    } else if let Some(rule) = args.item.strip_prefix("deny:") {
+        deny(policy, root, rule)?
     } else {
         return Err(format!(
-            "`{}`: expected skill:NAME, a .claude/skills/NAME/SKILL.md path, or block:ID",
+            "`{}`: expected skill:NAME, a .claude/skills/NAME/SKILL.md path, block:ID or deny:RULE",
             args.item
         ));
     };
@@ -265,6 +269,124 @@ fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, Str
         before,
         after,
     }))
+}
+
+/// A deny rule the team added, for the root pack's `require.claude_deny`. The pack's
+/// `policy.yaml` is edited as text (its comments and layout kept) and the result is parsed
+/// again: an edit that does not come out as intended is refused, not written.
+fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, String> {
+    let rule = rule.trim();
+    if rule.is_empty() || rule.contains(['\n', '\r']) {
+        return Err("deny: needs a permission rule, e.g. deny:\"Bash(curl *)\"".into());
+    }
+    if policy.require.claude_deny.iter().any(|r| r == rule) {
+        sink::note(&format!(
+            "`{rule}` is in the pack's require.claude_deny already: nothing to contribute"
+        ));
+        return Ok(None);
+    }
+    // Only a rule the team actually denies: the proposal is what runs in this repository.
+    let settings = root.join(".claude/settings.json");
+    let text = read(&settings, root)?;
+    let tree = crate::syntax::json::parse(&text).map_err(|e| {
+        let (line, col) = crate::syntax::LineIndex::new(&text).line_col(&text, e.span.start);
+        format!(".claude/settings.json:{line}:{col}: {}", e.message)
+    })?;
+    let denied = tree
+        .pointer(&["permissions", "deny"])
+        .map_or(&[][..], crate::syntax::Node::as_array)
+        .iter()
+        .any(|n| n.as_str() == Some(rule));
+    if !denied {
+        return Err(format!(
+            "`{rule}` is not in permissions.deny of .claude/settings.json: contribute a rule the team runs with"
+        ));
+    }
+    let layer = policy
+        .layers
+        .first()
+        .ok_or("the policy has no pack layer")?;
+    let pack_dir = layer_dir(layer);
+    let pack_file = pack_dir.join("policy.yaml");
+    let before = read(&pack_file, &pack_dir)?;
+    let after = add_required_deny(&before, rule)?;
+    Ok(Some(Proposal {
+        summary: format!(
+            "require.claude_deny: add `{rule}` (the team's guardrail; policy.yaml carries no version of its own)"
+        ),
+        branch: format!(
+            "agentgate/contribute/deny-{}",
+            &crate::secrets::hash(rule)[..12]
+        ),
+        skill: None,
+        pack_dir,
+        pack_file,
+        before,
+        after,
+    }))
+}
+
+/// `policy.yaml` with `rule` added to `require.claude_deny`, checked by parsing it again.
+fn add_required_deny(text: &str, rule: &str) -> Result<String, String> {
+    let quoted = serde_json::to_string(rule).unwrap_or_default();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out: Option<String> = None;
+    if let Some(i) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("claude_deny:"))
+    {
+        let line = lines[i];
+        let after_key = line.trim_start()["claude_deny:".len()..].trim();
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        if after_key.starts_with('[') {
+            if let Some(close) = line.rfind(']') {
+                let inner = line[..close].trim_end();
+                let sep = if inner.ends_with('[') { "" } else { ", " };
+                edited[i] = format!("{inner}{sep}{quoted}{}", &line[close..]);
+                out = Some(edited.concat());
+            }
+        } else if after_key.is_empty() || after_key.starts_with('#') {
+            let items: Vec<usize> = (i + 1..lines.len())
+                .take_while(|&j| lines[j].trim().is_empty() || indent(lines[j]) > indent(line))
+                .filter(|&j| lines[j].trim_start().starts_with("- "))
+                .collect();
+            let at = items.last().map_or(i + 1, |&j| j + 1);
+            let pad = items
+                .first()
+                .map_or(indent(line) + 2, |&j| indent(lines[j]));
+            let mut item = format!("{}- {quoted}\n", " ".repeat(pad));
+            if at > 0 && !edited[at - 1].ends_with('\n') {
+                item.insert(0, '\n');
+            }
+            edited.insert(at, item);
+            out = Some(edited.concat());
+        }
+    } else if let Some(i) = lines.iter().position(|l| l.trim_end() == "require:") {
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited.insert(i + 1, format!("  claude_deny: [{quoted}]\n"));
+        out = Some(edited.concat());
+    } else {
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        out = Some(format!("{text}{sep}require:\n  claude_deny: [{quoted}]\n"));
+    }
+    let out = out.ok_or(
+        "policy.yaml: require.claude_deny has a form agentgate does not edit; add the rule by hand",
+    )?;
+    let parsed: Policy = serde_saphyr::from_str(&out).map_err(|e| {
+        format!("policy.yaml would not parse after the edit ({e}); add the rule by hand")
+    })?;
+    if !parsed.require.claude_deny.iter().any(|r| r == rule) {
+        return Err(
+            "policy.yaml: the edit did not land in require.claude_deny; add the rule by hand"
+                .into(),
+        );
+    }
+    Ok(out)
 }
 
 /// The next version: the last number goes up by one (`1.2.0` → `1.2.1`, `v3` → `v4`).
@@ -546,6 +668,28 @@ mod tests {
         assert_eq!(
             set_version("---\nname: a\n---\nx\n", "1.0.1"),
             "---\nversion: 1.0.1\nname: a\n---\nx\n"
+        );
+    }
+
+    #[test]
+    fn deny_rules_join_the_list_in_its_own_form() {
+        let flow = "require:\n  claude_deny: [\"Read(./.env)\"]  # baseline\n";
+        assert_eq!(
+            add_required_deny(flow, "Bash(curl *)").unwrap(),
+            "require:\n  claude_deny: [\"Read(./.env)\", \"Bash(curl *)\"]  # baseline\n"
+        );
+        let block = "require:\n  claude_deny:\n    - \"Read(./.env)\"\nmcp:\n  allow: []\n";
+        assert_eq!(
+            add_required_deny(block, "Bash(curl *)").unwrap(),
+            "require:\n  claude_deny:\n    - \"Read(./.env)\"\n    - \"Bash(curl *)\"\nmcp:\n  allow: []\n"
+        );
+        assert_eq!(
+            add_required_deny("mcp:\n  allow: []\n", "Read(./x)").unwrap(),
+            "mcp:\n  allow: []\nrequire:\n  claude_deny: [\"Read(./x)\"]\n"
+        );
+        assert_eq!(
+            add_required_deny("require:\n  context_files: [AGENTS.md]\n", "Read(./x)").unwrap(),
+            "require:\n  claude_deny: [\"Read(./x)\"]\n  context_files: [AGENTS.md]\n"
         );
     }
 

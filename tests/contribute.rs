@@ -319,3 +319,51 @@ fn contribute_a_managed_block_and_nothing_when_unchanged() {
     )
     .code(2);
 }
+
+#[test]
+fn contribute_a_deny_rule_to_the_root_pack() {
+    let t = org();
+    t.write(
+        "fleet/charlie/.claude/settings.json",
+        "{\n  \"permissions\": { \"deny\": [\"Bash(curl *)\"] }\n}\n",
+    );
+    // Only what the team denies itself.
+    run_in(
+        &t,
+        "fleet/charlie",
+        &["policy", "contribute", "deny:Bash(wget *)"],
+        &[],
+    )
+    .code(2);
+    let run = run_in(
+        &t,
+        "fleet/charlie",
+        &["policy", "contribute", "deny:Bash(curl *)"],
+        &[],
+    );
+    run.code(0);
+    assert!(
+        run.stdout.contains("--- a/pack/policy.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("+require:\n+  claude_deny: [\"Bash(curl *)\"]\n"),
+        "{}",
+        run.stdout
+    );
+    let branch = git_out(
+        &t.path().join("platform"),
+        &["branch", "--list", "agentgate/contribute/deny-*"],
+    );
+    let branch = branch.trim().trim_start_matches("* ").to_string();
+    let shown = git_out(
+        &t.path().join("platform"),
+        &["show", &format!("{branch}:pack/policy.yaml")],
+    );
+    assert_eq!(
+        shown,
+        "severity:\n  vendored-skill-drift: warning\nrequire:\n  claude_deny: [\"Bash(curl *)\"]\n"
+    );
+}
