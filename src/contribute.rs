@@ -48,6 +48,8 @@ struct Proposal {
     branch: String,
     /// (skill name, the library version it replaces), for the fleet lookup.
     skill: Option<(String, String)>,
+    /// A git pack's `URL@ref (commit …)`: its directory is agentgate's cache, not a clone.
+    origin: Option<String>,
 }
 
 pub fn run(args: ContributeArgs) -> ExitCode {
@@ -90,7 +92,21 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
     let Some(proposal) = proposal else {
         return Ok(ExitCode::SUCCESS);
     };
-    let repo_root = crate::source::git::workdir(&proposal.pack_dir).ok();
+    // A credential in the contribution would reach every team: refused before anything is
+    // printed or committed (exact detections only; the patch is masked anyway).
+    if !crate::secrets::Engine::builtin()
+        .scan(proposal.after.as_bytes(), false)
+        .is_empty()
+    {
+        return Err(format!(
+            "{} holds what looks like a credential: remove it before contributing",
+            proposal.pack_file.display()
+        ));
+    }
+    let repo_root = match proposal.origin {
+        Some(_) => None, // agentgate's cache of a git pack, not a clone to branch in
+        None => crate::source::git::workdir(&proposal.pack_dir).ok(),
+    };
     let rel_base = repo_root.as_deref().unwrap_or(&proposal.pack_dir);
     let rel = proposal
         .pack_file
@@ -136,10 +152,15 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
             ));
         }
         Some(_) => {}
-        None => sink::note(&format!(
-            "{} is not a git repository: apply the patch there with `git apply`",
-            proposal.pack_dir.display()
-        )),
+        None => sink::note(&match &proposal.origin {
+            Some(origin) => format!(
+                "the pack comes from {origin}: apply the patch in a clone of it (its paths are relative to the pack's directory)"
+            ),
+            None => format!(
+                "{} is not in a git repository: apply the patch there with `patch -p1`",
+                proposal.pack_dir.display()
+            ),
+        }),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -156,11 +177,12 @@ fn skill_item(item: &str) -> Option<String> {
         .flatten()
 }
 
-/// The pack directory a layer name (`Policy::layers`, `LibrarySkill::pack`) stands for.
-fn layer_dir(layer: &str) -> PathBuf {
+/// The pack directory a layer name (`Policy::layers`, `LibrarySkill::pack`) stands for, and
+/// where a git pack came from.
+fn layer_dir(layer: &str) -> (PathBuf, Option<String>) {
     match layer.split_once(" at /") {
-        Some((_, path)) => PathBuf::from(format!("/{path}")),
-        None => PathBuf::from(layer),
+        Some((origin, path)) => (PathBuf::from(format!("/{path}")), Some(origin.to_string())),
+        None => (PathBuf::from(layer), None),
     }
 }
 
@@ -176,7 +198,7 @@ fn skill(policy: &Policy, root: &Path, name: &str) -> Result<Option<Proposal>, S
     let lib = policy.skills.get(name).ok_or_else(|| {
         format!("the policy's skill library has no `{name}`: add skills/{name}/SKILL.md to the pack (with `version:`) instead")
     })?;
-    let pack_dir = layer_dir(&lib.pack);
+    let (pack_dir, origin) = layer_dir(&lib.pack);
     let pack_file = pack_dir.join("skills").join(name).join("SKILL.md");
     let before = read(&pack_file, &pack_dir)?;
     let team = read(
@@ -217,6 +239,7 @@ fn skill(policy: &Policy, root: &Path, name: &str) -> Result<Option<Proposal>, S
             branch_safe(&version)
         ),
         skill: Some((name.to_string(), lib.version.clone())),
+        origin,
         pack_dir,
         pack_file,
         before,
@@ -237,7 +260,7 @@ fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, Str
         .iter()
         .find(|b| b.id == id)
         .ok_or_else(|| format!("{path} has no managed block `{id}`"))?;
-    let pack_dir = layer_dir(&tpl.pack);
+    let (pack_dir, origin) = layer_dir(&tpl.pack);
     let pack_file = pack_dir.join("templates").join(path);
     let before = read(&pack_file, &pack_dir)?;
     let theirs = template::blocks(&before)
@@ -264,6 +287,7 @@ fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, Str
         ),
         branch: format!("agentgate/contribute/block-{}", branch_safe(id)),
         skill: None,
+        origin,
         pack_dir,
         pack_file,
         before,
@@ -306,7 +330,7 @@ fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, St
         .layers
         .first()
         .ok_or("the policy has no pack layer")?;
-    let pack_dir = layer_dir(layer);
+    let (pack_dir, origin) = layer_dir(layer);
     let pack_file = pack_dir.join("policy.yaml");
     let before = read(&pack_file, &pack_dir)?;
     let after = add_required_deny(&before, rule)?;
@@ -319,6 +343,7 @@ fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, St
             &crate::secrets::hash(rule)[..12]
         ),
         skill: None,
+        origin,
         pack_dir,
         pack_file,
         before,

@@ -367,3 +367,33 @@ fn contribute_a_deny_rule_to_the_root_pack() {
         "severity:\n  vendored-skill-drift: warning\nrequire:\n  claude_deny: [\"Bash(curl *)\"]\n"
     );
 }
+
+#[test]
+fn a_contribution_holding_a_credential_is_refused() {
+    let t = org();
+    let token = format!("ghp_{}", "aKw7idBp7Flhhvj8D8DVgLCyLkSUo21qv45K");
+    t.write(
+        "fleet/bravo/.claude/skills/release-notes/SKILL.md",
+        LIBRARY_SKILL.replace("by label.\n", &format!("by label with {token}.\n")),
+    );
+    let run = run_in(
+        &t,
+        "fleet/bravo",
+        &["policy", "contribute", "skill:release-notes"],
+        &[],
+    );
+    run.code(2);
+    assert!(
+        run.stderr.contains("looks like a credential"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains(&token) && !run.stderr.contains(&token));
+    assert_eq!(
+        git_out(
+            &t.path().join("platform"),
+            &["branch", "--list", "agentgate/*"]
+        ),
+        ""
+    );
+}

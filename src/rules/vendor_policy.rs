@@ -159,7 +159,8 @@ fn check_value(
     };
     match (ty, &node.value) {
         (KeyType::Named(n), v) => match (n.as_str(), v) {
-            ("bool", Value::Bool(_))
+            ("any", _)
+            | ("bool", Value::Bool(_))
             | ("string", Value::String(_))
             | ("number", Value::Number(_))
             | ("object", Value::Object(_)) => {}
