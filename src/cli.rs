@@ -28,11 +28,16 @@ pub enum Command {
     /// Apply the safe fixes for policy drift (managed blocks, required sections and denies).
     Fix(FixArgs),
     /// Scaffold context files and settings for a new repository from the policy's templates.
-    Init(InitArgs),
+    Init(crate::commands::init::Args),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
-    /// Accept today's findings: write them to a baseline file for `check --baseline`.
-    Baseline(BaselineArgs),
+    /// Accept today's findings: write the baseline file and name it in `.agentgate.yaml`.
+    Baseline(crate::commands::baseline::Args),
+    /// Audited exceptions in `.agentgate.yaml` (the fast path for an accepted finding).
+    Exception {
+        #[command(subcommand)]
+        action: crate::commands::exception::Action,
+    },
     /// Show the organisation policy assembled from the `extends:` packs.
     Policy {
         #[command(subcommand)]
@@ -86,10 +91,10 @@ pub enum PolicyAction {
     },
     /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
     /// settings, Codex requirements.toml), or `--check` a committed one.
-    Export(crate::policy_export::ExportArgs),
+    Export(crate::commands::policy_export::ExportArgs),
     /// Propose a team's change (a library skill, a managed block) to the organisation's pack:
     /// a patch, and a branch when the pack is a local git repository.
-    Contribute(crate::contribute::ContributeArgs),
+    Contribute(crate::commands::contribute::ContributeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,9 +136,12 @@ pub struct CheckArgs {
     /// Do not read .gitignore, .ignore or git's excludes (tracked files are checked anyway).
     #[arg(long)]
     pub no_ignore: bool,
-    /// Report only findings that are not in this baseline (see `agentgate baseline`).
-    #[arg(long, value_name = "FILE")]
+    /// Report only findings that are not in this baseline (default: the config's `baseline:`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Report baselined findings too.
+    #[arg(long)]
+    pub no_baseline: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]
@@ -152,17 +160,6 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
-    /// The repository (default: the current directory).
-    pub path: Option<PathBuf>,
-    /// Overwrite files that already exist.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct PolicyArgs {
     /// Use this config file instead of discovering `.agentgate.yaml`.
     #[arg(long, value_name = "FILE")]
@@ -170,17 +167,6 @@ pub struct PolicyArgs {
     /// Use this policy pack directory instead of the config's `extends:`.
     #[arg(long, value_name = "DIR")]
     pub policy: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BaselineArgs {
-    /// Files or directories to check.
-    pub paths: Vec<PathBuf>,
-    /// Where to write the baseline.
-    #[arg(long, short = 'o', default_value = crate::baseline::DEFAULT_FILE)]
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub rules: RuleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -199,21 +185,7 @@ pub struct HistoryArgs {
     pub out: OutputArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct RuleArgs {
-    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated, same forms as --select).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:` (CI pins the policy).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::RuleArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
@@ -259,20 +231,16 @@ pub fn main() -> ExitCode {
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
                 no_ignore: args.no_ignore,
+                baseline: args.baseline.clone(),
+                no_baseline: args.no_baseline,
+                without_packs: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
             {
                 return code;
             }
-            let result = engine::run(&opts).and_then(|mut report| {
-                if let Some(path) = &args.baseline {
-                    let b = crate::baseline::load(path).map_err(engine::EngineError::Usage)?;
-                    crate::baseline::apply(&mut report, &b);
-                }
-                Ok(report)
-            });
-            deliver(result, &args.out)
+            deliver(engine::run(&opts), &args.out)
         }
         Command::Fix(args) => {
             let opts = ScanOptions {
@@ -288,79 +256,9 @@ pub fn main() -> ExitCode {
                 Err(code) => code,
             }
         }
-        Command::Init(args) => {
-            let opts = ScanOptions {
-                paths: args.path.into_iter().collect(),
-                config: args.policy.config,
-                policy: args.policy.policy,
-                ..ScanOptions::default()
-            };
-            let setup = match engine::setup(&opts) {
-                Ok(s) => s,
-                Err(e) => {
-                    print_error(e);
-                    return ExitCode::from(2);
-                }
-            };
-            let root = setup.roots[0].clone();
-            match crate::init::run(&root, &setup.config.policy, args.force) {
-                Ok(outcomes) => {
-                    for o in outcomes {
-                        match o {
-                            crate::init::Outcome::Created(p) => {
-                                crate::report::sink::note(&format!("created {p}"))
-                            }
-                            crate::init::Outcome::Kept(p) => crate::report::sink::note(&format!(
-                                "kept {p} (exists; --force overwrites)"
-                            )),
-                            crate::init::Outcome::Refused(p, why) => crate::report::sink::note(
-                                &format!("warning: {p}: not written: {why}"),
-                            ),
-                        }
-                    }
-                    crate::report::sink::note("next: review the files, then run `agentgate check`");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    crate::report::sink::note(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
-        }
-        Command::Baseline(args) => {
-            let opts = ScanOptions {
-                paths: args.paths.clone(),
-                config: args.rules.config.clone(),
-                policy: args.rules.policy.clone(),
-                select: args.rules.select.clone(),
-                ignore: args.rules.ignore.clone(),
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let b = crate::baseline::from_report(&report);
-                    let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
-                    match crate::report::sink::file(&args.output, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::report::sink::note(&format!(
-                                "wrote {} finding(s) to {}",
-                                b.findings.len(),
-                                args.output.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::report::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Init(args) => crate::commands::init::run(&args),
+        Command::Baseline(args) => crate::commands::baseline::run(&args),
+        Command::Exception { action } => crate::commands::exception::run(&action),
         Command::Policy { action } => {
             let policy = match action {
                 PolicyAction::Show { policy } => policy,
@@ -368,8 +266,8 @@ pub fn main() -> ExitCode {
                     crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::Always);
                     policy
                 }
-                PolicyAction::Export(args) => return crate::policy_export::run(args),
-                PolicyAction::Contribute(args) => return crate::contribute::run(args),
+                PolicyAction::Export(args) => return crate::commands::policy_export::run(args),
+                PolicyAction::Contribute(args) => return crate::commands::contribute::run(args),
             };
             let opts = ScanOptions {
                 config: policy.config,

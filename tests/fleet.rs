@@ -170,7 +170,7 @@ fn build_fleet(t: &Tree) -> PathBuf {
         ".claude/agents/deploy.md",
         "---\nname: deploy\ndescription: Deploys the service\nmodel: haiku\n---\nDeploy carefully.\n",
     );
-    let key = ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(); // agentgate:allow
+    let key = ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(); // agentgate:allow: a fake credential for this test
     write(
         &d,
         ".mcp.json",
@@ -233,7 +233,7 @@ fn card(report: &Value, name: &str) -> Value {
 fn planted_secrets() -> Vec<String> {
     vec![
         github_example(),
-        ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(), // agentgate:allow
+        ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(), // agentgate:allow: a fake credential for this test
     ]
 }
 
@@ -640,6 +640,20 @@ fn diff_shows_better_and_worse() {
     assert!(r.stdout.contains("Added (1): golf\n"), "{}", r.stdout);
     // The reverse direction: everything that got better got worse.
     fleet_run(&t, &["fleet", "diff", "new.json", "old.json"]).code(1);
+    // A repository that loosens its own config is worse, even with the same grade.
+    write(
+        &fleet.join("golf"),
+        ".agentgate.yaml",
+        "exclude: [\"vendor/**\"]\nrules:\n  ignore: [AG101]\n",
+    );
+    fleet_run(&t, &["fleet", "scan", "fleet", "--json", "loose.json"]).code(0);
+    let r = fleet_run(&t, &["fleet", "diff", "new.json", "loose.json"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains("  golf: gate loosened: adds exclude `vendor/**`; gate loosened: adds rules.ignore `AG101`\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -17,6 +17,21 @@ use std::sync::Mutex;
 
 /// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
 /// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
+fn gate(cfg: &Config, report: &crate::report::Report) -> super::model::Gate {
+    let lowered = cfg
+        .severity
+        .iter()
+        .filter(|(key, sev)| crate::rules::lookup(key).is_none_or(|r| *sev < r.severity))
+        .map(|(key, _)| key.clone())
+        .collect();
+    super::model::Gate {
+        exclude: cfg.exclude_patterns.clone(),
+        ignore: cfg.ignore.clone(),
+        lowered,
+        suppressed: report.suppressed.len(),
+    }
+}
+
 pub fn build(
     name: &str,
     path: &Path,
@@ -59,6 +74,7 @@ pub fn build(
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
         skills: skills(&files, &cfg.policy),
+        gate: gate(&cfg, &report),
         ..RepoCard::default()
     };
     card.drift = report
@@ -527,7 +543,7 @@ mod tests {
 
     #[test]
     fn a_credential_in_place_of_a_package_is_not_copied() {
-        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow: a fake credential for this test
         let (name, version) = split_spec(token);
         assert!(!name.contains(token) && version.is_none(), "{name}");
     }

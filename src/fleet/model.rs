@@ -129,6 +129,9 @@ pub struct RepoCard {
     /// The repository's Claude Code skills, compared with the organisation's library.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skills: Vec<SkillEntry>,
+    /// How the repository's own config loosens the gate (`fleet diff` reports growth).
+    #[serde(default, skip_serializing_if = "Gate::is_empty")]
+    pub gate: Gate,
 }
 
 /// One skill of a repository (`.claude/skills/NAME/SKILL.md`).
@@ -182,6 +185,24 @@ pub struct SkillSummary {
     pub outdated_repos: Vec<String>,
     /// Repositories whose copy differs from the library at the same version.
     pub modified_repos: Vec<String>,
+}
+
+/// The repository config's loosenings: what it excludes, switches off or downgrades, and how
+/// many findings baselines, exceptions and in-source markers hide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Gate {
+    pub exclude: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Rules whose severity the repository lowered.
+    pub lowered: Vec<String>,
+    pub suppressed: usize,
+}
+
+impl Gate {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// One report of the trend.

@@ -172,10 +172,21 @@ impl Report {
             )
         };
         if !self.suppressed.is_empty() {
+            let mut by: Vec<(&str, usize)> = Vec::new();
+            for d in &self.suppressed {
+                let kind = suppression_kind(d).label();
+                match by.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => by.push((kind, 1)),
+                }
+            }
+            by.sort();
+            let parts: Vec<String> = by.iter().map(|(k, n)| format!("{n} {k}")).collect();
             line.push_str(&format!(
-                " {} suppressed finding{} not shown (baseline or exceptions).",
+                " {} suppressed finding{} not shown ({}).",
                 self.suppressed.len(),
-                plural(self.suppressed.len())
+                plural(self.suppressed.len()),
+                parts.join(", ")
             ));
         }
         if self.not_new > 0 {
@@ -193,6 +204,32 @@ impl Report {
             ));
         }
         line
+    }
+}
+
+/// How a suppressed finding was accepted (from the justification its help carries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppression {
+    Baseline,
+    Exception,
+    InSource,
+}
+
+impl Suppression {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Baseline => "baseline",
+            Self::Exception => "exceptions",
+            Self::InSource => "in-source",
+        }
+    }
+}
+
+pub fn suppression_kind(d: &Diagnostic) -> Suppression {
+    match d.help.as_deref().unwrap_or("") {
+        h if h.starts_with("ignored in-source") => Suppression::InSource,
+        h if h.starts_with("excepted") => Suppression::Exception,
+        _ => Suppression::Baseline,
     }
 }
 

@@ -889,7 +889,7 @@ mod tests {
     #[test]
     fn messages_never_echo_a_credential_taken_for_a_package() {
         // A token where the package name should be (a misplaced argument) is not printed.
-        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow: a fake credential for this test
         let text = format!(
             "{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": [\"-y\", \"{token}\"]}}}}}}"
         );
@@ -942,9 +942,9 @@ mod tests {
     #[test]
     fn literal_credentials_are_found_and_redacted() {
         // Fake credentials for the test (agentgate's own scan skips these lines).
-        let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow
-        let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow
-        let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow
+        let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow: a fake credential for this test
+        let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow: a fake credential for this test
+        let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow: a fake credential for this test
         let text = format!(
             r#"{{"mcpServers": {{
   "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "{token}", "LOG": "debug"}}}},

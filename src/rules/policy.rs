@@ -409,7 +409,18 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 }
                 Some(b) => {
                     let have = &file.text[b.content.clone()];
-                    if template::normalize(have) != template::normalize(want) {
+                    if let Some(at) = template::unfilled(have) {
+                        let at = b.content.start + at.start..b.content.start + at.end;
+                        emit.emit(
+                            file,
+                            &MANAGED_BLOCK_DRIFT,
+                            Some(at),
+                            format!("the managed block `{id}` holds a placeholder that was never filled in"),
+                        )
+                        .help = Some(
+                            "run `agentgate fix`: it fills in the repository's commands".into(),
+                        );
+                    } else if !template::block_matches(want, have) {
                         let marker =
                             b.whole.start..b.content.start.saturating_sub(1).max(b.whole.start);
                         emit.emit(

@@ -2,6 +2,8 @@
 //! scan root upward to the repository root. Unknown keys and wrong types are errors that point
 //! into the file.
 
+pub mod edit;
+
 use crate::report::diagnostic::Severity;
 use crate::rules::{self, Selection};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -30,6 +32,8 @@ struct RawConfig {
     extends: Option<crate::policy::Extends>,
     #[serde(default)]
     policy: RawPolicySettings,
+    /// The baseline file (`agentgate baseline` writes it), relative to this file.
+    baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +122,8 @@ pub struct Config {
     pub extends: Vec<String>,
     /// The file's text (empty without a file).
     pub text: String,
+    /// `baseline:`: the accepted findings' file, relative to the project root.
+    pub baseline: Option<String>,
 }
 
 /// How `head` is weaker than `base` (the same repository's config before a change): each
@@ -191,6 +197,15 @@ pub fn weakenings(base: &Config, head: &Config) -> Vec<(String, String)> {
             ));
         }
     }
+    if head.baseline.is_some() && head.baseline != base.baseline {
+        out.push((
+            "baseline".into(),
+            format!(
+                "sets `baseline: {}`: the findings it lists are no longer reported",
+                head.baseline.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
     if head.max_file_size > base.max_file_size {
         out.push((
             "max_file_size".into(),
@@ -218,6 +233,7 @@ impl Default for Config {
             exclude_patterns: Vec::new(),
             extends: Vec::new(),
             text: String::new(),
+            baseline: None,
         }
     }
 }
@@ -531,6 +547,20 @@ fn parse_with(
         })?;
         crate::policy::fetch::set_ttl(secs);
     }
+    let baseline = match &raw.baseline {
+        None => None,
+        Some(b) => Some(baseline_path(&base, &b.value).ok_or_else(|| {
+            let (o, l) = span_of(b);
+            ConfigError::at(
+                path,
+                text,
+                o,
+                l,
+                "invalid `baseline` path".into(),
+                "expected a relative path inside the repository",
+            )
+        })?),
+    };
     let policy = match raw.extends.as_ref().filter(|_| with_extends) {
         Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
         None => Default::default(),
@@ -541,6 +571,7 @@ fn parse_with(
             "exclude" => !raw.exclude.is_empty(),
             "exceptions" => !raw.exceptions.is_empty(),
             "max_file_size" => raw.max_file_size.is_some(),
+            "baseline" => raw.baseline.is_some(),
             "rules" => {
                 !raw.rules.select.is_empty()
                     || !raw.rules.ignore.is_empty()
@@ -600,6 +631,7 @@ fn parse_with(
             })
             .unwrap_or_default(),
         text: text.to_string(),
+        baseline,
         stale: {
             let d = crate::rules::StaleThresholds::default();
             crate::rules::StaleThresholds {
@@ -609,6 +641,24 @@ fn parse_with(
                 per_package: raw.context.require_per_package.unwrap_or(d.per_package),
             }
         },
+    })
+}
+
+/// `baseline:` as a path from the project root: relative, no `..`, joined to the config's
+/// directory (`base`).
+fn baseline_path(base: &str, value: &str) -> Option<String> {
+    let value = value.trim().trim_start_matches("./");
+    let bad = value.is_empty()
+        || value.starts_with('/')
+        || value.contains('\\')
+        || value.split('/').any(|c| c == ".." || c.is_empty());
+    if bad {
+        return None;
+    }
+    Some(if base.is_empty() {
+        value.to_string()
+    } else {
+        format!("{base}/{value}")
     })
 }
 
