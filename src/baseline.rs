@@ -2,8 +2,8 @@
 //! path and the flagged content — for secrets a hash of the value), so moving lines does
 //! not resurrect accepted findings and the file never contains a secret.
 
+use crate::diagnostic::Diagnostic;
 use crate::report::Report;
-use crate::report::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;

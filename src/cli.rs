@@ -1,8 +1,8 @@
 //! Command-line interface: parse arguments, run, map the outcome to an exit code
 //! (0 clean, 1 findings at or above --fail-on, 2 usage/config/internal error).
 
+use crate::diagnostic::Severity;
 use crate::engine::{self, ScanOptions};
-use crate::report::diagnostic::Severity;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RULES};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -159,15 +159,8 @@ pub struct FixArgs {
     pub policy: PolicyArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct PolicyArgs {
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:`.
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::PolicyArgs;
+use crate::commands::print_error;
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
@@ -277,7 +270,7 @@ pub fn main() -> ExitCode {
             match engine::setup(&opts) {
                 Ok(setup) => {
                     let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
-                    crate::report::mask::json(&mut value);
+                    crate::mask::json(&mut value);
                     ok_or_2(write_stdout(
                         (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
                             .as_bytes(),
@@ -308,9 +301,9 @@ pub fn main() -> ExitCode {
                     .unwrap_or_default()
                         + "\n";
                     let out = report.root.join(crate::rules::policy::LOCK_FILE);
-                    match crate::report::sink::file(&out, json.as_bytes(), &report.root) {
+                    match crate::sink::file(&out, json.as_bytes(), &report.root) {
                         Ok(()) => {
-                            crate::report::sink::note(&format!(
+                            crate::sink::note(&format!(
                                 "locked {} MCP server(s) in {}",
                                 servers.len(),
                                 out.display()
@@ -318,7 +311,7 @@ pub fn main() -> ExitCode {
                             ExitCode::SUCCESS
                         }
                         Err(e) => {
-                            crate::report::sink::note(&format!("error: cannot write {e}"));
+                            crate::sink::note(&format!("error: cannot write {e}"));
                             ExitCode::from(2)
                         }
                     }
@@ -357,7 +350,7 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
             None => {
-                crate::report::sink::note(&format!(
+                crate::sink::note(&format!(
                     "error: unknown rule `{rule}`; `agentgate rules` lists them"
                 ));
                 ExitCode::from(2)
@@ -378,11 +371,11 @@ pub fn main() -> ExitCode {
             };
             match result {
                 Ok(msg) => {
-                    crate::report::sink::note(&msg);
+                    crate::sink::note(&msg);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    crate::report::sink::note(&format!("error: {e}"));
+                    crate::sink::note(&format!("error: {e}"));
                     ExitCode::from(2)
                 }
             }
@@ -394,11 +387,11 @@ pub fn main() -> ExitCode {
                 Ok(n)
             }) {
             Ok(n) => {
-                crate::report::sink::note(&format!("wrote {n} files to {}", dir.display()));
+                crate::sink::note(&format!("wrote {n} files to {}", dir.display()));
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                crate::report::sink::note(&format!("error: {e}"));
+                crate::sink::note(&format!("error: {e}"));
                 ExitCode::from(2)
             }
         },
@@ -415,19 +408,19 @@ fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
     let root = &setup.project_root;
     let (edits, skipped) = crate::fix::plan(root, &setup.config.policy);
     for s in &skipped {
-        crate::report::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
+        crate::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
     }
     if preview {
         write_stdout(crate::fix::unified(&edits).as_bytes()).map_err(|_| ExitCode::from(2))?;
         return Ok(edits.len());
     }
     crate::fix::apply(root, &edits).map_err(|e| {
-        crate::report::sink::note(&format!("error: {e}"));
+        crate::sink::note(&format!("error: {e}"));
         ExitCode::from(2)
     })?;
     for e in &edits {
         for c in &e.changes {
-            crate::report::sink::note(&format!("fixed {}: {c}", e.path));
+            crate::sink::note(&format!("fixed {}: {c}", e.path));
         }
     }
     Ok(edits.len())
@@ -457,27 +450,25 @@ fn deliver(
     };
     let mut rendered = Vec::new();
     if let Err(e) = report::render(args.format, &report, &render_opts, &mut rendered) {
-        crate::report::sink::note(&format!("error: cannot render the report: {e}"));
+        crate::sink::note(&format!("error: cannot render the report: {e}"));
         return ExitCode::from(2);
     }
     let written = match &args.output {
         // A FIFO or device is written in place; a regular file is replaced; a symbolic link
         // inside the repository is never followed.
-        Some(path) => {
-            crate::report::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string())
-        }
-        None => crate::report::sink::stdout(&rendered).map_err(|e| e.to_string()),
+        Some(path) => crate::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string()),
+        None => crate::sink::stdout(&rendered).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
-        crate::report::sink::note(&format!("error: cannot write the report: {e}"));
+        crate::sink::note(&format!("error: cannot write the report: {e}"));
         return ExitCode::from(2);
     }
     if report.is_incomplete() {
         // A scan that could not see everything never passes, whatever else was asked.
         for (path, why) in &report.incomplete {
-            crate::report::sink::note(&format!("error: {path}: not checked: {why}"));
+            crate::sink::note(&format!("error: {path}: not checked: {why}"));
         }
-        crate::report::sink::note(&format!(
+        crate::sink::note(&format!(
             "error: the scan is incomplete: {} file(s) could not be checked",
             report.incomplete.len()
         ));
@@ -488,20 +479,6 @@ fn deliver(
         .iter()
         .any(|d| d.severity >= args.fail_on);
     ExitCode::from(u8::from(failing && !args.exit_zero))
-}
-
-pub(crate) fn print_error(e: engine::EngineError) {
-    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, &e).is_err() {
-        out = format!("error: {e}\n");
-    }
-    crate::report::sink::stderr_block(&out);
 }
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
@@ -579,14 +556,14 @@ fn print_secret_rules(format: RulesFormat) -> std::io::Result<()> {
 }
 
 fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
-    crate::report::sink::stdout(bytes)
+    crate::sink::stdout(bytes)
 }
 
 fn ok_or_2(result: std::io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            crate::report::sink::note(&format!("error: {e}"));
+            crate::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

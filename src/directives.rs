@@ -6,7 +6,7 @@
 
 pub use crate::registry::suppress::*;
 
-use crate::report::diagnostic::{Diagnostic, Span, fingerprint};
+use crate::diagnostic::{Diagnostic, Span, fingerprint};
 use crate::rules::{Rule, Selection};
 
 const MARKER: &str = "agentgate-ignore";

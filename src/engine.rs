@@ -3,8 +3,8 @@
 
 use crate::classify::{FileKind, classify};
 use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::{Diagnostic, fingerprint};
 use crate::report::Report;
-use crate::report::diagnostic::{Diagnostic, fingerprint};
 use crate::rules::{Emitter, FileCheck, FileCtx, Repo, RepoEmitter, Rule, Selection, scan};
 use crate::source::{self, Item};
 use std::collections::HashSet;
@@ -388,7 +388,7 @@ fn weakened_config(
         d.help = Some("loosening the gate is part of the change: review it as such".into());
         if key == "exceptions" || key == "baseline" {
             // The audited path: visible, not blocking.
-            d.severity = d.severity.min(crate::report::diagnostic::Severity::Warning);
+            d.severity = d.severity.min(crate::diagnostic::Severity::Warning);
         }
     }
     report.diagnostics.append(&mut emit.out);

@@ -3,7 +3,7 @@
 //! pre-commit, the Action, `fleet` — reports only new findings.
 
 use crate::engine::{self, ScanOptions};
-use crate::report::sink::note;
+use crate::sink::note;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,8 +56,7 @@ fn write(opts: &ScanOptions, output: Option<&std::path::Path>) -> Result<(), Str
     }
     let b = crate::baseline::from_report(&report);
     let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
-    crate::report::sink::file(&output, json.as_bytes(), &root)
-        .map_err(|e| format!("cannot write {e}"))?;
+    crate::sink::file(&output, json.as_bytes(), &root).map_err(|e| format!("cannot write {e}"))?;
     note(&format!(
         "wrote {} finding(s) to {}",
         b.findings.len(),

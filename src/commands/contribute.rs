@@ -11,7 +11,7 @@
 
 use crate::fix::Edit;
 use crate::policy::Policy;
-use crate::report::sink;
+use crate::sink;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,7 +33,7 @@ pub struct ContributeArgs {
     #[arg(long)]
     pub no_branch: bool,
     #[command(flatten)]
-    pub policy: crate::cli::PolicyArgs,
+    pub policy: super::PolicyArgs,
 }
 
 /// What is contributed, resolved against the pack.

@@ -2,7 +2,7 @@
 //! an entry (rule, path, reason, approver, expiry) to `.agentgate.yaml`, keeping the file's
 //! comments and layout, and prints the line to paste into the pull request.
 
-use crate::report::sink::note;
+use crate::sink::note;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,9 +52,9 @@ fn expiry(value: &str, today: i64) -> Option<String> {
     let v = value.trim();
     let day = match v.strip_suffix('d') {
         Some(n) => today + n.parse::<i64>().ok().filter(|n| (1..=3650).contains(n))?,
-        None => crate::exceptions::parse_date(v)?,
+        None => crate::dates::parse_date(v)?,
     };
-    Some(crate::source::git::date(day * 86_400))
+    Some(crate::dates::date(day * 86_400))
 }
 
 fn add(args: &AddArgs) -> Result<(), String> {
@@ -80,9 +80,7 @@ fn add(args: &AddArgs) -> Result<(), String> {
             locked.join(", ")
         ));
     }
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64 / 86_400);
+    let today = crate::dates::today();
     let expires = match &args.expires {
         None => None,
         Some(e) => Some(expiry(e, today).ok_or_else(|| {
@@ -115,15 +113,14 @@ fn add(args: &AddArgs) -> Result<(), String> {
         "Exception: {} on `{}`: {reason}{by}{until}\n",
         args.rule, args.path
     );
-    crate::report::sink::stdout(crate::report::mask::text(&line).as_bytes())
-        .map_err(|e| e.to_string())
+    crate::sink::stdout(crate::mask::text(&line).as_bytes()).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn expiry_dates() {
-        let today = crate::exceptions::parse_date("2026-12-02").unwrap();
+        let today = crate::dates::parse_date("2026-12-02").unwrap();
         assert_eq!(super::expiry("90d", today).as_deref(), Some("2027-03-02"));
         assert_eq!(
             super::expiry("2027-01-31", today).as_deref(),

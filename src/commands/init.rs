@@ -3,7 +3,7 @@
 //! then scaffolds the pack's templates with every placeholder filled in, and offers the hook.
 
 use crate::engine::{self, ScanOptions};
-use crate::report::sink::note;
+use crate::sink::note;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

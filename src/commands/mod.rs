@@ -10,6 +10,33 @@ pub mod policy_export;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Use this config file instead of discovering `.agentgate.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use this policy pack directory instead of the config's `extends:`.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Option<PathBuf>,
+}
+
+/// An engine error (config, git, usage) for people on standard error, with its source snippet.
+pub(crate) fn print_error(e: crate::engine::EngineError) {
+    let theme = if std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none()
+    {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, &e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    crate::sink::stderr_block(&out);
+}
+
+#[derive(Debug, clap::Args)]
 pub struct RuleArgs {
     /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
@@ -39,7 +66,7 @@ pub(crate) fn edit_config(
     let text = edit(&config.text);
     crate::config::parse_without_packs(&path, &text, project_root)
         .map_err(|e| format!("the edited {} would not parse: {e}", path.display()))?;
-    crate::report::sink::file(&path, text.as_bytes(), project_root)
+    crate::sink::file(&path, text.as_bytes(), project_root)
         .map_err(|e| format!("cannot write {e}"))?;
     Ok(path)
 }

@@ -5,7 +5,7 @@
 
 use crate::policy::export::{self, Identity};
 use crate::policy::vendor::Target;
-use crate::report::sink;
+use crate::sink;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,7 +21,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
     #[command(flatten)]
-    pub policy: crate::cli::PolicyArgs,
+    pub policy: super::PolicyArgs,
 }
 
 pub fn run(args: ExportArgs) -> ExitCode {
@@ -33,7 +33,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
     let setup = match crate::engine::setup(&opts) {
         Ok(s) => s,
         Err(e) => {
-            crate::cli::print_error(e);
+            super::print_error(e);
             return ExitCode::from(2);
         }
     };
@@ -91,7 +91,7 @@ fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> Exit
     }
     // The file was written through the masking boundary: compare with what was written.
     let written =
-        String::from_utf8_lossy(&crate::report::mask::sink(expected.as_bytes())).into_owned();
+        String::from_utf8_lossy(&crate::mask::sink(expected.as_bytes())).into_owned();
     let (want, have) = (export::comparable(&written), export::comparable(&have));
     if want == have {
         sink::note(&format!("{} matches the policy pack", file.display()));

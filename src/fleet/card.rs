@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 /// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
 /// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
-fn gate(cfg: &Config, report: &crate::report::Report) -> super::model::Gate {
+fn gate(cfg: &Config) -> super::model::Gate {
     let lowered = cfg
         .severity
         .iter()
@@ -28,7 +28,6 @@ fn gate(cfg: &Config, report: &crate::report::Report) -> super::model::Gate {
         exclude: cfg.exclude_patterns.clone(),
         ignore: cfg.ignore.clone(),
         lowered,
-        suppressed: report.suppressed.len(),
     }
 }
 
@@ -74,7 +73,7 @@ pub fn build(
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
         skills: skills(&files, &cfg.policy),
-        gate: gate(&cfg, &report),
+        gate: gate(&cfg),
         ..RepoCard::default()
     };
     card.drift = report
@@ -309,15 +308,15 @@ fn findings(report: &Report) -> Findings {
             .entry(d.rule.family.as_str().to_string())
             .or_default();
         match d.severity {
-            crate::report::diagnostic::Severity::Error => {
+            crate::diagnostic::Severity::Error => {
                 c.error += 1;
                 f.error += 1;
             }
-            crate::report::diagnostic::Severity::Warning => {
+            crate::diagnostic::Severity::Warning => {
                 c.warning += 1;
                 f.warning += 1;
             }
-            crate::report::diagnostic::Severity::Note => {
+            crate::diagnostic::Severity::Note => {
                 c.note += 1;
                 f.note += 1;
             }

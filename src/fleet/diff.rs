@@ -107,7 +107,11 @@ fn compare(a: &RepoCard, b: &RepoCard) -> (Vec<String>, Vec<String>) {
             better.push(format!("{what} {x} → {y}"));
         }
     };
-    count("suppressed findings", ga.suppressed, gb.suppressed);
+    count(
+        "suppressed findings",
+        a.findings.suppressed,
+        b.findings.suppressed,
+    );
     count("exceptions", a.exceptions.len(), b.exceptions.len());
     count("errors", a.findings.error, b.findings.error);
     count("warnings", a.findings.warning, b.findings.warning);

@@ -238,7 +238,7 @@ pub fn scan(
                     "\r\x1b[2Kfleet [{}{}] {n}/{total} {}",
                     "#".repeat(filled),
                     "-".repeat(width - filled),
-                    crate::report::escape::line(&crate::report::mask::path(&t.name))
+                    crate::escape::line(&crate::mask::path(&t.name))
                 );
                 let _ = std::io::stderr().flush();
             }
@@ -365,7 +365,7 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
     let masked = serde_json::to_value(report)
         .ok()
         .map(|mut v| {
-            crate::report::mask::json(&mut v);
+            crate::mask::json(&mut v);
             v
         })
         .and_then(|v| serde_json::from_value::<FleetReport>(v).ok());
@@ -392,12 +392,11 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
 /// Writes `text` to `path` (`-`: standard output; a closed pipe is not an error).
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), String> {
     if path.as_os_str() == "-" {
-        crate::report::sink::stdout(text.as_bytes())
+        crate::sink::stdout(text.as_bytes())
             .map_err(|e| format!("cannot write to standard output: {e}"))
     } else {
         let cwd = std::env::current_dir().unwrap_or_default();
-        crate::report::sink::file(path, text.as_bytes(), &cwd)
-            .map_err(|e| format!("cannot write {e}"))
+        crate::sink::file(path, text.as_bytes(), &cwd).map_err(|e| format!("cannot write {e}"))
     }
 }
 
@@ -407,7 +406,7 @@ pub fn main(action: FleetAction) -> ExitCode {
     match run(action) {
         Ok(code) => code,
         Err(e) => {
-            crate::report::sink::note(&format!("error: {e}"));
+            crate::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

@@ -187,8 +187,8 @@ pub struct SkillSummary {
     pub modified_repos: Vec<String>,
 }
 
-/// The repository config's loosenings: what it excludes, switches off or downgrades, and how
-/// many findings baselines, exceptions and in-source markers hide.
+/// The repository config's loosenings: what it excludes, switches off or downgrades (how many
+/// findings suppressions hide is `findings.suppressed`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct Gate {
@@ -196,7 +196,6 @@ pub struct Gate {
     pub ignore: Vec<String>,
     /// Rules whose severity the repository lowered.
     pub lowered: Vec<String>,
-    pub suppressed: usize,
 }
 
 impl Gate {

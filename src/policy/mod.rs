@@ -8,8 +8,8 @@ pub mod fetch;
 pub mod template;
 pub mod vendor;
 
-use crate::config::ConfigError;
-use crate::report::diagnostic::Severity;
+use crate::config::error::ConfigError;
+use crate::diagnostic::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -412,7 +412,7 @@ fn load_into(
         Policy::default()
     } else {
         serde_saphyr::from_str(&text).map_err(|e| {
-            let (offset, _) = crate::config::error_span(&text, &e);
+            let (offset, _) = crate::config::error::error_span(&text, &e);
             invalid(offset, &e.without_snippet().to_string())
         })?
     };
@@ -428,7 +428,7 @@ fn load_into(
         }
     }
     for key in layer.severity.keys().chain(&layer.locked.rules) {
-        crate::rules::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
+        crate::registry::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
             invalid(
                 text.find(key.as_str()).unwrap_or(0),
                 &format!("severity: {m}"),

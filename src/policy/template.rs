@@ -2,7 +2,7 @@
 //! between `<!-- agentgate:begin ID -->` and `<!-- agentgate:end ID -->` on lines of their own.
 //! A repository file may add anything around them; the blocks themselves must match the pack.
 
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;

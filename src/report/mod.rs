@@ -1,16 +1,15 @@
 //! Reports: the result of a run and one renderer per output format. Renderers read the
 //! registry's metadata and the diagnostics; they never run rules.
 
+// Moved below the rules (every layer masks and escapes); re-exported for old paths.
+pub use crate::{diagnostic, escape, mask, sink};
+
 pub mod concise;
-pub mod diagnostic;
-pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
-pub mod mask;
 pub mod sarif;
-pub mod sink;
 pub mod text;
 
 use crate::rules::{RULES, Rule, Selection};
@@ -331,9 +330,7 @@ fn seal_diagnostic(d: &mut Diagnostic) {
     }
 }
 
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
+pub use crate::diagnostic::plural;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
 use super::{INFO_URI, Report, TOOL_NAME, TOOL_VERSION};
-use crate::report::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Rule;
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -59,9 +59,9 @@ pub fn to_log(report: &Report) -> Sarif {
         .incomplete
         .iter()
         .map(|(path, why)| {
-            let path = super::mask::path(path);
+            let path = crate::mask::path(path);
             let text =
-                super::escape::line(&super::mask::text(&format!("{path}: {why}"))).into_owned();
+                crate::escape::line(&crate::mask::text(&format!("{path}: {why}"))).into_owned();
             serde_sarif::sarif::Notification::builder()
                 .level(json!("error"))
                 .message(Message::builder().text(text).build())

@@ -3,9 +3,9 @@
 pub use crate::registry::mcp::*;
 
 use super::{Emitter, FileCtx};
+use crate::diagnostic::fingerprint;
 use crate::model::mcp::{Dialect, McpServer, Text, Transport, is_loopback};
 use crate::model::permissions::broad_path;
-use crate::report::diagnostic::fingerprint;
 use crate::syntax::{Node, Value};
 
 // ---- AG201: unpinned packages ----
@@ -758,7 +758,7 @@ fn check_auto_approved_tools(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                     format!(
                         "MCP server `{}` pre-approves {n} tool{} with `{key}`",
                         server.name,
-                        crate::report::plural(n)
+                        crate::diagnostic::plural(n)
                     ),
                 )
                 .help = Some("keep only read-only tools in the list".into());

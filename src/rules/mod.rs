@@ -10,12 +10,9 @@ pub mod scan;
 pub(crate) mod secrets;
 pub mod vendor_policy;
 
-use crate::classify::FileKind;
-use crate::model::mcp::McpServer;
-use crate::model::permissions::Grant;
+use crate::diagnostic::{Diagnostic, Label, Span, fingerprint};
 pub use crate::registry::{Confidence, Docs, Family, RULES, Rule, Selection, Severity, lookup};
-use crate::report::diagnostic::{Diagnostic, Label, Span, fingerprint};
-use crate::syntax::{self, LineIndex, Node, SyntaxError};
+use crate::syntax::LineIndex;
 use std::cell::OnceCell;
 use std::ops::Range;
 
@@ -100,94 +97,7 @@ pub fn is_repo_rule(rule: &Rule) -> bool {
     checks().any(|(r, c)| std::ptr::eq(r, rule) && matches!(c, Check::Repo(_)))
 }
 
-/// One file as rules see it: its kind, text, and lazily built views (each built at most once):
-/// the parsed tree, its MCP servers and its permission grants.
-pub struct FileCtx {
-    pub path: String,
-    pub kind: FileKind,
-    pub text: String,
-    tree: OnceCell<Result<Option<Node>, SyntaxError>>,
-    servers: OnceCell<Vec<McpServer>>,
-    grants: OnceCell<Vec<Grant>>,
-    outline: OnceCell<syntax::markdown::Outline>,
-    /// Line starts, shared by every repository-level finding in this file.
-    lines: OnceCell<LineIndex>,
-}
-
-impl FileCtx {
-    pub fn new(path: impl Into<String>, kind: FileKind, text: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            kind,
-            text: text.into(),
-            tree: OnceCell::new(),
-            servers: OnceCell::new(),
-            grants: OnceCell::new(),
-            outline: OnceCell::new(),
-            lines: OnceCell::new(),
-        }
-    }
-
-    /// The file's line index, built on first use.
-    pub fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text))
-    }
-
-    /// The structured content: the whole document for JSON/TOML/YAML, the front matter for
-    /// Markdown. `Ok(None)` when the kind has no structure (or no front matter).
-    pub fn parsed(&self) -> &Result<Option<Node>, SyntaxError> {
-        self.tree.get_or_init(|| {
-            use crate::classify::Format;
-            let text = self.text.as_str();
-            match self.kind.format() {
-                Format::Jsonc => syntax::json::parse(text).map(Some),
-                Format::Toml => syntax::toml::parse(text).map(Some),
-                Format::Yaml => syntax::yaml::parse(text, 0).map(Some),
-                Format::Markdown if self.kind.has_front_matter() => {
-                    match syntax::yaml::front_matter(text)? {
-                        Some(fm) => syntax::yaml::parse(fm.text, fm.start).map(Some),
-                        None => Ok(None),
-                    }
-                }
-                Format::Markdown | Format::Text => Ok(None),
-            }
-        })
-    }
-
-    /// The tree, or `None` when there is none or it failed to parse (reported by AG001).
-    pub fn tree(&self) -> Option<&Node> {
-        self.parsed().as_ref().ok().and_then(Option::as_ref)
-    }
-
-    /// The Markdown structure after any front matter (headings, links, code, imports).
-    pub fn outline(&self) -> &syntax::markdown::Outline {
-        self.outline.get_or_init(|| {
-            let body = syntax::yaml::front_matter(&self.text)
-                .ok()
-                .flatten()
-                .map_or(0, |fm| fm.body_start);
-            syntax::markdown::parse(&self.text, body)
-        })
-    }
-
-    /// MCP servers declared in this file (any agent).
-    pub fn mcp_servers(&self) -> &[McpServer] {
-        self.servers.get_or_init(|| {
-            self.tree()
-                .map(|t| crate::model::mcp::servers(self.kind, t))
-                .unwrap_or_default()
-        })
-    }
-
-    /// Claude Code permission entries in this file (settings lists, `allowed-tools`).
-    pub fn grants(&self) -> &[Grant] {
-        self.grants.get_or_init(|| {
-            self.tree()
-                .map(|t| crate::model::permissions::claude_grants(self.kind, &self.text, t))
-                .unwrap_or_default()
-        })
-    }
-}
+pub use crate::model::FileCtx;
 
 /// Collects diagnostics for one file, resolving byte ranges to lines and columns.
 pub struct Emitter<'a> {
@@ -264,7 +174,7 @@ impl<'a> Emitter<'a> {
             .as_ref()
             .and_then(|r| self.text.get(r.clone()))
             .map(|s| {
-                crate::report::mask::fingerprint_subject(s)
+                crate::mask::fingerprint_subject(s)
                     .split_whitespace()
                     .collect()
             })
@@ -417,7 +327,7 @@ pub struct Repo {
     pub root: std::path::PathBuf,
     /// `Some` in `--staged` mode: the staged paths, which are all a commit gate may judge.
     pub staged: Option<Vec<String>>,
-    excludes: crate::config::Excludes,
+    excludes: crate::source::excludes::Excludes,
     tracked: OnceCell<Option<Vec<String>>>,
     /// The git index's paths, read at most once (for `all_paths` and `tracked`).
     index: OnceCell<Option<Vec<String>>>,
@@ -441,53 +351,15 @@ pub struct Repo {
     pub stale_thresholds: StaleThresholds,
 }
 
-/// `context.stale_*` in `.agentgate.yaml`.
-#[derive(Debug, Clone, Copy)]
-pub struct StaleThresholds {
-    pub commits: usize,
-    pub files: usize,
-    pub days: i64,
-    /// `context.require_per_package`: every workspace package needs its own context file.
-    pub per_package: bool,
-}
-
-impl Default for StaleThresholds {
-    fn default() -> Self {
-        Self {
-            commits: 50,
-            files: 200,
-            days: 30,
-            per_package: false,
-        }
-    }
-}
-
-/// Files whose text the context rules need although no agent reads them.
-pub fn is_support_file(path: &str) -> bool {
-    !path.contains("node_modules/")
-        && SUPPORT_NAMES
-            .iter()
-            .flat_map(|(_, names)| names.iter())
-            .any(|n| path.rsplit('/').next() == Some(*n))
-}
-
-const SUPPORT_NAMES: &[(&str, &[&str])] = &[
-    ("package.json", &["package.json"]),
-    ("Makefile", &["Makefile", "makefile", "GNUmakefile"]),
-    ("justfile", &["justfile", "Justfile", ".justfile"]),
-    ("Taskfile.yml", &["Taskfile.yml", "Taskfile.yaml"]),
-    ("Cargo.toml", &["Cargo.toml"]),
-    ("pnpm-workspace.yaml", &["pnpm-workspace.yaml"]),
-    ("go.work", &["go.work"]),
-    ("agentgate.lock", &["agentgate.lock"]),
-];
+pub use crate::classify::{SUPPORT_NAMES, is_support_file};
+pub use crate::config::StaleThresholds;
 
 impl Repo {
     pub fn new(
         mut files: Vec<FileCtx>,
         root: std::path::PathBuf,
         staged: Option<Vec<String>>,
-        excludes: crate::config::Excludes,
+        excludes: crate::source::excludes::Excludes,
     ) -> Self {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Self {

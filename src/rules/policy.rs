@@ -31,7 +31,7 @@ pub fn server_hash(s: &McpServer) -> String {
 /// A server's name as the lock file records it: masked like any output (a committed name
 /// can hold a credential), so the lock is compared on that form too.
 pub fn locked_name(name: &str) -> String {
-    crate::report::mask::text(name).into_owned()
+    crate::mask::text(name).into_owned()
 }
 
 pub fn inventory(files: &[FileCtx]) -> Vec<(String, String, String)> {
