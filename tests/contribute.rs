@@ -397,3 +397,48 @@ fn a_contribution_holding_a_credential_is_refused() {
         ""
     );
 }
+
+/// The pack's repository configures programs git would run (fsmonitor, hooks, a signing
+/// program): contributing runs none of them.
+#[cfg(unix)]
+#[test]
+fn nothing_the_pack_repository_configures_runs() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = org();
+    let platform = t.path().join("platform");
+    let marker = t.path().join("ran");
+    let script = t.path().join("evil.sh");
+    std::fs::write(&script, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hooks = platform.join("hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    for hook in [
+        "reference-transaction",
+        "post-commit",
+        "pre-commit",
+        "post-index-change",
+    ] {
+        std::fs::copy(&script, hooks.join(hook)).unwrap();
+    }
+    let s = script.display().to_string();
+    for (k, v) in [
+        ("core.fsmonitor", s.as_str()),
+        ("core.hooksPath", hooks.to_str().unwrap()),
+        ("commit.gpgSign", "true"),
+        ("gpg.program", s.as_str()),
+    ] {
+        git_out(&platform, &["config", k, v]);
+    }
+    let run = run_in(
+        &t,
+        "fleet/bravo",
+        &["policy", "contribute", "skill:release-notes"],
+        &[],
+    );
+    run.code(0);
+    assert!(run.stderr.contains("created branch"), "{}", run.stderr);
+    assert!(
+        !marker.exists(),
+        "a program configured in the pack's repository ran"
+    );
+}

@@ -90,8 +90,7 @@ fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> Exit
         sink::note(&format!("pack: {p}"));
     }
     // The file was written through the masking boundary: compare with what was written.
-    let written =
-        String::from_utf8_lossy(&crate::mask::sink(expected.as_bytes())).into_owned();
+    let written = String::from_utf8_lossy(&crate::mask::sink(expected.as_bytes())).into_owned();
     let (want, have) = (export::comparable(&written), export::comparable(&have));
     if want == have {
         sink::note(&format!("{} matches the policy pack", file.display()));
