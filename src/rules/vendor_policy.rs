@@ -468,9 +468,17 @@ fn settings_against_pack(
     emit: &mut RepoEmitter<'_>,
 ) {
     let policy = &repo.policy;
-    let deny_node = primary
+    // Findings about what is missing point at the key, never at the whole list: a finding's
+    // fingerprint reads its span, and the list may be megabytes long.
+    let deny_key = primary
         .tree()
-        .and_then(|t| t.pointer(&["permissions", "deny"]));
+        .and_then(|t| t.get("permissions"))
+        .and_then(|p| p.member("deny"))
+        .map(|m| m.key_span.clone());
+    let permissions_key = primary
+        .tree()
+        .and_then(|t| t.member("permissions"))
+        .map(|m| m.key_span.clone());
     let missing: Vec<String> = if target == Target::ClaudeManagedSettings {
         let grants: Vec<_> = trees.iter().flat_map(|(f, _)| f.grants().iter()).collect();
         crate::model::permissions::uncovered_denies(&grants, &policy.require.claude_deny)
@@ -478,7 +486,8 @@ fn settings_against_pack(
             .cloned()
             .collect()
     } else {
-        let denied: Vec<&str> = trees
+        // A set: the file is repository content, and may hold many rules.
+        let denied: std::collections::HashSet<&str> = trees
             .iter()
             .filter_map(|(_, t)| t.pointer(&["permissions", "deny"]))
             .flat_map(|d| d.as_array().iter().filter_map(Node::as_str))
@@ -495,7 +504,7 @@ fn settings_against_pack(
         emit.emit(
             primary,
             &VENDOR_POLICY_CONTRADICTS_PACK,
-            deny_node.map(|n| n.span.clone()),
+            deny_key.clone(),
             format!(
                 "`{}` is required by the policy pack (require.claude_deny) but is not in permissions.deny",
                 crate::secrets::printable(&rule)
@@ -513,10 +522,7 @@ fn settings_against_pack(
             emit.emit(
                 primary,
                 &VENDOR_POLICY_CONTRADICTS_PACK,
-                primary
-                    .tree()
-                    .and_then(|t| t.get("permissions"))
-                    .map(|n| n.span.clone()),
+                permissions_key,
                 "the policy pack forbids bypass mode, but this file does not disable it"
                     .to_string(),
             )
