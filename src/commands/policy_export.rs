@@ -148,8 +148,11 @@ fn reviewed_servers(root: &Path, allow: &[String]) -> Vec<Identity> {
         sink::note("warning: agentgate.lock is not valid JSON; its servers are not exported");
         return Vec::new();
     };
-    let mut by_file: std::collections::BTreeMap<String, Vec<(String, String)>> =
-        std::collections::BTreeMap::new();
+    // (name, hash) sets by file: one lookup per server, whatever the lock's size.
+    let mut by_file: std::collections::BTreeMap<
+        String,
+        std::collections::HashSet<(String, String)>,
+    > = std::collections::BTreeMap::new();
     for e in lock["servers"].as_array().into_iter().flatten() {
         if let (Some(f), Some(n), Some(h)) =
             (e["file"].as_str(), e["name"].as_str(), e["hash"].as_str())
@@ -157,7 +160,7 @@ fn reviewed_servers(root: &Path, allow: &[String]) -> Vec<Identity> {
             by_file
                 .entry(f.to_string())
                 .or_default()
-                .push((n.to_string(), h.to_string()));
+                .insert((n.to_string(), h.to_string()));
         }
     }
     let mut out = Vec::new();
@@ -171,9 +174,7 @@ fn reviewed_servers(root: &Path, allow: &[String]) -> Vec<Identity> {
         let ctx = crate::rules::FileCtx::new(file.as_str(), kind, text);
         for server in ctx.mcp_servers() {
             let name = crate::rules::policy::locked_name(&server.name);
-            let reviewed = entries
-                .iter()
-                .any(|(n, h)| *n == name && *h == crate::rules::policy::server_hash(server));
+            let reviewed = entries.contains(&(name, crate::rules::policy::server_hash(server)));
             if !reviewed {
                 continue; // not in the lock, or changed since: not reviewed
             }
