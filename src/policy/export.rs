@@ -132,7 +132,7 @@ fn managed_settings(
     let mut entries: Vec<Value> = Vec::new();
     for a in sorted(allow.iter().cloned()) {
         if is_url(&a) {
-            let glob = if a.ends_with('*') { a } else { format!("{a}*") };
+            let glob = url_glob(&a);
             entries.push(json!({ "serverUrl": glob }));
             continue;
         }
@@ -194,6 +194,21 @@ fn managed_settings(
         ));
     }
     Value::Object(root)
+}
+
+/// A URL prefix of `mcp.allow` as a client URL glob. A prefix that ends at the host gets its
+/// path separator first: `https://mcp.example.com*` would also admit
+/// `https://mcp.example.com.attacker.example/`.
+fn url_glob(prefix: &str) -> String {
+    if prefix.ends_with('*') {
+        return prefix.to_string();
+    }
+    let after_scheme = prefix.split_once("://").map_or(prefix, |(_, rest)| rest);
+    if after_scheme.contains('/') {
+        format!("{prefix}*")
+    } else {
+        format!("{prefix}/*")
+    }
 }
 
 fn insert_dotted(root: &mut Map<String, Value>, key: &str, value: Value) {
@@ -346,6 +361,26 @@ mod tests {
         assert_eq!(
             e.text,
             export(&p, Target::ClaudeManagedSettings, &ids, &[]).text
+        );
+    }
+
+    #[test]
+    fn url_prefixes_never_widen_past_the_host() {
+        assert_eq!(
+            url_glob("https://mcp.example.com"),
+            "https://mcp.example.com/*"
+        );
+        assert_eq!(
+            url_glob("https://mcp.example.com/"),
+            "https://mcp.example.com/*"
+        );
+        assert_eq!(
+            url_glob("https://mcp.example.com/v1"),
+            "https://mcp.example.com/v1*"
+        );
+        assert_eq!(
+            url_glob("https://*.example.com/*"),
+            "https://*.example.com/*"
         );
     }
 
