@@ -38,9 +38,6 @@ fn platform() -> Tree {
     t.write("pack/policy.yaml", PACK);
     t.write(".mcp.json", MCP);
     t.run(&["lock"]).code(0);
-    for dir in ["claude", "copilot", "codex"] {
-        std::fs::create_dir_all(t.path().join(dir)).unwrap();
-    }
     t
 }
 
@@ -317,6 +314,19 @@ fn export_needs_a_pack_and_never_writes_through_a_link() {
         ]);
         run.code(2);
         assert!(!outside.path().join("requirements.toml").exists());
+        // Nor by creating directories through one.
+        let run = t.run(&[
+            "policy",
+            "export",
+            "--target",
+            "codex-requirements",
+            "--policy",
+            "pack",
+            "-o",
+            "out/new/requirements.toml",
+        ]);
+        run.code(2);
+        assert!(!outside.path().join("new").exists());
     }
 }
 

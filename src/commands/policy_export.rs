@@ -55,7 +55,8 @@ pub fn run(args: ExportArgs) -> ExitCode {
         return check(file, &out.text, &provenance, &cwd);
     }
     let written = match &args.output {
-        Some(path) => sink::file(path, out.text.as_bytes(), &cwd).map_err(|e| e.to_string()),
+        Some(path) => make_parent(path, &cwd)
+            .and_then(|()| sink::file(path, out.text.as_bytes(), &cwd).map_err(|e| e.to_string())),
         None => sink::stdout(out.text.as_bytes()).map_err(|e| e.to_string()),
     };
     match written {
@@ -74,6 +75,42 @@ pub fn run(args: ExportArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Creates the missing directories of an output path (`-o claude/managed-settings.json` in a
+/// new platform repository) — only where the nearest existing one is a real directory inside
+/// the tree, or the path is outside it altogether: never through a symbolic link.
+fn make_parent(path: &Path, tree: &Path) -> Result<(), String> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        tree.join(path)
+    };
+    let Some(parent) = abs.parent() else {
+        return Ok(());
+    };
+    if parent.exists() {
+        return Ok(());
+    }
+    let mut existing = parent;
+    while !existing.exists() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => break,
+        }
+    }
+    let tree_real = std::fs::canonicalize(tree).unwrap_or_else(|_| tree.to_path_buf());
+    let inside = crate::fsx::normalize(&abs).starts_with(crate::fsx::normalize(tree));
+    let real = std::fs::canonicalize(existing)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if inside && !real.starts_with(&tree_real) {
+        return Err(format!(
+            "cannot write {}: it leads out of {} through a symbolic link",
+            path.display(),
+            tree.display()
+        ));
+    }
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))
 }
 
 /// `--check`: the committed file against the export, provenance lines aside (committing the
