@@ -92,8 +92,8 @@ pub enum PolicyAction {
     /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
     /// settings, Codex requirements.toml), or `--check` a committed one.
     Export(crate::commands::policy_export::ExportArgs),
-    /// Propose a team's change (a library skill, a managed block) to the organisation's pack:
-    /// a patch, and a branch when the pack is a local git repository.
+    /// Propose a team's change (a library skill, a managed block, a deny rule) to the
+    /// organisation's pack: a patch, and a branch when the pack is a local git repository.
     Contribute(crate::commands::contribute::ContributeArgs),
 }
 
