@@ -227,6 +227,7 @@ pub fn main() -> ExitCode {
                 baseline: args.baseline.clone(),
                 no_baseline: args.no_baseline,
                 without_packs: false,
+                layer_config: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
@@ -282,46 +283,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Lock { path } => {
-            let opts = ScanOptions {
-                paths: path.into_iter().collect(),
-                select: vec!["mcp".into()],
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let servers: Vec<_> = report
-                        .mcp_inventory
-                        .iter()
-                        .map(|(file, name, hash)| serde_json::json!({"file": file, "name": name, "hash": hash}))
-                        .collect();
-                    let json = serde_json::to_string_pretty(
-                        &serde_json::json!({"version": 1, "servers": servers}),
-                    )
-                    .unwrap_or_default()
-                        + "\n";
-                    let out = report.root.join(crate::rules::policy::LOCK_FILE);
-                    match crate::sink::file(&out, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::sink::note(&format!(
-                                "locked {} MCP server(s) in {}",
-                                servers.len(),
-                                out.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Lock { path } => crate::commands::lock::run(path),
         Command::History(args) => {
             // History is about secrets; other rule families judge the current configuration.
             let select = if args.rules.select.is_empty() {

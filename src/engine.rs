@@ -32,6 +32,8 @@ pub struct ScanOptions {
     pub no_baseline: bool,
     /// Read the config without loading the packs it extends (`init` rewrites `extends:`).
     pub without_packs: bool,
+    /// `config` is a central one, layered over the repository's own (`fleet scan --config`).
+    pub layer_config: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -105,6 +107,12 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
     };
 
     let mut config = match (&opts.config, config::discover(&start)) {
+        (Some(named), Some(found)) if opts.layer_config => {
+            let with_packs = opts.policy.is_none() && !opts.without_packs;
+            let repo = config::load_with(&found, &project_root, with_packs, true)?;
+            let central = config::load_with(&cwd.join(named), &project_root, with_packs, false)?;
+            config::layer(repo, central)
+        }
         (Some(named), _) => config::load_with(
             &cwd.join(named),
             &project_root,
@@ -135,6 +143,19 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
 
 /// [`run`] with the project root fixed to `root` (see [`setup_in`]).
 pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineError> {
+    scan_in(opts, root).map(|s| s.report)
+}
+
+/// One run's whole result: the report, the configuration it applied and the agent files it
+/// parsed, so a consumer (a fleet scorecard) never walks, reads or parses again.
+pub struct Scan {
+    pub report: Report,
+    pub config: Config,
+    pub files: Vec<FileCtx>,
+}
+
+/// [`run_in`], keeping the configuration and the parsed agent files.
+pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, EngineError> {
     let Setup {
         roots,
         project_root,
@@ -194,7 +215,8 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
     }
     let partial = scanner.partial;
     let named_files = scanner.named_files;
-    let mut report = scanner.finish(project_root.clone(), opts.staged, selection.clone());
+    let (mut report, files) =
+        scanner.finish_with_files(project_root.clone(), opts.staged, selection.clone());
     let mut base_tree = None;
     if let Some(base) = &opts.diff {
         // The base is checked exactly as HEAD is (same config, same rules); a finding is new
@@ -226,7 +248,11 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         apply_baseline(&mut report, opts, &config, base_tree.as_deref())?;
     }
     report.seal();
-    Ok(report)
+    Ok(Scan {
+        report,
+        config,
+        files,
+    })
 }
 
 /// The baseline (`--baseline FILE`, else the config's `baseline:`): its findings move to the
@@ -454,6 +480,12 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         scanner.visit_historic(item, blob)
     })?;
     let mut report = scanner.finish(root, false, selection.clone());
+    // The same suppression stage as `check`: an accepted finding is accepted in history too
+    // (unused exceptions are not judged: history sees other versions of the files).
+    if let Some(path) = &config.path {
+        let rel = source::relative(path, &report.root).0;
+        crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, false);
+    }
     // The same secret in several versions of a file: keep the oldest introduction.
     report
         .diagnostics
@@ -864,6 +896,16 @@ impl<'a> Scanner<'a> {
     }
 
     fn finish(self, root: PathBuf, staged: bool, selection: Selection) -> Report {
+        self.finish_with_files(root, staged, selection).0
+    }
+
+    /// The report and the run's agent files (parsed once; fleet scorecards read them).
+    fn finish_with_files(
+        self,
+        root: PathBuf,
+        staged: bool,
+        selection: Selection,
+    ) -> (Report, Vec<FileCtx>) {
         let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
         let staged_paths =
             staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
@@ -924,18 +966,20 @@ impl<'a> Scanner<'a> {
             .other_sources
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
-        let mcp_inventory = crate::rules::policy::inventory(&repo.files);
         let sources = repo
             .files
-            .into_iter()
-            .map(|f| (f.path, f.text))
-            .chain(others)
-            .filter(|(path, _)| flagged.contains(path.as_str()))
+            .iter()
+            .filter(|f| flagged.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .chain(
+                others
+                    .into_iter()
+                    .filter(|(path, _)| flagged.contains(path.as_str())),
+            )
             .collect();
-        Report::new(
+        let report = Report::new(
             diagnostics,
             suppressed,
-            mcp_inventory,
             sources,
             root,
             self.files.into_inner(),
@@ -950,7 +994,8 @@ impl<'a> Scanner<'a> {
                 v
             },
             selection,
-        )
+        );
+        (report, repo.files)
     }
 }
 

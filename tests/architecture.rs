@@ -143,3 +143,32 @@ fn the_checker_sees_imports() {
     );
     assert_eq!(uses, ["mask", "report", "rules"]);
 }
+
+#[test]
+fn rules_never_touch_git_or_the_filesystem() {
+    // Rules are pure functions of the model: the facts of the tree and of git come from
+    // `model::Repo`, computed once, so every command sees the same answers.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            for banned in [
+                "crate::fsx",
+                "crate::source::git",
+                "std::fs",
+                "gix::",
+                "std::process",
+            ] {
+                if line.contains(banned) {
+                    found.push(format!("{}:{}: {banned}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -5,8 +5,10 @@ pub mod baseline;
 pub mod contribute;
 pub mod exception;
 pub mod init;
+pub mod lock;
 pub mod policy_export;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -17,23 +19,6 @@ pub struct PolicyArgs {
     /// Use this policy pack directory instead of the config's `extends:`.
     #[arg(long, value_name = "DIR")]
     pub policy: Option<PathBuf>,
-}
-
-/// An engine error (config, git, usage) for people on standard error, with its source snippet.
-pub(crate) fn print_error(e: crate::engine::EngineError) {
-    let theme = if std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none()
-    {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, &e).is_err() {
-        out = format!("error: {e}\n");
-    }
-    crate::sink::stderr_block(&out);
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,4 +61,19 @@ pub(crate) fn relative_to(path: &Path, dir: &Path) -> Option<String> {
     let path = crate::fsx::normalize(path);
     let rel = path.strip_prefix(crate::fsx::normalize(dir)).ok()?;
     Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// An engine error on stderr, as miette renders it (colour only on a terminal).
+pub fn print_error(e: crate::engine::EngineError) {
+    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, &e).is_err() {
+        out = format!("error: {e}\n");
+    }
+    crate::sink::stderr_block(&out);
 }

@@ -727,6 +727,58 @@ pub fn org_secrets(
     Ok(Some(engine))
 }
 
+/// A central config (`fleet scan --config`) layered over a repository's own: the central
+/// packs are merged after the repository's (their locks bind it), the central rule choices
+/// win (`select` if set, severities last), `ignore` and `exclude` are unions, and the
+/// repository keeps its exceptions and baseline unless the central policy locks those keys.
+pub fn layer(repo: Config, central: Config) -> Config {
+    let mut out = repo;
+    let locked = |key: &str| central.policy.locked.settings.iter().any(|k| k == key);
+    if locked("exceptions") {
+        out.exceptions.clear();
+    }
+    if locked("baseline") {
+        out.baseline = None;
+    }
+    if locked("rules") {
+        out.select.clear();
+        out.ignore.clear();
+        out.severity.clear();
+    }
+    if locked("exclude") {
+        out.exclude_patterns.clear();
+        out.excludes = Excludes::default();
+    }
+    if !central.select.is_empty() {
+        out.select = central.select.clone();
+    }
+    for i in &central.ignore {
+        if !out.ignore.contains(i) {
+            out.ignore.push(i.clone());
+        }
+    }
+    out.severity.extend(central.severity.iter().cloned());
+    let mut patterns = out.exclude_patterns.clone();
+    for p in &central.exclude_patterns {
+        if !patterns.contains(p) {
+            patterns.push(p.clone());
+        }
+    }
+    if patterns != out.exclude_patterns {
+        // Central patterns are relative to the repository root.
+        out.excludes = Excludes::new("", &patterns).unwrap_or_default();
+        out.exclude_patterns = patterns;
+    }
+    out.max_file_size = out.max_file_size.min(central.max_file_size);
+    for x in &central.extends {
+        if !out.extends.contains(x) {
+            out.extends.push(x.clone());
+        }
+    }
+    out.policy.merge(central.policy);
+    out
+}
+
 /// `--policy DIR`: use this pack instead of the config's `extends:` (CI pins the policy).
 pub fn override_policy(config: &mut Config, pack: &Path) -> Result<(), Box<ConfigError>> {
     let pack = crate::policy::PackRef::Path(pack.to_string_lossy().into_owned());

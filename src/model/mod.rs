@@ -4,8 +4,10 @@
 mod file;
 pub mod mcp;
 pub mod permissions;
+mod project;
 
 pub use file::FileCtx;
+pub use project::Repo;
 
 use crate::classify::FileKind;
 use crate::syntax::Node;

@@ -248,7 +248,14 @@ pub struct McpPolicy {
 }
 
 impl Policy {
-    fn merge(&mut self, later: Policy) {
+    /// Adds a later policy: lists are unions, maps and single values are the later one's,
+    /// locks only accumulate.
+    pub fn merge(&mut self, later: Policy) {
+        for l in &later.layers {
+            if !self.layers.contains(l) {
+                self.layers.push(l.clone());
+            }
+        }
         let union = |a: &mut Vec<String>, b: Vec<String>| {
             for x in b {
                 if !a.contains(&x) {

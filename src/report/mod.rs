@@ -28,8 +28,6 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings accepted in a baseline: not reported or counted, but listed in SARIF as suppressed.
     pub suppressed: Vec<Diagnostic>,
-    /// Every MCP server of the run as (file, name, definition hash), for `agentgate lock`.
-    pub mcp_inventory: Vec<(String, String, String)>,
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
     /// Raw: only [`Report::redacted_source`] may hand it out.
     sources: HashMap<String, String>,
@@ -52,7 +50,6 @@ impl Report {
     pub fn new(
         diagnostics: Vec<Diagnostic>,
         suppressed: Vec<Diagnostic>,
-        mcp_inventory: Vec<(String, String, String)>,
         sources: HashMap<String, String>,
         root: PathBuf,
         files_scanned: usize,
@@ -63,7 +60,6 @@ impl Report {
         Self {
             diagnostics,
             suppressed,
-            mcp_inventory,
             sources,
             not_new: 0,
             snippets: Default::default(),
@@ -375,7 +371,10 @@ pub fn render_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()>
         writeln!(
             out,
             "{count:>6}  {:<6} {:<28} {}",
-            rule.code, rule.name, rule.severity
+            rule.code,
+            rule.name,
+            // The severity this run gives it (config and packs), not the default.
+            report.selection.severity(rule)
         )?;
     }
     Ok(())

@@ -48,6 +48,12 @@ fn base(word: &str) -> &str {
         .unwrap_or(b)
 }
 
+/// Whether the package a server's launcher fetches is pinned: the one definition of "pinned"
+/// (AG201 reports exactly the servers this calls unpinned; fleet scorecards show it).
+pub fn is_pinned(server: &crate::model::mcp::McpServer) -> bool {
+    unpinned(&server.argv()).is_none()
+}
+
 /// Finds the runner in `argv` and the package it would fetch; `None` when pinned or absent.
 fn unpinned(argv: &[Text]) -> Option<Unpinned> {
     let words: Vec<&str> = argv.iter().map(|t| t.value.as_str()).collect();

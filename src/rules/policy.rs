@@ -358,18 +358,13 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         let other;
         let file = match repo.file(path) {
             Some(f) => f,
-            None if repo.staged.is_none() && repo.has_file(path) => {
-                let Ok(text) = crate::fsx::read_confined_text(
-                    &repo.root.join(path),
-                    &repo.root,
-                    crate::fsx::SMALL_FILE_CAP,
-                ) else {
-                    continue;
-                };
-                other = FileCtx::new(path.as_str(), crate::classify::FileKind::Other, text);
-                &other
-            }
-            None => continue, // AG604 reports a missing file
+            None => match repo.read_other(path) {
+                Some(f) => {
+                    other = f;
+                    &other
+                }
+                None => continue, // AG604 reports a missing file
+            },
         };
         let found = match template::blocks(&file.text) {
             Ok(found) => found,
