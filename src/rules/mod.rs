@@ -10,6 +10,7 @@ pub mod policy;
 pub mod scan;
 pub mod schema;
 pub(crate) mod secrets;
+pub mod vendor_policy;
 
 use crate::diagnostic::{Diagnostic, Label, Span, fingerprint};
 pub use crate::registry::{Confidence, Docs, Family, RULES, Rule, Selection, Severity, lookup};
@@ -67,6 +68,7 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         policy::CHECKS,
         effect::CHECKS,
         schema::CHECKS,
+        vendor_policy::CHECKS,
     ]
     .into_iter()
     .flatten()
