@@ -16,7 +16,10 @@ fn fixture() -> Tree {
         ".mcp.json",
         "{\"mcpServers\": {\"fetch\": {\"command\": \"npx\", \"args\": [\"-y\", \"fetch-mcp\"]}}}\n",
     );
-    t.write("CLAUDE.md", "# Project\n\nSee [the guide](docs/missing.md).\n");
+    t.write(
+        "CLAUDE.md",
+        "# Project\n\nSee [the guide](docs/missing.md).\n",
+    );
     t
 }
 
@@ -53,7 +56,9 @@ fn render(format: &str) -> String {
 
 #[test]
 fn every_format() {
-    for format in ["text", "concise", "json", "sarif", "github", "gitlab", "junit"] {
+    for format in [
+        "text", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
         insta::assert_snapshot!(format, render(format));
     }
 }

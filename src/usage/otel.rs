@@ -334,7 +334,7 @@ fn is_cumulative(t: &Option<serde_json::Value>) -> bool {
 
 impl Metrics {
     pub fn value(&mut self, ctx: &mut FileCtx, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let data: MetricsData = serde_json::from_slice(bytes)?;
+        let data: MetricsData = super::reader::parse(bytes)?;
         let (repo_keys, team_keys) = (
             ctx.options().attribution.repo_keys.clone(),
             ctx.options().attribution.team_keys.clone(),
@@ -438,7 +438,7 @@ fn is_api_request(r: &LogRecord, slots: &Slots) -> bool {
 
 impl Logs {
     pub fn value(&mut self, ctx: &mut FileCtx, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let data: LogsData = serde_json::from_slice(bytes)?;
+        let data: LogsData = super::reader::parse(bytes)?;
         let (repo_keys, team_keys) = (
             ctx.options().attribution.repo_keys.clone(),
             ctx.options().attribution.team_keys.clone(),

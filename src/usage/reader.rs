@@ -37,13 +37,13 @@ pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
 
 /// Streams `input` (possibly gzip) into `ctx`.
 pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> Result<(), String> {
-    let mut raw = BufReader::with_capacity(1 << 16, input);
+    let mut raw = BufReader::with_capacity(1 << 20, input);
     let head = raw
         .fill_buf()
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     let mut reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(BufReader::with_capacity(
-            1 << 16,
+            1 << 20,
             flate2::read::MultiGzDecoder::new(raw),
         ))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
@@ -163,6 +163,16 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
                 .push(format!("{name}:{lineno}:{}: not JSON: {e}", e.column()));
             Ok(())
         }
+    }
+}
+
+/// Parses one JSON value: the text's UTF-8 is checked once for the whole value (`from_str`),
+/// not string by string (`from_slice`); invalid UTF-8 falls back to `from_slice` for its
+/// error position.
+pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
     }
 }
 
