@@ -288,7 +288,7 @@ impl<'a> FileCtx<'a> {
         s.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s))
     }
 
-    pub fn options(&self) -> &Options {
+    pub fn options(&self) -> &'a Options {
         self.opts
     }
 

@@ -176,6 +176,26 @@ pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::E
     }
 }
 
+/// [`parse`] driven by a seed (a streaming visitor).
+pub fn parse_seed<'a, S: serde::de::DeserializeSeed<'a>>(
+    bytes: &'a [u8],
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => finish(serde_json::Deserializer::from_str(text), seed),
+        Err(_) => finish(serde_json::Deserializer::from_slice(bytes), seed),
+    }
+}
+
+fn finish<'a, R: serde_json::de::Read<'a>, S: serde::de::DeserializeSeed<'a>>(
+    mut de: serde_json::Deserializer<R>,
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    let v = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
 /// The probe of a line: its object, or the first element of an array on the line.
 fn probe(line: &[u8]) -> Result<Probe, serde_json::Error> {
     if line.first() == Some(&b'[') {
