@@ -491,6 +491,29 @@ impl Walk<'_, '_, '_> {
     }
 }
 
+/// A string borrowed from the input when it has no escapes (serde's own `Cow<str>` would
+/// always allocate).
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// A log record's fields besides its attributes.
 #[derive(Default)]
 struct RecordHead<'de> {
@@ -566,8 +589,8 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         match self {
             Level::Root(w) => {
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match key.0.as_ref() {
                         "resourceLogs" => map.next_value_seed(Level::ResourceLogsList(w))?,
                         _ => map.next_value::<de::IgnoredAny>().map(drop)?,
                     }
@@ -578,8 +601,8 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
                 // are held (as parsed values) until it is known.
                 let mut base: Option<Slots<'de>> = None;
                 let mut early: Vec<ScopeLogs<'de>> = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match key.0.as_ref() {
                         "resource" => {
                             let r: Option<Resource<'de>> = map.next_value()?;
                             let mut s = Slots::default();
@@ -613,8 +636,8 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
                 }
             }
             Level::ScopeLogs(w, base) => {
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match key.0.as_ref() {
                         "logRecords" => map.next_value_seed(Level::RecordList(w, base))?,
                         _ => map.next_value::<de::IgnoredAny>().map(drop)?,
                     }
@@ -623,8 +646,8 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
             Level::Record(w, base) => {
                 let mut slots = base.clone();
                 let mut head = RecordHead::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match key.0.as_ref() {
                         "timeUnixNano" => head.time = map.next_value()?,
                         "observedTimeUnixNano" => head.observed = map.next_value()?,
                         "body" => {
@@ -632,7 +655,9 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
                                 .next_value::<Option<AnyValue<'de>>>()?
                                 .and_then(|b| b.string)
                         }
-                        "eventName" => head.event_name = map.next_value()?,
+                        "eventName" => {
+                            head.event_name = map.next_value::<Option<Text<'de>>>()?.map(|t| t.0)
+                        }
                         "attributes" => {
                             map.next_value_seed(Level::Attributes(&mut slots, w.keys))?
                         }
