@@ -671,3 +671,63 @@ impl<'de> Visitor<'de> for Level<'_, '_, '_, '_, 'de> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::usage::{Options, attribution::Attributor, ingest_bytes};
+
+    const RECORD: &str = r#"{"timeUnixNano":"1754388000000000000","body":{"stringValue":"claude_code.api_request"},"attributes":[{"key":"session.id","value":{"stringValue":"s-1"}},{"value":{"intValue":"7"},"key":"input_tokens"},{"key":"output_tokens","value":{"intValue":"5"}},{"key":"cache_read_tokens","value":{"intValue":"20"}},{"key":"cache_creation_tokens","value":{"intValue":"3"}},{"key":"cost_usd","value":{"doubleValue":0.25}}]}"#;
+    const RESOURCE: &str = r#""resource":{"attributes":[{"key":"repo","value":{"stringValue":"api"}},{"key":"team.id","value":{"stringValue":"pay\u006dents"}}]}"#;
+
+    /// (rows, tokens, cost, repositories and teams) of one file.
+    fn read(text: &str) -> (u64, u64, i64, Vec<String>) {
+        let opts = Options {
+            attribution: Attributor::plain(),
+            ..Options::default()
+        };
+        let ing = ingest_bytes("logs.jsonl", text.as_bytes(), &opts);
+        let mut names: Vec<String> = ing
+            .agg
+            .groups
+            .keys()
+            .flat_map(|k| [k.repo, k.team])
+            .flatten()
+            .map(|s| ing.strings.get(s).to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        let sums = ing.agg.groups.values().fold((0, 0, 0), |(r, t, c), s| {
+            (r + s.rows, t + s.tokens(), c + s.cost_micros)
+        });
+        (sums.0, sums.1, sums.2, names)
+    }
+
+    #[test]
+    fn scope_logs_before_the_resource_get_its_attributes() {
+        let resource_first = format!(
+            r#"{{"resourceLogs":[{{{RESOURCE},"scopeLogs":[{{"logRecords":[{RECORD}]}}]}}]}}"#
+        );
+        let scope_first = format!(
+            r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{RECORD}]}}],{RESOURCE}}}]}}"#
+        );
+        let want = (
+            1,
+            35,
+            250_000,
+            vec!["api".to_string(), "payments".to_string()],
+        );
+        assert_eq!(read(&resource_first), want);
+        assert_eq!(read(&scope_first), want);
+    }
+
+    #[test]
+    fn a_line_that_breaks_after_a_record_adds_nothing() {
+        let good = format!(
+            r#"{{"resourceLogs":[{{{RESOURCE},"scopeLogs":[{{"logRecords":[{RECORD}]}}]}}]}}"#
+        );
+        let broken = format!(
+            r#"{{"resourceLogs":[{{{RESOURCE},"scopeLogs":[{{"logRecords":[{RECORD},{{"attributes":7}}]}}]}}]}}"#
+        );
+        assert_eq!(read(&format!("{good}\n{broken}\n")).0, 1);
+    }
+}
