@@ -56,6 +56,10 @@ pub enum Command {
         /// List the secrets pack's rules (what AG402/AG403 detect) instead.
         #[arg(long)]
         secrets: bool,
+        /// List what the knowledge tables know about each agent: the facts, the client
+        /// versions they hold for (or were checked against), and their sources.
+        #[arg(long, conflicts_with = "secrets")]
+        knowledge: bool,
     },
     /// Show the documentation of a rule, by code (AG101) or name (bash-wildcard-allow).
     Explain { rule: String },
@@ -89,6 +93,12 @@ pub enum PolicyAction {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
+    /// settings, Codex requirements.toml), or `--check` a committed one.
+    Export(crate::commands::policy_export::ExportArgs),
+    /// Propose a team's change (a library skill, a managed block, a deny rule) to the
+    /// organisation's pack: a patch, and a branch when the pack is a local git repository.
+    Contribute(crate::commands::contribute::ContributeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,15 +163,8 @@ pub struct FixArgs {
     pub policy: PolicyArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct PolicyArgs {
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:`.
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::PolicyArgs;
+use crate::commands::print_error;
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
@@ -228,6 +231,7 @@ pub fn main() -> ExitCode {
                 baseline: args.baseline.clone(),
                 no_baseline: args.no_baseline,
                 without_packs: false,
+                layer_config: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
@@ -260,6 +264,8 @@ pub fn main() -> ExitCode {
                     crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::Always);
                     policy
                 }
+                PolicyAction::Export(args) => return crate::commands::policy_export::run(args),
+                PolicyAction::Contribute(args) => return crate::commands::contribute::run(args),
             };
             let opts = ScanOptions {
                 config: policy.config,
@@ -301,11 +307,18 @@ pub fn main() -> ExitCode {
         }
         Command::Rules {
             format,
+            knowledge: true,
+            ..
+        } => ok_or_2(print_knowledge(format)),
+        Command::Rules {
+            format,
             secrets: false,
+            ..
         } => ok_or_2(print_rules(format)),
         Command::Rules {
             format,
             secrets: true,
+            ..
         } => ok_or_2(print_secret_rules(format)),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
@@ -441,7 +454,23 @@ fn deliver(
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
 
-use crate::commands::print_error;
+fn print_knowledge(format: RulesFormat) -> std::io::Result<()> {
+    let facts = crate::rules::knowledge();
+    let text = match format {
+        RulesFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
+        RulesFormat::Table => {
+            let mut s = format!("{:<14} {:<72} {}\n", "AGENT", "FACT", "VERSIONS / SOURCES");
+            for f in &facts {
+                s.push_str(&format!("{:<14} {:<72} {}\n", f.agent, f.topic, f.versions));
+                for src in &f.sources {
+                    s.push_str(&format!("{:<14} {:<72}   {src}\n", "", ""));
+                }
+            }
+            s
+        }
+    };
+    write_stdout(text.as_bytes())
+}
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
     let text = match format {

@@ -352,3 +352,36 @@ fn fix_fills_placeholders_and_check_reports_unfilled_ones() {
     );
     t.run(&["check"]).code(0);
 }
+
+/// The paved road end to end: `init --policy … --hook`, then a plain commit passes the hook,
+/// and the next commit that breaks the policy is blocked.
+#[test]
+fn three_commands_to_a_guarded_compliant_repository() {
+    let t = Tree::new();
+    t.git(&["init", "-q"]);
+    t.write("Cargo.toml", "[package]\nname = \"x\"\n");
+    let pack = tempfile::tempdir().unwrap();
+    write_pack(pack.path());
+    t.run(&["init", "--policy", pack.path().to_str().unwrap(), "--hook"])
+        .code(0);
+    let path = path_with_agentgate();
+    t.git(&["add", "-A"]);
+    let ok = t.git_output(
+        &["commit", "-qm", "Adopt the agent policy"],
+        &[("PATH", &path)],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // Drop the required deny rule: the hook blocks the commit.
+    t.write(
+        ".claude/settings.json",
+        "{\"permissions\": {\"deny\": []}}\n",
+    );
+    t.git(&["add", "-A"]);
+    let blocked = t.git_output(&["commit", "-qm", "loosen"], &[("PATH", &path)]);
+    assert!(!blocked.status.success());
+    assert!(String::from_utf8_lossy(&blocked.stderr).contains("AG606"));
+}

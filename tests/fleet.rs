@@ -660,8 +660,9 @@ fn diff_shows_better_and_worse() {
 fn one_policy_for_all_and_repo_lists() {
     let t = Tree::new();
     build_fleet(&t);
-    // --config: one policy; echo's broken file is not read, every repo is judged by the pack
-    // (alpha has no AGENTS.md: one drift finding).
+    // --config: one central policy layered over each repository's own config: every repo is
+    // judged by the pack (alpha has no AGENTS.md: one drift finding), charlie keeps its own
+    // exceptions, and echo's broken file fails echo as it would in echo's own CI.
     write(t.path(), "org.yaml", "extends: policy\n");
     let r = fleet_run(
         &t,
@@ -671,13 +672,20 @@ fn one_policy_for_all_and_repo_lists() {
     );
     r.code(0);
     let report = read_json(&t.path().join("one.json"));
-    assert_eq!(card(&report, "echo")["status"], "ok");
+    assert_eq!(card(&report, "echo")["status"], "failed");
     assert_eq!(
         card(&report, "alpha")["drift"],
         1,
         "{}",
         card(&report, "alpha")
     );
+    assert_eq!(card(&report, "alpha")["policy"]["config"], "org.yaml");
+    let charlie = card(&report, "charlie");
+    assert_eq!(
+        charlie["policy"]["config"], ".agentgate.yaml + org.yaml",
+        "{charlie}"
+    );
+    assert_eq!(charlie["findings"]["suppressed"], 1, "{charlie}");
     // A list of paths (relative to the list), one of them missing: recorded, not fatal.
     write(
         t.path(),

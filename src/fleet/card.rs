@@ -46,6 +46,7 @@ pub fn build(
     let opts = ScanOptions {
         paths: vec![root.clone()],
         config: config.map(Path::to_path_buf),
+        layer_config: true,
         ..ScanOptions::default()
     };
     // One run: the scorecard reads the engine's own config and parsed files.
@@ -68,6 +69,7 @@ pub fn build(
         models: models(&files),
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
+        skills: skills(&files, &cfg.policy),
         gate: gate(&cfg),
         ..RepoCard::default()
     };
@@ -106,7 +108,7 @@ pub fn build(
             }
         ));
     }
-    card.policy = applied_policy(&cfg);
+    card.policy = applied_policy(&cfg, config, &root);
     card.team = cfg
         .policy
         .attribution
@@ -155,13 +157,27 @@ fn codeowners_team(root: &Path) -> Option<String> {
 }
 
 /// Which configuration and packs judged the repository.
-fn applied_policy(cfg: &Config) -> super::model::AppliedPolicy {
+fn applied_policy(
+    cfg: &Config,
+    central: Option<&Path>,
+    root: &Path,
+) -> super::model::AppliedPolicy {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| crate::secrets::printable(&n.to_string_lossy()))
+    };
+    // The repository's own file, and the central one layered over it.
+    let own = cfg
+        .path
+        .as_deref()
+        .filter(|p| p.starts_with(root))
+        .and_then(name);
+    let config = match (own, central.and_then(name)) {
+        (Some(own), Some(c)) => Some(format!("{own} + {c}")),
+        (own, c) => own.or(c),
+    };
     super::model::AppliedPolicy {
-        config: cfg
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| crate::secrets::printable(&n.to_string_lossy())),
+        config,
         packs: cfg
             .policy
             .layers
@@ -378,6 +394,35 @@ fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
 
 /// `env.DISABLE_PROMPT_CACHING` set (to anything but `0`/`false`/empty) in a committed
 /// Claude Code settings file.
+/// The repository's Claude Code skills against the library (the judgement of AG610).
+fn skills(files: &[FileCtx], policy: &crate::policy::Policy) -> Vec<super::model::SkillEntry> {
+    use super::model::{SkillEntry, SkillState};
+    use crate::rules::policy::{SkillDrift, skill_drift};
+    let mut out: Vec<SkillEntry> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::ClaudeSkill)
+        .filter_map(|f| {
+            let name = f.path.rsplit('/').nth(1)?;
+            let lib = policy.skills.get(name);
+            let state = match lib.map(|l| skill_drift(&f.text, l)) {
+                None => SkillState::Own,
+                Some(SkillDrift::Current) => SkillState::Current,
+                Some(SkillDrift::Older | SkillDrift::Unversioned) => SkillState::Outdated,
+                Some(SkillDrift::Modified) => SkillState::Modified,
+            };
+            Some(SkillEntry {
+                name: crate::secrets::printable(name),
+                version: crate::policy::skill_version(&f.text)
+                    .map(|v| crate::secrets::printable(&v)),
+                library_version: lib.map(|l| l.version.clone()),
+                state,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 fn prompt_caching_disabled(files: &[FileCtx]) -> bool {
     files.iter().any(|f| {
         f.kind == FileKind::ClaudeSettings
