@@ -5,8 +5,7 @@
 //! transcripts ([`super::Source`] order). Sessions are folded into the groups at the end.
 
 use super::attribution::Via;
-use super::{Query, Row, Source, Sym};
-use std::collections::HashMap;
+use super::{FastMap, Query, Row, Source, Sym};
 
 /// Sums over rows. `ck_*` only over rows that report cache reads (the cache hit ratio's
 /// population); `ex_*` over rows that count their own sessions.
@@ -155,9 +154,9 @@ pub struct SessionFact {
 
 #[derive(Debug, Default)]
 pub struct Agg {
-    pub groups: HashMap<Key, Sums>,
-    sessions: HashMap<SessionKey, Sums>,
-    meta: HashMap<Sym, SessionMeta>,
+    pub groups: FastMap<Key, Sums>,
+    sessions: FastMap<SessionKey, Sums>,
+    meta: FastMap<Sym, SessionMeta>,
     /// Rows by how their repository was found.
     pub via: [u64; 5],
     /// Filled by [`Agg::finish`].
@@ -260,7 +259,7 @@ impl Agg {
 
     /// Folds the sessions into the groups, each from its most detailed source.
     pub fn finish(&mut self) {
-        let mut facts: HashMap<Sym, SessionFact> = HashMap::new();
+        let mut facts: FastMap<Sym, SessionFact> = FastMap::default();
         for (k, v) in std::mem::take(&mut self.sessions) {
             let Some(meta) = self.meta.get(&k.session) else {
                 continue;

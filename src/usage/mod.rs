@@ -31,13 +31,17 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// The hash maps of the ingest: keyed by small integers and short strings, looked up several
+/// times per row, so a fast (non-cryptographic, per-process seeded) hasher.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// An interned string: an index into a file's (or the merged) [`Interner`].
 pub type Sym = u32;
 
 /// Strings seen while reading, stored once. Rows and aggregation keys hold [`Sym`]s.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    map: FastMap<Box<str>, Sym>,
     strings: Vec<Box<str>>,
 }
 
@@ -253,7 +257,8 @@ pub struct FileCtx<'a> {
     pub agg: Agg,
     pub file: InputFile,
     opts: &'a Options,
-    resolved: HashMap<Hints, attribution::Resolved>,
+    /// Attribution per distinct hints: (team, repository, how the repository was found).
+    resolved: FastMap<Hints, (Option<Sym>, Option<Sym>, attribution::Via)>,
     export_buf: Vec<u8>,
     export_names: Vec<Option<String>>,
 }
@@ -268,7 +273,7 @@ impl<'a> FileCtx<'a> {
                 ..InputFile::default()
             },
             opts,
-            resolved: HashMap::new(),
+            resolved: FastMap::default(),
             export_buf: Vec::new(),
             export_names: Vec::new(),
         }
@@ -283,7 +288,7 @@ impl<'a> FileCtx<'a> {
         s.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s))
     }
 
-    pub fn options(&self) -> &Options {
+    pub fn options(&self) -> &'a Options {
         self.opts
     }
 
@@ -298,16 +303,16 @@ impl<'a> FileCtx<'a> {
     /// Attributes, exports and aggregates one row.
     pub fn emit(&mut self, row: Row) {
         self.file.rows += 1;
-        let resolved = match self.resolved.get(&row.hints) {
-            Some(r) => r.clone(),
+        let (team, repo, via) = match self.resolved.get(&row.hints) {
+            Some(&r) => r,
             None => {
                 let r = self.opts.attribution.resolve(&row.hints, &self.strings);
-                self.resolved.insert(row.hints.clone(), r.clone());
-                r
+                let team = r.team.as_deref().map(|t| self.strings.intern(t));
+                let repo = r.repo.as_deref().map(|t| self.strings.intern(t));
+                self.resolved.insert(row.hints.clone(), (team, repo, r.via));
+                (team, repo, r.via)
             }
         };
-        let team = resolved.team.as_deref().map(|t| self.strings.intern(t));
-        let repo = resolved.repo.as_deref().map(|r| self.strings.intern(r));
         if let Some(exporter) = &self.opts.export {
             exporter.write_row(
                 &mut self.export_buf,
@@ -321,7 +326,7 @@ impl<'a> FileCtx<'a> {
                 exporter.flush(&mut self.export_buf);
             }
         }
-        self.agg.add(&row, team, repo, resolved.via);
+        self.agg.add(&row, team, repo, via);
     }
 
     fn finish(mut self) -> (InputFile, Interner, Agg) {

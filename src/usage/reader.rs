@@ -37,13 +37,13 @@ pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
 
 /// Streams `input` (possibly gzip) into `ctx`.
 pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> Result<(), String> {
-    let mut raw = BufReader::with_capacity(1 << 16, input);
+    let mut raw = BufReader::with_capacity(1 << 20, input);
     let head = raw
         .fill_buf()
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     let mut reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(BufReader::with_capacity(
-            1 << 16,
+            1 << 20,
             flate2::read::MultiGzDecoder::new(raw),
         ))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
@@ -164,6 +164,36 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
             Ok(())
         }
     }
+}
+
+/// Parses one JSON value: the text's UTF-8 is checked once for the whole value (`from_str`),
+/// not string by string (`from_slice`); invalid UTF-8 falls back to `from_slice` for its
+/// error position.
+pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
+/// [`parse`] driven by a seed (a streaming visitor).
+pub fn parse_seed<'a, S: serde::de::DeserializeSeed<'a>>(
+    bytes: &'a [u8],
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => finish(serde_json::Deserializer::from_str(text), seed),
+        Err(_) => finish(serde_json::Deserializer::from_slice(bytes), seed),
+    }
+}
+
+fn finish<'a, R: serde_json::de::Read<'a>, S: serde::de::DeserializeSeed<'a>>(
+    mut de: serde_json::Deserializer<R>,
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    let v = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
 }
 
 /// The probe of a line: its object, or the first element of an array on the line.
