@@ -43,6 +43,9 @@ pub struct SecretRule {
     /// Bytes after a keyword hit the regex may reach (multi-line secrets).
     #[serde(default)]
     pub window: Option<usize>,
+    /// Where the format comes from (the provider's documentation, a changelog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
