@@ -334,7 +334,12 @@ impl Engine {
         if secret.is_empty() || validate::is_placeholder(secret) {
             return false;
         }
-        if r.entropy.is_some_and(|min| validate::entropy(secret) < min) {
+        // The floor is judged against what the value's length allows: n characters carry at
+        // most log2(n) bits each, so a fixed floor would rule out every short password.
+        let ceiling = (secret.chars().count() as f64).log2() * 0.9;
+        if r.entropy
+            .is_some_and(|min| validate::entropy(secret) < min.min(ceiling))
+        {
             return false;
         }
         r.validator

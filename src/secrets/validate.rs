@@ -76,9 +76,11 @@ pub fn is_placeholder(secret: &str) -> bool {
     // Words such as `your`, `test`, `dummy` mark a placeholder when they stand as words
     // (`your-api-key`, `YOUR_TOKEN`, `xoxb-test-token`) and nothing random is left beside
     // them; inside a random run (`…9xTestQ2…`) they are chance.
+    // Also the defaults of local development databases (`postgres:postgres`, `guest:guest`).
     const WEAK: &[&str] = &[
         "your", "test", "dummy", "sample", "fake", "mock", "secret", "token", "here", "key",
-        "demo", "foo", "bar", "todo",
+        "demo", "foo", "bar", "todo", "pass", "user", "admin", "guest", "root", "default",
+        "postgres", "mysql", "redis", "mongo", "rabbit", "local", "dev",
     ];
     let segments: Vec<&str> = secret
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -129,7 +131,7 @@ fn trivial(seg: &str) -> bool {
         return true;
     }
     // Repetition of a short unit.
-    if (1..=b.len() / 2).any(|p| b.len() % p == 0 && b.chunks(p).all(|c| c == &b[..p])) {
+    if (1..=b.len() / 2).any(|p| b.len().is_multiple_of(p) && b.chunks(p).all(|c| c == &b[..p])) {
         return true;
     }
     let step = |x: u8, y: u8| {
