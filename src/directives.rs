@@ -201,6 +201,7 @@ pub fn apply(
             fingerprint: fingerprint(&[BAD_IGNORE_DIRECTIVE.code, path, &dir.rules.join(",")]),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         });
     }
 }

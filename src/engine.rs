@@ -747,6 +747,7 @@ impl<'a> Scanner<'a> {
             fingerprint: fingerprint(&[rule.code, rel]),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         };
         lock(&self.found).push(diag);
     }

@@ -85,6 +85,65 @@ fn planted_secrets_are_found_and_never_printed() {
         "found {found} of {} planted",
         planted.len()
     );
+    // Every secret finding names its pack rule and provider, in JSON and in SARIF.
+    let engine = Engine::builtin();
+    let known = |id: &str| engine.rules.iter().any(|r| r.id == id);
+    let mut typed = std::collections::HashSet::new();
+    for d in json["diagnostics"].as_array().unwrap() {
+        if d["code"] == "AG402" || d["code"] == "AG403" {
+            let rule = d["secret"]["rule"].as_str().unwrap_or_default();
+            assert!(known(rule), "{d}");
+            assert!(
+                !d["secret"]["provider"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .is_empty()
+            );
+            assert!(
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("[{rule}]"))
+            );
+            typed.insert(rule.to_string());
+        } else {
+            assert!(d["secret"].is_null(), "{d}");
+        }
+    }
+    assert!(
+        typed.len() >= engine.rules.len() * 9 / 10,
+        "{} typed",
+        typed.len()
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let rule = r["properties"]["secretRule"].as_str().unwrap_or_default();
+        assert!(known(rule), "{r}");
+        assert!(r["properties"]["secretProvider"].is_string());
+    }
+}
+
+#[test]
+fn explain_knows_every_pack_rule() {
+    let t = Tree::new();
+    for rule in &Engine::builtin().rules {
+        let r = t.run(&["explain", &rule.id]);
+        r.code(0);
+        let head = format!("# {}: {}", rule.id, rule.name);
+        assert!(r.stdout.starts_with(&head), "{head}\n{}", r.stdout);
+        let provider = rule.provider.as_deref().unwrap_or("Generic");
+        assert!(
+            r.stdout.contains(&format!("- Provider: {provider}")),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(&format!("- Category: {}", rule.category)));
+        assert!(r.stdout.contains("- Source: "));
+    }
+    t.run(&["explain", "no-such-pack-rule"]).code(2);
 }
 
 /// A GitHub token with a valid checksum, from the pack's own examples.

@@ -110,6 +110,11 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
             format!("{} {} [{}]", rule.name, describe(secret), rule.id),
         );
         d.redact = vec![f.secret.clone()];
+        d.secret = Some(crate::report::diagnostic::SecretKind {
+            rule: rule.id.clone(),
+            provider: rule.provider.clone().unwrap_or_else(|| "Generic".into()),
+            category: rule.category.clone(),
+        });
         d.fingerprint = crate::report::diagnostic::fingerprint(&[
             target.code,
             &path,

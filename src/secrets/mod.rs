@@ -233,6 +233,49 @@ impl Engine {
         &ENGINE
     }
 
+    /// `agentgate explain <pack-rule-id>`: what a pack rule finds, which agentgate rule
+    /// reports it, and where its format comes from. Examples are not shown (they look like
+    /// credentials, and output masks them anyway).
+    pub fn explain(&self, id: &str) -> Option<String> {
+        let r = self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))?;
+        let (code, name) = match r.confidence {
+            Confidence::Exact => ("AG402", "leaked-secret"),
+            _ => ("AG403", "possible-secret"),
+        };
+        let mut out = format!(
+            "# {id}: {name}\n\n\
+             - Provider: {provider}\n\
+             - Category: {category}\n\
+             - Reported as: {code} ({rule}, {severity})\n\
+             - Keywords: {keywords}\n",
+            id = r.id,
+            name = r.name,
+            provider = r.provider.as_deref().unwrap_or("Generic"),
+            category = r.category,
+            rule = name,
+            severity = if code == "AG402" { "error" } else { "warning" },
+            keywords = r
+                .keywords
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        if let Some(v) = &r.validator {
+            out.push_str(&format!("- Validator: {v}\n"));
+        }
+        if let Some(e) = r.entropy {
+            out.push_str(&format!("- Entropy floor: {e} bits per character\n"));
+        }
+        out.push_str(&format!(
+            "- Source: {}\n\nSee `agentgate explain {code}` for how secret findings are handled.\n",
+            r.source
+                .as_deref()
+                .unwrap_or("the provider's documented token format")
+        ));
+        Some(out)
+    }
+
     fn regex(&self, i: usize) -> Option<&Regex> {
         self.regexes[i]
             .get_or_init(|| build_regex(&self.rules[i].regex).ok())
