@@ -21,6 +21,14 @@ pub const BUILTIN_PACK_JSON: &str = include_str!("../../rules/secrets.json");
 #[serde(deny_unknown_fields)]
 struct PackFile {
     version: u32,
+    /// Published example values (SDK samples, documentation keys) that are never findings:
+    /// they are public by design and would otherwise fire in every clone of a sample app.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    allow: Vec<String>,
+    /// Path parts of tests, fixtures and examples: heuristic findings there are lowered to a
+    /// note (never hidden); exact ones stay errors (a checksum-valid token is real anywhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    test_paths: Vec<String>,
     rules: Vec<SecretRule>,
 }
 
@@ -76,6 +84,8 @@ pub struct Engine {
     scanned: std::sync::atomic::AtomicUsize,
     /// Keyword index → rules that own it.
     owners: Vec<Vec<usize>>,
+    allow: std::collections::HashSet<String>,
+    test_paths: Vec<String>,
 }
 
 /// Bytes scanned with the NFA before the DFA (about 20 ms to build) pays for itself.
@@ -173,6 +183,12 @@ impl Engine {
         let keywords = keyword_automaton(&words, aho_corasick::AhoCorasickKind::ContiguousNFA)?;
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
+            allow: pack.allow.into_iter().collect(),
+            test_paths: pack
+                .test_paths
+                .into_iter()
+                .map(|p| p.to_ascii_lowercase())
+                .collect(),
             rules: pack.rules,
             regexes,
             keywords,
@@ -205,7 +221,12 @@ impl Engine {
                 rules.push(r);
             }
         }
-        let engine = Self::from_pack(PackFile { version: 1, rules })?;
+        let engine = Self::from_pack(PackFile {
+            version: 1,
+            allow: Vec::new(),
+            test_paths: Vec::new(),
+            rules,
+        })?;
         engine.compile_all()?;
         for (i, r) in engine.rules.iter().enumerate() {
             if let Some(e) = r
@@ -276,6 +297,17 @@ impl Engine {
         Some(out)
     }
 
+    /// Is `path` a test, fixture or example file (by the pack's `test_paths`)? Each entry is
+    /// a directory name (`tests/`), or a file-name part (`_test.`, `.spec.`).
+    pub fn is_test_path(&self, path: &str) -> bool {
+        let p = format!("/{}", path.to_ascii_lowercase());
+        let name = p.rsplit('/').next().unwrap_or(&p);
+        self.test_paths.iter().any(|t| match t.strip_suffix('/') {
+            Some(dir) => p.contains(&format!("/{dir}/")),
+            None => name.contains(t.as_str()),
+        })
+    }
+
     fn regex(&self, i: usize) -> Option<&Regex> {
         self.regexes[i]
             .get_or_init(|| build_regex(&self.rules[i].regex).ok())
@@ -336,7 +368,7 @@ impl Engine {
                 continue;
             };
             for caps in regex.captures_iter(&text[start..end]) {
-                let Some(g) = caps.get(1).or_else(|| caps.get(0)) else {
+                let Some(g) = secret_group(&caps) else {
                     continue;
                 };
                 let range = start + g.start()..start + g.end();
@@ -361,11 +393,8 @@ impl Engine {
                 .any(|w| w == k.to_ascii_lowercase().as_bytes())
         });
         hit && self.regex(i).is_some_and(|re| {
-            re.captures_iter(text).any(|c| {
-                c.get(1)
-                    .or_else(|| c.get(0))
-                    .is_some_and(|g| self.confirm(i, g.as_bytes()))
-            })
+            re.captures_iter(text)
+                .any(|c| secret_group(&c).is_some_and(|g| self.confirm(i, g.as_bytes())))
         })
     }
 
@@ -374,7 +403,7 @@ impl Engine {
         let Ok(secret) = std::str::from_utf8(secret) else {
             return false;
         };
-        if secret.is_empty() || validate::is_placeholder(secret) {
+        if secret.is_empty() || validate::is_placeholder(secret) || self.allow.contains(secret) {
             return false;
         }
         // The floor is judged against what the value's length allows: n characters carry at
@@ -418,6 +447,12 @@ impl Engine {
         }
         kept.into_values().collect()
     }
+}
+
+/// The secret in a match: the first capture group that took part (a rule may offer several
+/// alternatives, each with its own group), else the whole match.
+fn secret_group<'t>(caps: &regex::bytes::Captures<'t>) -> Option<regex::bytes::Match<'t>> {
+    caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))
 }
 
 fn parse_yaml(yaml: &str) -> Result<PackFile, String> {
