@@ -33,6 +33,7 @@ pub fn is_placeholder(secret: &str) -> bool {
         "xxxx",
         "placeholder",
         "changeme",
+        "changeit",
         "change_me",
         "change-me",
         "redacted",
