@@ -406,12 +406,9 @@ impl Engine {
         if secret.is_empty() || validate::is_placeholder(secret) || self.allow.contains(secret) {
             return false;
         }
-        // The floor is judged against what the value's length allows: n characters carry at
-        // most log2(n) bits each, so a fixed floor would rule out every short password.
-        let ceiling = (secret.chars().count() as f64).log2() * 0.9;
-        if r.entropy
-            .is_some_and(|min| validate::entropy(secret) < min.min(ceiling))
-        {
+        // Rules for values that may be short (URL and command-line passwords) set no floor:
+        // n characters carry at most log2(n) bits each, so a floor would rule them all out.
+        if r.entropy.is_some_and(|min| validate::entropy(secret) < min) {
             return false;
         }
         r.validator
