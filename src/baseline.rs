@@ -2,15 +2,17 @@
 //! path and the flagged content — for secrets a hash of the value), so moving lines does
 //! not resurrect accepted findings and the file never contains a secret.
 
+use crate::diagnostic::Diagnostic;
 use crate::report::Report;
-use crate::report::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
 
 pub const DEFAULT_FILE: &str = ".agentgate-baseline.json";
+/// Baselines are read up to this size.
+pub const MAX_SIZE: u64 = 32 * 1024 * 1024;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     pub version: u32,
@@ -43,23 +45,28 @@ pub fn from_report(report: &Report) -> Baseline {
     }
 }
 
+/// Reads a baseline named on the command line (capped; never a FIFO or a device).
 pub fn load(path: &Path) -> Result<Baseline, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsx::read_text(path, MAX_SIZE)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let b: Baseline = serde_json::from_str(&text)
-        .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
+    parse(&text, &path.display().to_string())
+}
+
+pub fn parse(text: &str, name: &str) -> Result<Baseline, String> {
+    let b: Baseline =
+        serde_json::from_str(text).map_err(|e| format!("invalid baseline {name}: {e}"))?;
     if b.version != 1 {
         return Err(format!(
-            "baseline {} has version {}, expected 1",
-            path.display(),
+            "baseline {name} has version {}, expected 1",
             b.version
         ));
     }
     Ok(b)
 }
 
-/// Moves findings that are in the baseline from `report.diagnostics` to `report.suppressed`.
-pub fn apply(report: &mut Report, baseline: &Baseline) {
+/// Moves findings that are in the baseline from `report.diagnostics` to `report.suppressed`
+/// (next to those exceptions suppressed).
+pub fn apply(report: &mut Report, baseline: &Baseline, name: &str) {
     let known: HashSet<(&str, &str)> = baseline
         .findings
         .iter()
@@ -72,5 +79,8 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
                 && known.contains(&(d.fingerprint.as_str(), d.rule.code))
         });
     report.diagnostics = new;
-    report.suppressed = old;
+    report.suppressed.extend(old.into_iter().map(|mut d| {
+        d.help = Some(format!("accepted in the baseline {name}"));
+        d
+    }));
 }

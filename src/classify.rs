@@ -277,6 +277,52 @@ impl FileKind {
     }
 }
 
+/// Files whose text the context rules need although no agent reads them.
+pub fn is_support_file(path: &str) -> bool {
+    !path.contains("node_modules/")
+        && SUPPORT_NAMES
+            .iter()
+            .flat_map(|(_, names)| names.iter())
+            .any(|n| path.rsplit('/').next() == Some(*n))
+}
+
+pub const SUPPORT_NAMES: &[(&str, &[&str])] = &[
+    ("package.json", &["package.json"]),
+    ("Makefile", &["Makefile", "makefile", "GNUmakefile"]),
+    ("justfile", &["justfile", "Justfile", ".justfile"]),
+    ("Taskfile.yml", &["Taskfile.yml", "Taskfile.yaml"]),
+    ("Cargo.toml", &["Cargo.toml"]),
+    ("pnpm-workspace.yaml", &["pnpm-workspace.yaml"]),
+    ("go.work", &["go.work"]),
+    ("agentgate.lock", &["agentgate.lock"]),
+];
+
+/// Why a tracked path must not be tracked, if it must not.
+pub fn must_stay_local(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if path == ".claude/settings.local.json" || path.ends_with("/.claude/settings.local.json") {
+        return Some("personal Claude Code settings");
+    }
+    if name == "CLAUDE.local.md" {
+        return Some("personal Claude Code instructions");
+    }
+    if name == ".env" {
+        return Some("an environment file with credentials");
+    }
+    if let Some(suffix) = name.strip_prefix(".env.") {
+        const TEMPLATES: &[&str] = &[
+            "example", "sample", "template", "dist", "defaults", "default", "schema", "tmpl",
+            "tpl", "ci",
+        ];
+        if !TEMPLATES.contains(&suffix.to_ascii_lowercase().as_str())
+            && !suffix.ends_with(".example")
+        {
+            return Some("an environment file with credentials");
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! Command-line interface: parse arguments, run, map the outcome to an exit code
 //! (0 clean, 1 findings at or above --fail-on, 2 usage/config/internal error).
 
+use crate::diagnostic::Severity;
 use crate::engine::{self, ScanOptions};
-use crate::report::diagnostic::Severity;
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RULES};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -28,11 +28,16 @@ pub enum Command {
     /// Apply the safe fixes for policy drift (managed blocks, required sections and denies).
     Fix(FixArgs),
     /// Scaffold context files and settings for a new repository from the policy's templates.
-    Init(InitArgs),
+    Init(crate::commands::init::Args),
     /// Scan git history for secrets: every unique blob once, with the commit that introduced it.
     History(HistoryArgs),
-    /// Accept today's findings: write them to a baseline file for `check --baseline`.
-    Baseline(BaselineArgs),
+    /// Accept today's findings: write the baseline file and name it in `.agentgate.yaml`.
+    Baseline(crate::commands::baseline::Args),
+    /// Audited exceptions in `.agentgate.yaml` (the fast path for an accepted finding).
+    Exception {
+        #[command(subcommand)]
+        action: crate::commands::exception::Action,
+    },
     /// Show the organisation policy assembled from the `extends:` packs.
     Policy {
         #[command(subcommand)]
@@ -125,9 +130,12 @@ pub struct CheckArgs {
     /// Do not read .gitignore, .ignore or git's excludes (tracked files are checked anyway).
     #[arg(long)]
     pub no_ignore: bool,
-    /// Report only findings that are not in this baseline (see `agentgate baseline`).
-    #[arg(long, value_name = "FILE")]
+    /// Report only findings that are not in this baseline (default: the config's `baseline:`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Report baselined findings too.
+    #[arg(long)]
+    pub no_baseline: bool,
     #[command(flatten)]
     pub rules: RuleArgs,
     #[command(flatten)]
@@ -146,17 +154,6 @@ pub struct FixArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
-    /// The repository (default: the current directory).
-    pub path: Option<PathBuf>,
-    /// Overwrite files that already exist.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct PolicyArgs {
     /// Use this config file instead of discovering `.agentgate.yaml`.
     #[arg(long, value_name = "FILE")]
@@ -164,17 +161,6 @@ pub struct PolicyArgs {
     /// Use this policy pack directory instead of the config's `extends:`.
     #[arg(long, value_name = "DIR")]
     pub policy: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BaselineArgs {
-    /// Files or directories to check.
-    pub paths: Vec<PathBuf>,
-    /// Where to write the baseline.
-    #[arg(long, short = 'o', default_value = crate::baseline::DEFAULT_FILE)]
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub rules: RuleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -193,21 +179,7 @@ pub struct HistoryArgs {
     pub out: OutputArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct RuleArgs {
-    /// Only these rules: codes, names, families, code prefixes or `all` (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated, same forms as --select).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:` (CI pins the policy).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::RuleArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
@@ -253,20 +225,17 @@ pub fn main() -> ExitCode {
                 select: args.rules.select.clone(),
                 ignore: args.rules.ignore.clone(),
                 no_ignore: args.no_ignore,
+                baseline: args.baseline.clone(),
+                no_baseline: args.no_baseline,
+                without_packs: false,
+                layer_config: false,
             };
             if args.fix
                 && let Err(code) = run_fix(&opts, false)
             {
                 return code;
             }
-            let result = engine::run(&opts).and_then(|mut report| {
-                if let Some(path) = &args.baseline {
-                    let b = crate::baseline::load(path).map_err(engine::EngineError::Usage)?;
-                    crate::baseline::apply(&mut report, &b);
-                }
-                Ok(report)
-            });
-            deliver(result, &args.out)
+            deliver(engine::run(&opts), &args.out)
         }
         Command::Fix(args) => {
             let opts = ScanOptions {
@@ -282,79 +251,9 @@ pub fn main() -> ExitCode {
                 Err(code) => code,
             }
         }
-        Command::Init(args) => {
-            let opts = ScanOptions {
-                paths: args.path.into_iter().collect(),
-                config: args.policy.config,
-                policy: args.policy.policy,
-                ..ScanOptions::default()
-            };
-            let setup = match engine::setup(&opts) {
-                Ok(s) => s,
-                Err(e) => {
-                    print_error(e);
-                    return ExitCode::from(2);
-                }
-            };
-            let root = setup.roots[0].clone();
-            match crate::init::run(&root, &setup.config.policy, args.force) {
-                Ok(outcomes) => {
-                    for o in outcomes {
-                        match o {
-                            crate::init::Outcome::Created(p) => {
-                                crate::report::sink::note(&format!("created {p}"))
-                            }
-                            crate::init::Outcome::Kept(p) => crate::report::sink::note(&format!(
-                                "kept {p} (exists; --force overwrites)"
-                            )),
-                            crate::init::Outcome::Refused(p, why) => crate::report::sink::note(
-                                &format!("warning: {p}: not written: {why}"),
-                            ),
-                        }
-                    }
-                    crate::report::sink::note("next: review the files, then run `agentgate check`");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    crate::report::sink::note(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
-        }
-        Command::Baseline(args) => {
-            let opts = ScanOptions {
-                paths: args.paths.clone(),
-                config: args.rules.config.clone(),
-                policy: args.rules.policy.clone(),
-                select: args.rules.select.clone(),
-                ignore: args.rules.ignore.clone(),
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let b = crate::baseline::from_report(&report);
-                    let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
-                    match crate::report::sink::file(&args.output, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::report::sink::note(&format!(
-                                "wrote {} finding(s) to {}",
-                                b.findings.len(),
-                                args.output.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::report::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Init(args) => crate::commands::init::run(&args),
+        Command::Baseline(args) => crate::commands::baseline::run(&args),
+        Command::Exception { action } => crate::commands::exception::run(&action),
         Command::Policy { action } => {
             let policy = match action {
                 PolicyAction::Show { policy } => policy,
@@ -371,7 +270,7 @@ pub fn main() -> ExitCode {
             match engine::setup(&opts) {
                 Ok(setup) => {
                     let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
-                    crate::report::mask::json(&mut value);
+                    crate::mask::json(&mut value);
                     ok_or_2(write_stdout(
                         (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
                             .as_bytes(),
@@ -383,46 +282,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Lock { path } => {
-            let opts = ScanOptions {
-                paths: path.into_iter().collect(),
-                select: vec!["mcp".into()],
-                ..ScanOptions::default()
-            };
-            match engine::run(&opts) {
-                Ok(report) => {
-                    let servers: Vec<_> = report
-                        .mcp_inventory
-                        .iter()
-                        .map(|(file, name, hash)| serde_json::json!({"file": file, "name": name, "hash": hash}))
-                        .collect();
-                    let json = serde_json::to_string_pretty(
-                        &serde_json::json!({"version": 1, "servers": servers}),
-                    )
-                    .unwrap_or_default()
-                        + "\n";
-                    let out = report.root.join(crate::rules::policy::LOCK_FILE);
-                    match crate::report::sink::file(&out, json.as_bytes(), &report.root) {
-                        Ok(()) => {
-                            crate::report::sink::note(&format!(
-                                "locked {} MCP server(s) in {}",
-                                servers.len(),
-                                out.display()
-                            ));
-                            ExitCode::SUCCESS
-                        }
-                        Err(e) => {
-                            crate::report::sink::note(&format!("error: cannot write {e}"));
-                            ExitCode::from(2)
-                        }
-                    }
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Lock { path } => crate::commands::lock::run(path),
         Command::History(args) => {
             // History is about secrets; other rule families judge the current configuration.
             let select = if args.rules.select.is_empty() {
@@ -457,7 +317,7 @@ pub fn main() -> ExitCode {
                 ok_or_2(write_stdout(text.as_bytes()))
             }
             None => {
-                crate::report::sink::note(&format!(
+                crate::sink::note(&format!(
                     "error: unknown rule `{rule}`; `agentgate rules` lists them (`agentgate rules --secrets` the secrets pack)"
                 ));
                 ExitCode::from(2)
@@ -478,11 +338,11 @@ pub fn main() -> ExitCode {
             };
             match result {
                 Ok(msg) => {
-                    crate::report::sink::note(&msg);
+                    crate::sink::note(&msg);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    crate::report::sink::note(&format!("error: {e}"));
+                    crate::sink::note(&format!("error: {e}"));
                     ExitCode::from(2)
                 }
             }
@@ -494,11 +354,11 @@ pub fn main() -> ExitCode {
                 Ok(n)
             }) {
             Ok(n) => {
-                crate::report::sink::note(&format!("wrote {n} files to {}", dir.display()));
+                crate::sink::note(&format!("wrote {n} files to {}", dir.display()));
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                crate::report::sink::note(&format!("error: {e}"));
+                crate::sink::note(&format!("error: {e}"));
                 ExitCode::from(2)
             }
         },
@@ -515,19 +375,19 @@ fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
     let root = &setup.project_root;
     let (edits, skipped) = crate::fix::plan(root, &setup.config.policy);
     for s in &skipped {
-        crate::report::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
+        crate::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
     }
     if preview {
         write_stdout(crate::fix::unified(&edits).as_bytes()).map_err(|_| ExitCode::from(2))?;
         return Ok(edits.len());
     }
     crate::fix::apply(root, &edits).map_err(|e| {
-        crate::report::sink::note(&format!("error: {e}"));
+        crate::sink::note(&format!("error: {e}"));
         ExitCode::from(2)
     })?;
     for e in &edits {
         for c in &e.changes {
-            crate::report::sink::note(&format!("fixed {}: {c}", e.path));
+            crate::sink::note(&format!("fixed {}: {c}", e.path));
         }
     }
     Ok(edits.len())
@@ -557,27 +417,25 @@ fn deliver(
     };
     let mut rendered = Vec::new();
     if let Err(e) = report::render(args.format, &report, &render_opts, &mut rendered) {
-        crate::report::sink::note(&format!("error: cannot render the report: {e}"));
+        crate::sink::note(&format!("error: cannot render the report: {e}"));
         return ExitCode::from(2);
     }
     let written = match &args.output {
         // A FIFO or device is written in place; a regular file is replaced; a symbolic link
         // inside the repository is never followed.
-        Some(path) => {
-            crate::report::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string())
-        }
-        None => crate::report::sink::stdout(&rendered).map_err(|e| e.to_string()),
+        Some(path) => crate::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string()),
+        None => crate::sink::stdout(&rendered).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
-        crate::report::sink::note(&format!("error: cannot write the report: {e}"));
+        crate::sink::note(&format!("error: cannot write the report: {e}"));
         return ExitCode::from(2);
     }
     if report.is_incomplete() {
         // A scan that could not see everything never passes, whatever else was asked.
         for (path, why) in &report.incomplete {
-            crate::report::sink::note(&format!("error: {path}: not checked: {why}"));
+            crate::sink::note(&format!("error: {path}: not checked: {why}"));
         }
-        crate::report::sink::note(&format!(
+        crate::sink::note(&format!(
             "error: the scan is incomplete: {} file(s) could not be checked",
             report.incomplete.len()
         ));
@@ -590,19 +448,7 @@ fn deliver(
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
 
-fn print_error(e: engine::EngineError) {
-    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, &e).is_err() {
-        out = format!("error: {e}\n");
-    }
-    crate::report::sink::stderr_block(&out);
-}
+use crate::commands::print_error;
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
     let text = match format {
@@ -679,14 +525,14 @@ fn print_secret_rules(format: RulesFormat) -> std::io::Result<()> {
 }
 
 fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
-    crate::report::sink::stdout(bytes)
+    crate::sink::stdout(bytes)
 }
 
 fn ok_or_2(result: std::io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            crate::report::sink::note(&format!("error: {e}"));
+            crate::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

@@ -6,7 +6,7 @@
 
 pub use crate::registry::suppress::*;
 
-use crate::report::diagnostic::{Diagnostic, Span, fingerprint};
+use crate::diagnostic::{Diagnostic, Span, fingerprint};
 use crate::rules::{Rule, Selection};
 
 const MARKER: &str = "agentgate-ignore";
@@ -178,32 +178,164 @@ pub fn apply(
     }
     for (i, message) in problems {
         let dir = &directives[i];
-        let col = text[..dir.offset]
-            .rfind('\n')
-            .map_or(dir.offset, |n| dir.offset - n - 1);
-        diagnostics.push(Diagnostic {
-            rule: &BAD_IGNORE_DIRECTIVE,
-            severity: selection.severity(&BAD_IGNORE_DIRECTIVE),
+        diagnostics.push(marker_finding(
+            path,
+            text,
+            dir.offset,
+            MARKER.len(),
             message,
-            path: path.to_string(),
-            span: Some(Span {
-                start: dir.offset,
-                end: dir.offset + MARKER.len(),
-                line: dir.line,
-                col: text[dir.offset - col..dir.offset].chars().count() as u32 + 1,
-                end_line: dir.line,
-                end_col: text[dir.offset - col..dir.offset].chars().count() as u32
-                    + 1
-                    + MARKER.len() as u32,
-            }),
-            labels: Vec::new(),
-            help: Some("give a reason after a colon, or delete the directive".into()),
-            fingerprint: fingerprint(&[BAD_IGNORE_DIRECTIVE.code, path, &dir.rules.join(",")]),
-            redact: Vec::new(),
-            age: 0,
-            secret: None,
-        });
+            &dir.rules.join(","),
+            selection,
+        ));
     }
+}
+
+/// AG612 at a suppression marker.
+fn marker_finding(
+    path: &str,
+    text: &str,
+    offset: usize,
+    len: usize,
+    message: String,
+    key: &str,
+    selection: &Selection,
+) -> Diagnostic {
+    let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let line = text[..offset].matches('\n').count() as u32 + 1;
+    let col = text[line_start..offset].chars().count() as u32 + 1;
+    Diagnostic {
+        rule: &BAD_IGNORE_DIRECTIVE,
+        severity: selection.severity(&BAD_IGNORE_DIRECTIVE),
+        message,
+        path: path.to_string(),
+        span: Some(Span {
+            start: offset,
+            end: offset + len,
+            line,
+            col,
+            end_line: line,
+            end_col: col + len as u32,
+        }),
+        labels: Vec::new(),
+        help: Some(
+            "give a reason after a colon, or delete it; for a whole path prefer `agentgate exception add CODE --path P --reason \"…\"`"
+                .into(),
+        ),
+        fingerprint: fingerprint(&[BAD_IGNORE_DIRECTIVE.code, path, key]),
+        redact: Vec::new(),
+        age: 0,
+        secret: None,
+    }
+}
+
+pub const ALLOW_MARKER: &str = "agentgate:allow";
+
+/// `agentgate:allow [RULES] [: reason]` on a finding's line, in any file: with a reason, the
+/// finding moves to `suppressed` (SARIF `inSource`, counted in the summary); without one it
+/// stays, and the marker is an AG612 finding. No rules named means every rule. The markers
+/// and line ends are found in one pass, so many findings on one long line (a minified file)
+/// cost a lookup each, not a scan of the line each.
+pub fn apply_allow(
+    path: &str,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+    suppressed: &mut Vec<Diagnostic>,
+    selection: &Selection,
+) {
+    if out.is_empty() {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let markers: Vec<usize> = memchr::memmem::find_iter(bytes, ALLOW_MARKER).collect();
+    if markers.is_empty() {
+        return;
+    }
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', bytes).collect();
+    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
+    let mut first = std::collections::HashMap::new();
+    for m in markers {
+        first.entry(line_of(m)).or_insert(m);
+    }
+    let mut reasonless = std::collections::BTreeSet::new();
+    let mut kept = Vec::with_capacity(out.len());
+    for mut d in std::mem::take(out) {
+        let marker = d
+            .span
+            .as_ref()
+            .filter(|_| !selection.is_locked(d.rule) && d.path == path)
+            .and_then(|span| {
+                let line = line_of(span.start.min(text.len()));
+                let pos = *first.get(&line)?;
+                let end = newlines.get(line).copied().unwrap_or(text.len());
+                Some((pos, parse_allow(&text[pos + ALLOW_MARKER.len()..end])))
+            })
+            .filter(|(_, (rules, _))| {
+                rules.is_empty() || rules.iter().any(|r| std::ptr::eq(*r, d.rule))
+            });
+        match marker {
+            Some((pos, (_, reason))) if !reason.is_empty() => {
+                let line = line_of(pos) + 1;
+                d.help = Some(format!("ignored in-source at {path}:{line}: {reason}"));
+                suppressed.push(d);
+            }
+            Some((pos, _)) => {
+                reasonless.insert(pos);
+                kept.push(d);
+            }
+            None => kept.push(d),
+        }
+    }
+    *out = kept;
+    if !selection.is_enabled(&BAD_IGNORE_DIRECTIVE) {
+        return;
+    }
+    for pos in reasonless {
+        out.push(marker_finding(
+            path,
+            text,
+            pos,
+            ALLOW_MARKER.len(),
+            "`agentgate:allow` needs a reason after the rules (`agentgate:allow AG402: why`); it suppresses nothing without one".into(),
+            "allow",
+            selection,
+        ));
+    }
+}
+
+/// What follows an `agentgate:allow` marker: the rules it names (codes or names, up to the
+/// first word that is not one) and the reason after them (a leading `:`, `-`, `—` or
+/// parentheses dropped; a comment's closing `-->` or `*/` is not part of it).
+fn parse_allow(rest: &str) -> (Vec<&'static Rule>, String) {
+    let rest = rest.split("-->").next().unwrap_or(rest);
+    let rest = rest.split("*/").next().unwrap_or(rest);
+    let mut rules = Vec::new();
+    let mut tail = rest;
+    loop {
+        let t = tail.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let word_end = t
+            .find(|c: char| c.is_whitespace() || c == ',' || c == ':')
+            .unwrap_or(t.len());
+        match crate::rules::lookup(&t[..word_end]) {
+            Some(rule) if word_end > 0 => {
+                rules.push(rule);
+                tail = &t[word_end..];
+            }
+            _ => {
+                tail = t;
+                break;
+            }
+        }
+    }
+    let reason = tail
+        .trim()
+        .trim_start_matches([':', '-', '\u{2014}', '\u{2013}'])
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim()
+        .trim_end_matches(['"', '\'', '`', ';', ','])
+        .trim();
+    (rules, reason.to_string())
 }
 
 #[cfg(test)]
@@ -230,5 +362,20 @@ mod tests {
         assert_eq!(d[0].target, 2);
         assert!(parse("nothing here\n").is_empty());
         assert!(parse("write `agentgate-ignore CODE: reason` in a comment\n").is_empty());
+    }
+
+    #[test]
+    fn allow_markers() {
+        let (r, why) = parse_allow(" AG402, leaked-secret: fake key for the parser test -->");
+        assert_eq!(r.len(), 2);
+        assert_eq!(why, "fake key for the parser test");
+        let (r, why) = parse_allow(" (fake key id)");
+        assert!(r.is_empty());
+        assert_eq!(why, "fake key id");
+        let (r, why) = parse_allow(" AG403");
+        assert_eq!((r.len(), why.as_str()), (1, ""));
+        assert_eq!(parse_allow("").1, "");
+        assert_eq!(parse_allow(" -- */").1, "");
+        assert_eq!(parse_allow("\";").1, "");
     }
 }

@@ -27,11 +27,50 @@ pub fn pages() -> Vec<(String, String)> {
     pages
 }
 
+/// The rules table of README.md, between its `rules:begin`/`rules:end` markers.
+pub fn readme_table() -> String {
+    let mut t = String::from("| code | name | family | severity | what |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        t.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.family.as_str(),
+            r.severity,
+            r.summary
+        ));
+    }
+    t
+}
+
+pub const README_BEGIN: &str = "<!-- rules:begin (generated: agentgate generate-docs) -->\n";
+pub const README_END: &str = "<!-- rules:end -->";
+
+/// `readme` with its rules table replaced by the generated one (`None`: no markers).
+pub fn with_readme_table(readme: &str) -> Option<String> {
+    let start = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!(
+        "{}{}{}",
+        &readme[..start],
+        readme_table(),
+        &readme[end..]
+    ))
+}
+
 pub fn write(dir: &Path) -> std::io::Result<usize> {
     std::fs::create_dir_all(dir)?;
     let pages = pages();
     for (name, content) in &pages {
         std::fs::write(dir.join(name), content)?;
+    }
+    // The README beside docs/ carries the same table.
+    let readme = dir.join("../../README.md");
+    if let Ok(text) = std::fs::read_to_string(&readme)
+        && let Some(updated) = with_readme_table(&text)
+        && updated != text
+    {
+        std::fs::write(&readme, updated)?;
     }
     Ok(pages.len())
 }

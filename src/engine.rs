@@ -3,8 +3,8 @@
 
 use crate::classify::{FileKind, classify};
 use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::{Diagnostic, fingerprint};
 use crate::report::Report;
-use crate::report::diagnostic::{Diagnostic, fingerprint};
 use crate::rules::{Emitter, FileCheck, FileCtx, Repo, RepoEmitter, Rule, Selection, scan};
 use crate::source::{self, Item};
 use std::collections::HashSet;
@@ -26,6 +26,14 @@ pub struct ScanOptions {
     pub ignore: Vec<String>,
     /// Do not read ignore files at all (tracked files are checked either way).
     pub no_ignore: bool,
+    /// `--baseline FILE`: replaces the config's `baseline:`.
+    pub baseline: Option<PathBuf>,
+    /// Report baselined findings too (`agentgate baseline` rewrites the file).
+    pub no_baseline: bool,
+    /// Read the config without loading the packs it extends (`init` rewrites `extends:`).
+    pub without_packs: bool,
+    /// `config` is a central one, layered over the repository's own (`fleet scan --config`).
+    pub layer_config: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -99,15 +107,24 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
     };
 
     let mut config = match (&opts.config, config::discover(&start)) {
+        (Some(named), Some(found)) if opts.layer_config => {
+            let with_packs = opts.policy.is_none() && !opts.without_packs;
+            let repo = config::load_with(&found, &project_root, with_packs, true)?;
+            let central = config::load_with(&cwd.join(named), &project_root, with_packs, false)?;
+            config::layer(repo, central)
+        }
         (Some(named), _) => config::load_with(
             &cwd.join(named),
             &project_root,
-            opts.policy.is_none(),
+            opts.policy.is_none() && !opts.without_packs,
             false,
         )?,
-        (None, Some(found)) => {
-            config::load_with(&found, &project_root, opts.policy.is_none(), true)?
-        }
+        (None, Some(found)) => config::load_with(
+            &found,
+            &project_root,
+            opts.policy.is_none() && !opts.without_packs,
+            true,
+        )?,
         (None, None) => Config::default(),
     };
     if let Some(pack) = &opts.policy {
@@ -126,6 +143,19 @@ pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
 
 /// [`run`] with the project root fixed to `root` (see [`setup_in`]).
 pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineError> {
+    scan_in(opts, root).map(|s| s.report)
+}
+
+/// One run's whole result: the report, the configuration it applied and the agent files it
+/// parsed, so a consumer (a fleet scorecard) never walks, reads or parses again.
+pub struct Scan {
+    pub report: Report,
+    pub config: Config,
+    pub files: Vec<FileCtx>,
+}
+
+/// [`run_in`], keeping the configuration and the parsed agent files.
+pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, EngineError> {
     let Setup {
         roots,
         project_root,
@@ -185,7 +215,9 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
     }
     let partial = scanner.partial;
     let named_files = scanner.named_files;
-    let mut report = scanner.finish(project_root.clone(), opts.staged, selection.clone());
+    let (mut report, files) =
+        scanner.finish_with_files(project_root.clone(), opts.staged, selection.clone());
+    let mut base_tree = None;
     if let Some(base) = &opts.diff {
         // The base is checked exactly as HEAD is (same config, same rules); a finding is new
         // when the base does not have it. Findings are compared by rule, fingerprint and
@@ -205,14 +237,99 @@ pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineE
         let before = scanner.finish(project_root.clone(), false, selection.clone());
         keep_new(&mut report, &before);
         weakened_config(&mut report, &config, &tree)?;
+        base_tree = Some(tree);
     }
     if let Some(path) = &config.path {
         let rel = source::relative(path, &report.root).0;
         let whole = !partial && !opts.staged && opts.diff.is_none();
         crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, whole);
     }
+    if !opts.no_baseline {
+        apply_baseline(&mut report, opts, &config, base_tree.as_deref())?;
+    }
     report.seal();
-    Ok(report)
+    Ok(Scan {
+        report,
+        config,
+        files,
+    })
+}
+
+/// The baseline (`--baseline FILE`, else the config's `baseline:`): its findings move to the
+/// suppressed list. In PR mode only entries the diff base's baseline also holds count, so a
+/// change cannot accept its own new findings by adding them to the file.
+fn apply_baseline(
+    report: &mut Report,
+    opts: &ScanOptions,
+    config: &Config,
+    base_tree: Option<&[(String, gix::ObjectId)]>,
+) -> Result<(), EngineError> {
+    let root = report.root.clone();
+    let (mut baseline, rel) = match (&opts.baseline, &config.baseline) {
+        (Some(named), _) => {
+            // Named by the user: read where it is, like `--config`.
+            let path = std::env::current_dir().unwrap_or_default().join(named);
+            let rel = path
+                .strip_prefix(&root)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            (
+                crate::baseline::load(&path).map_err(EngineError::Usage)?,
+                rel,
+            )
+        }
+        (None, Some(rel)) => {
+            let text =
+                crate::fsx::read_confined_text(&root.join(rel), &root, crate::baseline::MAX_SIZE)
+                    .map_err(|e| EngineError::Usage(format!("cannot read baseline {rel}: {e}")))?;
+            let b = crate::baseline::parse(&text, rel).map_err(EngineError::Usage)?;
+            (b, Some(rel.clone()))
+        }
+        (None, None) => return Ok(()),
+    };
+    if let Some(tree) = base_tree {
+        let old = rel
+            .as_deref()
+            .and_then(|rel| tree.iter().find(|(p, _)| p == rel))
+            .map(|(_, id)| {
+                let bytes = source::git::read_blob(&root, *id, crate::baseline::MAX_SIZE)?;
+                Ok::<_, EngineError>(
+                    crate::baseline::parse(
+                        &String::from_utf8_lossy(&bytes),
+                        "the diff base's baseline",
+                    )
+                    .unwrap_or_default(),
+                )
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let before = baseline.findings.len();
+        baseline.findings.retain(|e| old.findings.contains(e));
+        let added = before - baseline.findings.len();
+        if added > 0 {
+            // Visible, not blocking: they only take effect once the change is merged.
+            let rule = &crate::rules::policy::CONFIG_WEAKENED;
+            let path = rel.clone().unwrap_or_else(|| "the baseline".into());
+            report.diagnostics.push(Diagnostic {
+                rule,
+                severity: crate::rules::Severity::Warning,
+                message: format!(
+                    "this change adds {added} entr{} to the baseline: the findings they list are not reported after it is merged",
+                    if added == 1 { "y" } else { "ies" }
+                ),
+                fingerprint: fingerprint(&[rule.code, &path, "baseline-entries"]),
+                path,
+                span: None,
+                labels: Vec::new(),
+                help: Some("loosening the gate is part of the change: review it as such".into()),
+                redact: Vec::new(),
+                age: 0,
+                secret: None,
+            });
+        }
+    }
+    crate::baseline::apply(report, &baseline, rel.as_deref().unwrap_or("the baseline"));
+    Ok(())
 }
 
 /// The canonical form of a path argument, except that a symbolic link stays a link (its
@@ -296,9 +413,9 @@ fn weakened_config(
             .map(|at| at..at + key.len());
         let d = emit.emit(rule, range, format!("this change {message}"));
         d.help = Some("loosening the gate is part of the change: review it as such".into());
-        if key == "exceptions" {
+        if key == "exceptions" || key == "baseline" {
             // The audited path: visible, not blocking.
-            d.severity = d.severity.min(crate::report::diagnostic::Severity::Warning);
+            d.severity = d.severity.min(crate::diagnostic::Severity::Warning);
         }
     }
     report.diagnostics.append(&mut emit.out);
@@ -364,6 +481,12 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         scanner.visit_historic(item, blob)
     })?;
     let mut report = scanner.finish(root, false, selection.clone());
+    // The same suppression stage as `check`: an accepted finding is accepted in history too
+    // (unused exceptions are not judged: history sees other versions of the files).
+    if let Some(path) = &config.path {
+        let rel = source::relative(path, &report.root).0;
+        crate::exceptions::apply(&mut report, &config.exceptions, &rel, &selection, false);
+    }
     // The same secret in several versions of a file: keep the oldest introduction.
     report
         .diagnostics
@@ -402,6 +525,8 @@ struct Scanner<'a> {
     /// What could not be checked, and why: the scan is incomplete when this is not empty.
     incomplete: Mutex<Vec<(String, String)>>,
     found: Mutex<Vec<Diagnostic>>,
+    /// Findings an `agentgate:allow` with a reason suppressed.
+    allowed: Mutex<Vec<Diagnostic>>,
     /// Every agent file, parsed, for the repository-level pass.
     agent: Mutex<Vec<FileCtx>>,
     /// Paths of staged blobs (`--staged` only).
@@ -435,6 +560,7 @@ impl<'a> Scanner<'a> {
             unreadable: AtomicUsize::new(0),
             incomplete: Mutex::new(Vec::new()),
             found: Mutex::new(Vec::new()),
+            allowed: Mutex::new(Vec::new()),
             agent: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
@@ -585,8 +711,14 @@ impl<'a> Scanner<'a> {
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
-            retain_allowed(&text, &mut emit.out, self.selection);
-            for mut d in emit.out {
+            let mut allowed = Vec::new();
+            crate::directives::apply_allow(rel, &text, &mut emit.out, &mut allowed, self.selection);
+            for (mut d, ok) in emit
+                .out
+                .into_iter()
+                .map(|d| (d, false))
+                .chain(allowed.into_iter().map(|d| (d, true)))
+            {
                 if let Some(span) = &mut d.span {
                     span.start += offset;
                     span.end += offset;
@@ -594,7 +726,11 @@ impl<'a> Scanner<'a> {
                     span.end_line += lines;
                 }
                 d.redact.clear(); // no snippet of a file this large is kept
-                found.push(d);
+                if ok {
+                    lock(&self.allowed).push(d);
+                } else {
+                    found.push(d);
+                }
             }
             lines += memchr::memchr_iter(b'\n', this).count() as u32;
             offset += this.len();
@@ -678,7 +814,7 @@ impl<'a> Scanner<'a> {
         for check in &self.any_checks {
             check(&ctx, &mut emit);
         }
-        retain_allowed(&text, &mut emit.out, self.selection);
+        self.allow(&rel, &text, &mut emit.out);
         if emit.out.is_empty() {
             return;
         }
@@ -698,7 +834,7 @@ impl<'a> Scanner<'a> {
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
             }
-            retain_allowed(text, &mut emit.out, self.selection);
+            self.allow(rel, text, &mut emit.out);
             let flagged = !emit.out.is_empty();
             if flagged {
                 lock(&self.found).append(&mut emit.out);
@@ -720,11 +856,20 @@ impl<'a> Scanner<'a> {
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
         }
-        retain_allowed(text, &mut emit.out, self.selection);
+        self.allow(rel, text, &mut emit.out);
         if !emit.out.is_empty() {
             lock(&self.found).append(&mut emit.out);
         }
         lock(&self.agent).push(ctx);
+    }
+
+    /// `agentgate:allow` markers in one file's text (see [`crate::directives::apply_allow`]).
+    fn allow(&self, rel: &str, text: &str, out: &mut Vec<Diagnostic>) {
+        let mut allowed = Vec::new();
+        crate::directives::apply_allow(rel, text, out, &mut allowed, self.selection);
+        if !allowed.is_empty() {
+            lock(&self.allowed).append(&mut allowed);
+        }
     }
 
     fn problem(&self, rel: &str, rule: &'static Rule, message: String) {
@@ -753,6 +898,16 @@ impl<'a> Scanner<'a> {
     }
 
     fn finish(self, root: PathBuf, staged: bool, selection: Selection) -> Report {
+        self.finish_with_files(root, staged, selection).0
+    }
+
+    /// The report and the run's agent files (parsed once; fleet scorecards read them).
+    fn finish_with_files(
+        self,
+        root: PathBuf,
+        staged: bool,
+        selection: Selection,
+    ) -> (Report, Vec<FileCtx>) {
         let mut diagnostics = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
         let staged_paths =
             staged.then(|| self.staged.into_inner().unwrap_or_else(|p| p.into_inner()));
@@ -774,19 +929,23 @@ impl<'a> Scanner<'a> {
         for check in crate::rules::repo_checks(&selection) {
             check(&repo, &mut emit);
         }
+        let mut suppressed = self.allowed.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Repository rules' findings honour the markers in the files they point into.
+        let mut by_path: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+        for d in emit.out {
+            by_path.entry(d.path.clone()).or_default().push(d);
+        }
         let texts: std::collections::HashMap<&str, &str> = repo
             .files
             .iter()
             .map(|f| (f.path.as_str(), f.text.as_str()))
             .collect();
-        emit.out.retain(|d| {
-            selection.is_locked(d.rule)
-                || texts
-                    .get(d.path.as_str())
-                    .is_none_or(|t| !inline_allowed(t, d))
-        });
-        diagnostics.append(&mut emit.out);
-        let mut suppressed = Vec::new();
+        for (path, mut out) in by_path {
+            if let Some(text) = texts.get(path.as_str()) {
+                crate::directives::apply_allow(&path, text, &mut out, &mut suppressed, &selection);
+            }
+            diagnostics.append(&mut out);
+        }
         for file in &repo.files {
             crate::directives::apply(
                 &file.path,
@@ -809,18 +968,20 @@ impl<'a> Scanner<'a> {
             .other_sources
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
-        let mcp_inventory = crate::rules::policy::inventory(&repo.files);
         let sources = repo
             .files
-            .into_iter()
-            .map(|f| (f.path, f.text))
-            .chain(others)
-            .filter(|(path, _)| flagged.contains(path.as_str()))
+            .iter()
+            .filter(|f| flagged.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .chain(
+                others
+                    .into_iter()
+                    .filter(|(path, _)| flagged.contains(path.as_str())),
+            )
             .collect();
-        Report::new(
+        let report = Report::new(
             diagnostics,
             suppressed,
-            mcp_inventory,
             sources,
             root,
             self.files.into_inner(),
@@ -835,69 +996,9 @@ impl<'a> Scanner<'a> {
                 v
             },
             selection,
-        )
+        );
+        (report, repo.files)
     }
-}
-
-const ALLOW_MARKER: &str = "agentgate:allow";
-
-/// Drops one file's findings that `agentgate:allow` suppresses (see [`inline_allowed`]). The
-/// markers and line ends are found in one pass, so many findings on one long line (a
-/// minified file) cost a lookup each, not a scan of the line each.
-fn retain_allowed(text: &str, out: &mut Vec<Diagnostic>, selection: &Selection) {
-    if out.is_empty() {
-        return;
-    }
-    let bytes = text.as_bytes();
-    let markers: Vec<usize> = memchr::memmem::find_iter(bytes, ALLOW_MARKER).collect();
-    if markers.is_empty() {
-        return;
-    }
-    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', bytes).collect();
-    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
-    let mut first = std::collections::HashMap::new();
-    for m in markers {
-        first.entry(line_of(m)).or_insert(m);
-    }
-    out.retain(|d| {
-        if selection.is_locked(d.rule) {
-            return true; // locked by the organisation: never suppressed
-        }
-        let Some(span) = &d.span else { return true };
-        let line = line_of(span.start.min(text.len()));
-        let Some(&pos) = first.get(&line) else {
-            return true;
-        };
-        let end = newlines.get(line).copied().unwrap_or(text.len());
-        !names_rule(&text[pos + ALLOW_MARKER.len()..end], d)
-    });
-}
-
-/// `agentgate:allow` on a finding's line suppresses it; `agentgate:allow AG402` or
-/// `agentgate:allow leaked-secret` only that rule (several may be listed).
-fn inline_allowed(text: &str, d: &crate::report::diagnostic::Diagnostic) -> bool {
-    let Some(span) = &d.span else { return false };
-    let at = span.start.min(text.len());
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let Some(pos) = text[start..end].find(ALLOW_MARKER) else {
-        return false;
-    };
-    names_rule(&text[start + pos + ALLOW_MARKER.len()..end], d)
-}
-
-/// `rest` is what follows the marker on its line: does it allow `d`'s rule?
-fn names_rule(rest: &str, d: &crate::report::diagnostic::Diagnostic) -> bool {
-    // Rule codes or names right after the marker; anything else ends the list.
-    let named: Vec<&str> = rest
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .take_while(|w| crate::rules::lookup(w).is_some())
-        .collect();
-    named.is_empty()
-        || named
-            .iter()
-            .any(|w| w.eq_ignore_ascii_case(d.rule.code) || *w == d.rule.name)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

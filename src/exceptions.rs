@@ -4,53 +4,13 @@
 
 pub use crate::registry::suppress::*;
 
+use crate::diagnostic::{Diagnostic, fingerprint};
+use crate::registry::Selection;
 use crate::report::Report;
-use crate::report::diagnostic::{Diagnostic, fingerprint};
-use crate::rules::Selection;
 
-#[derive(Debug, Clone)]
-pub struct Exception {
-    /// A rule selector (code, name, family, prefix).
-    pub rule: String,
-    /// The path glob as written (gitignore-style, relative to the project root).
-    pub path: String,
-    pub globs: Vec<globset::Glob>,
-    /// Optional text the finding's message must contain.
-    pub matches: Option<String>,
-    pub reason: String,
-    pub approved_by: Option<String>,
-    /// Days since 1970-01-01.
-    pub expires: Option<i64>,
-    /// Line of the entry in the config file.
-    pub line: u32,
-}
-
-/// `YYYY-MM-DD` → days since 1970-01-01.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let mut parts = s.trim().splitn(3, '-');
-    let (y, m, d): (i64, i64, i64) = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days-from-civil (Howard Hinnant).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-fn today() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64 / 86_400)
-}
+pub use crate::config::Exception;
+pub use crate::dates::parse_date;
+use crate::dates::today;
 
 /// Applies `exceptions` to the report: matches move to `report.suppressed` with their
 /// justification; expired entries stop matching and are reported; unused ones too (only when
@@ -140,7 +100,7 @@ pub fn apply(
             severity: selection.severity(rule),
             message,
             path: config_path.to_string(),
-            span: Some(crate::report::diagnostic::Span {
+            span: Some(crate::diagnostic::Span {
                 start: 0,
                 end: 0,
                 line: e.line,

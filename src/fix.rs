@@ -37,8 +37,9 @@ pub fn plan(root: &Path, policy: &Policy) -> (Vec<Edit>, Vec<Skipped>) {
     paths.extend(policy.require.context_files.iter());
     paths.sort();
     paths.dedup();
+    let project = crate::scaffold::Project::detect(root);
     for path in paths {
-        match edit_context_file(root, path, policy) {
+        match edit_context_file(root, path, policy, &project) {
             Ok(Some(edit)) => edits.push(edit),
             Ok(None) => {}
             Err(reason) => skipped.push(Skipped {
@@ -97,7 +98,14 @@ pub fn writable(root: &Path, rel: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<Edit>, String> {
+fn edit_context_file(
+    root: &Path,
+    path: &str,
+    policy: &Policy,
+    project: &crate::scaffold::Project,
+) -> Result<Option<Edit>, String> {
+    // Every text taken from a template is filled in: no `{{…}}` is ever written.
+    let render = |t: &str| crate::scaffold::render(t, project);
     let before = read(root, path)?;
     let tpl = policy.templates.get(path);
     let mut changes = Vec::new();
@@ -105,7 +113,7 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
         (Some(t), _) => t.clone(),
         (None, Some(tpl)) if !tpl.blocks.is_empty() => {
             changes.push("created from the policy pack's template".to_string());
-            crate::init::render(&tpl.text, &crate::init::Project::detect(root))
+            render(&tpl.text)
         }
         // Claude Code reads CLAUDE.md, not AGENTS.md: one import line makes them one text.
         (None, None)
@@ -133,7 +141,7 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
                 .unwrap_or_default();
             match tpl.and_then(|t| section_text(&t.text, section, &present_blocks)) {
                 Some(body) => {
-                    append(&mut text, &body);
+                    append(&mut text, &render(&body));
                     changes.push(format!("appended section \"{section}\" from the template"));
                 }
                 None => {
@@ -153,9 +161,7 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
         for id in &tpl.blocks {
             let want = tpl.block(id).unwrap_or("");
             match found.iter().find(|b| b.id == *id) {
-                Some(b)
-                    if template::normalize(&text[b.content.clone()])
-                        == template::normalize(want) => {}
+                Some(b) if same_block(want, &text[b.content.clone()]) => {}
                 Some(_) => changes.push(format!("re-synced managed block `{id}`")),
                 None => missing.push(id.clone()),
             }
@@ -166,13 +172,13 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
             .collect();
         replace.sort_by_key(|b| std::cmp::Reverse(b.content.start));
         for b in replace {
-            let want = with_newline(tpl.block(&b.id).unwrap_or(""));
-            if template::normalize(&text[b.content.clone()]) != template::normalize(&want) {
-                text.replace_range(b.content.clone(), &want);
+            let want = tpl.block(&b.id).unwrap_or("");
+            if !same_block(want, &text[b.content.clone()]) {
+                text.replace_range(b.content.clone(), &with_newline(&render(want)));
             }
         }
         for id in missing {
-            let want = with_newline(tpl.block(&id).unwrap_or(""));
+            let want = with_newline(&render(tpl.block(&id).unwrap_or("")));
             append(
                 &mut text,
                 &format!("<!-- agentgate:begin {id} -->\n{want}<!-- agentgate:end {id} -->\n"),
@@ -188,6 +194,11 @@ fn edit_context_file(root: &Path, path: &str, policy: &Policy) -> Result<Option<
             changes,
         }),
     )
+}
+
+/// The file's block is the template's, filled in (one left unfilled is re-synced).
+fn same_block(want: &str, have: &str) -> bool {
+    template::unfilled(have).is_none() && template::block_matches(want, have)
 }
 
 fn sibling(path: &str, name: &str) -> String {

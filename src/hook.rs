@@ -81,8 +81,9 @@ fn script(kind: HookKind) -> String {
          status=$?\n\
          if [ \"$status\" -eq 1 ]; then\n\
          \x20 echo >&2\n\
-         \x20 echo \"agentgate blocked this {name}. Fix the findings above, or: mark a deliberate line with 'agentgate:allow CODE',\" >&2\n\
-         \x20 echo \"exclude paths or change severities in .agentgate.yaml, and see 'agentgate explain CODE'.\" >&2\n\
+         \x20 echo \"agentgate blocked this {name}. Fix the findings above, or accept one with an audited exception:\" >&2\n\
+         \x20 echo \"  agentgate exception add CODE --path PATH --reason '...' [--expires 90d] [--approved-by WHO]\" >&2\n\
+         \x20 echo \"Findings that predate agentgate: 'agentgate baseline'. What a rule means: 'agentgate explain CODE'.\" >&2\n\
          \x20 echo \"'git {verb} --no-verify' skips hooks, but CI runs the same check.\" >&2\n\
          fi\n\
          exit $status\n",

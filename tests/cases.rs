@@ -56,6 +56,30 @@ fn rule_cases() {
                 run.stdout
             ));
         }
+        // The case's own rule alone gives exactly its lines of the full run: no rule's
+        // result depends on which other rules ran.
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let code = name.split('-').next().unwrap().to_ascii_uppercase();
+        let alone = tree.run(&[
+            "check",
+            "--format",
+            "concise",
+            "--quiet",
+            "--no-color",
+            "--select",
+            &code,
+        ]);
+        let want: String = expected
+            .lines()
+            .filter(|l| l.contains(&format!(" {code} ")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if alone.stdout != want {
+            failures.push(format!(
+                "{name} with --select {code}:\n--- expected\n{want}--- actual\n{}",
+                alone.stdout
+            ));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -306,6 +306,33 @@ fn sarif_marks_incomplete_scans() {
 }
 
 #[test]
+fn sarif_names_each_file_it_could_not_check() {
+    let t = Tree::new();
+    t.write(".agentgate.yaml", "max_file_size: 64\n");
+    t.write(".mcp.json", format!("{{\"pad\": \"{}\"}}", "a".repeat(100)));
+    t.write("CLAUDE.md", "# ok\n");
+    let r = t.run(&["check", "--format", "sarif"]);
+    r.code(2);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let notes = inv["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), 1, "{}", r.stdout);
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".mcp.json"
+    );
+    // Near miss: a complete scan has none.
+    t.write(".mcp.json", "{}");
+    let r = t.run(&["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(log["runs"][0]["invocations"][0]["toolExecutionNotifications"].is_null());
+}
+
+#[test]
 fn github_annotations_and_summary() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);

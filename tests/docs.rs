@@ -22,6 +22,17 @@ fn generated_rule_docs_are_current() {
 }
 
 #[test]
+fn readme_rules_table_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let want = agentgate::docs::with_readme_table(&readme).expect("README has the rules markers");
+    assert!(
+        want == readme,
+        "README.md's rules table is out of date: run `cargo run -- generate-docs docs/rules`"
+    );
+}
+
+#[test]
 fn embedded_secrets_pack_matches_the_yaml() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let yaml = std::fs::read_to_string(root.join("rules/secrets.yaml")).unwrap();

@@ -170,7 +170,7 @@ fn build_fleet(t: &Tree) -> PathBuf {
         ".claude/agents/deploy.md",
         "---\nname: deploy\ndescription: Deploys the service\nmodel: haiku\n---\nDeploy carefully.\n",
     );
-    let key = ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(); // agentgate:allow
+    let key = ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(); // agentgate:allow: a fake credential for this test
     write(
         &d,
         ".mcp.json",
@@ -233,7 +233,7 @@ fn card(report: &Value, name: &str) -> Value {
 fn planted_secrets() -> Vec<String> {
     vec![
         github_example(),
-        ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(), // agentgate:allow
+        ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(), // agentgate:allow: a fake credential for this test
     ]
 }
 
@@ -640,14 +640,29 @@ fn diff_shows_better_and_worse() {
     assert!(r.stdout.contains("Added (1): golf\n"), "{}", r.stdout);
     // The reverse direction: everything that got better got worse.
     fleet_run(&t, &["fleet", "diff", "new.json", "old.json"]).code(1);
+    // A repository that loosens its own config is worse, even with the same grade.
+    write(
+        &fleet.join("golf"),
+        ".agentgate.yaml",
+        "exclude: [\"vendor/**\"]\nrules:\n  ignore: [AG101]\n",
+    );
+    fleet_run(&t, &["fleet", "scan", "fleet", "--json", "loose.json"]).code(0);
+    let r = fleet_run(&t, &["fleet", "diff", "new.json", "loose.json"]);
+    r.code(1);
+    assert!(
+        r.stdout.contains("  golf: gate loosened: adds exclude `vendor/**`; gate loosened: adds rules.ignore `AG101`\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn one_policy_for_all_and_repo_lists() {
     let t = Tree::new();
     build_fleet(&t);
-    // --config: one policy; echo's broken file is not read, every repo is judged by the pack
-    // (alpha has no AGENTS.md: one drift finding).
+    // --config: one central policy layered over each repository's own config: every repo is
+    // judged by the pack (alpha has no AGENTS.md: one drift finding), charlie keeps its own
+    // exceptions, and echo's broken file fails echo as it would in echo's own CI.
     write(t.path(), "org.yaml", "extends: policy\n");
     let r = fleet_run(
         &t,
@@ -657,13 +672,20 @@ fn one_policy_for_all_and_repo_lists() {
     );
     r.code(0);
     let report = read_json(&t.path().join("one.json"));
-    assert_eq!(card(&report, "echo")["status"], "ok");
+    assert_eq!(card(&report, "echo")["status"], "failed");
     assert_eq!(
         card(&report, "alpha")["drift"],
         1,
         "{}",
         card(&report, "alpha")
     );
+    assert_eq!(card(&report, "alpha")["policy"]["config"], "org.yaml");
+    let charlie = card(&report, "charlie");
+    assert_eq!(
+        charlie["policy"]["config"], ".agentgate.yaml + org.yaml",
+        "{charlie}"
+    );
+    assert_eq!(charlie["findings"]["suppressed"], 1, "{charlie}");
     // A list of paths (relative to the list), one of them missing: recorded, not fatal.
     write(
         t.path(),

@@ -343,11 +343,11 @@ fn ignore_directives_are_audited() {
 #[test]
 fn packs_add_their_own_secret_rules() {
     let t = Tree::new();
-    let rule = "version: 1\nrules:\n  - id: acme-deploy-token\n    name: 'ACME deploy token'\n    category: internal\n    keywords: ['acmedt_']\n    regex: '\\b(acmedt_[a-z0-9]{32})\\b'\n    entropy: 3.0\n    confidence: exact\n    examples:\n      - 'ACME_TOKEN=acmedt_q8w7e6r5t4y3u2i1o0p9a8s7d6f5g4h3'\n"; // agentgate:allow
+    let rule = "version: 1\nrules:\n  - id: acme-deploy-token\n    name: 'ACME deploy token'\n    category: internal\n    keywords: ['acmedt_']\n    regex: '\\b(acmedt_[a-z0-9]{32})\\b'\n    entropy: 3.0\n    confidence: exact\n    examples:\n      - 'ACME_TOKEN=acmedt_q8w7e6r5t4y3u2i1o0p9a8s7d6f5g4h3'\n"; // agentgate:allow: a fake credential for this test
     t.write("pack/policy.yaml", "");
     t.write("pack/rules/acme.yaml", rule);
     t.write(".agentgate.yaml", "extends: pack\nexclude: [pack/**]\n");
-    let token = "acmedt_z9x8c7v6b5n4m3l2k1j0h9g8f7d6s5a4"; // agentgate:allow
+    let token = "acmedt_z9x8c7v6b5n4m3l2k1j0h9g8f7d6s5a4"; // agentgate:allow: a fake credential for this test
     t.write("deploy/env.sh", format!("export ACME_TOKEN={token}\n"));
     for format in ["concise", "json", "sarif"] {
         let r = t.run(&["check", "--format", format]);

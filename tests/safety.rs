@@ -103,7 +103,7 @@ fn never_executes_anything_from_the_repository() {
         &["check", "--format", "sarif"],
         &["history"],
         &["history", "--all"],
-        &["baseline"],
+        &["baseline", "-o", "../baseline-outside.json"],
         &["lock"],
         &["policy", "show"],
         &["hook", "install"],
@@ -199,7 +199,11 @@ fn writes_only_the_requested_files() {
             &["report.json"],
         ),
         (&["check", "-o", "out/sarif.json", "--format", "sarif"], &[]), // no such dir: exit 2
-        (&["baseline"], &[".agentgate-baseline.json"]),
+        // The first baseline also names itself in a new .agentgate.yaml.
+        (
+            &["baseline"],
+            &[".agentgate-baseline.json", ".agentgate.yaml"],
+        ),
         (
             &["baseline", "-o", "custom-baseline.json"],
             &["custom-baseline.json"],
@@ -227,7 +231,8 @@ fn writes_only_the_requested_files() {
     // An output path outside the repository is written there, and only there.
     let report = out_dir.path().join("report.sarif");
     let before = snapshot(t.path());
-    t.run(&["check", "--format", "sarif", "-o", report.to_str().unwrap()])
+    let to = report.to_str().unwrap();
+    t.run(&["check", "--no-baseline", "--format", "sarif", "-o", to])
         .code(1);
     assert!(changed(&before, &snapshot(t.path())).is_empty());
     assert!(std::fs::read_to_string(&report).unwrap().contains("AG101"));

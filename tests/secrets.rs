@@ -162,15 +162,52 @@ fn inline_allow_and_lockfiles() {
     let t = Tree::new();
     t.write("a.env", format!("{github}\n"));
     t.run(&["check"]).code(1);
+    // A marker without a reason suppresses nothing and is itself a finding, at the marker.
     t.write("a.env", format!("{github} # agentgate:allow\n"));
-    t.run(&["check"]).code(0);
-    t.write("a.env", format!("{github} # agentgate:allow AG403\n"));
+    let r = t.run(&["check", "--format", "concise"]);
+    r.code(1);
+    let col = github.len() + 4;
+    assert!(
+        r.stdout.contains(&format!(
+            "a.env:1:{col}: AG612 warning `agentgate:allow` needs a reason"
+        )),
+        "{}",
+        r.stdout
+    );
+    let at = github.find("ghp_").expect("a classic token") + 1;
+    assert!(
+        r.stdout.contains(&format!("a.env:1:{at}: AG402")),
+        "{}",
+        r.stdout
+    );
+    // With a reason it suppresses, and the summary counts it.
+    t.write(
+        "a.env",
+        format!("{github} # agentgate:allow: fake token for the docs\n"),
+    );
+    let r = t.run(&["check", "--format", "concise"]);
+    r.code(0);
+    assert!(
+        r.stdout
+            .contains("1 suppressed finding not shown (1 in-source)"),
+        "{}",
+        r.stdout
+    );
+    let sarif = t.run(&["check", "--format", "sarif"]);
+    assert!(sarif.stdout.contains("\"inSource\""), "{}", sarif.stdout);
+    assert!(
+        sarif.stdout.contains("fake token for the docs"),
+        "{}",
+        sarif.stdout
+    );
+    // Naming another rule suppresses nothing.
+    t.write("a.env", format!("{github} # agentgate:allow AG403: test\n"));
     t.run(&["check"]).code(1);
     t.write(
         "a.env",
-        format!("{github} # agentgate:allow leaked-secret\n"),
+        format!("{github} # agentgate:allow leaked-secret (a fake)\n"),
     );
-    t.run(&["check"]).code(0);
+    t.run(&["check", "--fail-on", "warning"]).code(0);
     // Heuristic rules stay quiet in lockfiles; exact ones do not.
     t.write("a.env", "");
     t.write(

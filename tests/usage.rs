@@ -532,3 +532,70 @@ fn browser_dashboard_with_usage() {
     assert!(stdout.contains("repositories shown: 3"), "{stdout}");
     assert!(stdout.contains("usage sections ok, teams: 3"), "{stdout}");
 }
+
+/// Shards scanned with the same exports merge with their usage; different exports are refused.
+#[test]
+fn merged_shards_keep_their_usage() {
+    let tree = Tree::new();
+    usage_fleet(&tree);
+    let fleet = tree.path().join("fleet");
+    let central = tree.path().join("central.yaml");
+    for (i, out) in [(1, "s1.json"), (2, "s2.json")] {
+        let shard = format!("{i}/2");
+        let path = tree.path().join(out);
+        let (code, _, err) = run(&[
+            "fleet",
+            "scan",
+            fleet.to_str().unwrap(),
+            "--config",
+            central.to_str().unwrap(),
+            "--usage",
+            FIXTURES,
+            "--shard",
+            &shard,
+            "--json",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (s1, s2) = (tree.path().join("s1.json"), tree.path().join("s2.json"));
+    let (code, out, err) = run(&[
+        "fleet",
+        "merge",
+        s1.to_str().unwrap(),
+        s2.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["usage"]["totals"]["tokens"], 116_910);
+    assert_eq!(r["repos"].as_array().unwrap().len(), 3);
+    // A shard scanned without the exports next to one with them: refused.
+    let (code, _, _) = run(&[
+        "fleet",
+        "scan",
+        fleet.to_str().unwrap(),
+        "--shard",
+        "2/2",
+        "--json",
+        s2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let bare: Value = serde_json::from_str(&std::fs::read_to_string(&s2).unwrap()).unwrap();
+    assert!(bare["usage"].is_null());
+    let (code, out, _) = run(&[
+        "fleet",
+        "merge",
+        s1.to_str().unwrap(),
+        s2.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    assert_eq!(code, 0);
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        r["usage"]["totals"]["tokens"], 116_910,
+        "the shard with usage carries it"
+    );
+}

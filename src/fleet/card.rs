@@ -6,17 +6,30 @@ use super::model::{
     Context, ContextFile, EXPIRING_DAYS, ExceptionEntry, Findings, Freshness, McpEntry, ModelEntry,
     RepoCard, Status,
 };
-use crate::classify::{FileKind, classify};
-use crate::config::{self, Config};
+use crate::classify::FileKind;
+use crate::config::Config;
 use crate::engine::{self, ScanOptions};
 use crate::report::Report;
 use crate::rules::{Family, FileCtx};
-use crate::source::{self, Item};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use crate::source::{self};
+use std::path::Path;
 
 /// Scans the repository at `path` and builds its scorecard. `config`: one policy for all
 /// (absolute path), else the repository's own `.agentgate.yaml`. `today`: days since 1970.
+fn gate(cfg: &Config) -> super::model::Gate {
+    let lowered = cfg
+        .severity
+        .iter()
+        .filter(|(key, sev)| crate::rules::lookup(key).is_none_or(|r| *sev < r.severity))
+        .map(|(key, _)| key.clone())
+        .collect();
+    super::model::Gate {
+        exclude: cfg.exclude_patterns.clone(),
+        ignore: cfg.ignore.clone(),
+        lowered,
+    }
+}
+
 pub fn build(
     name: &str,
     path: &Path,
@@ -33,17 +46,15 @@ pub fn build(
     let opts = ScanOptions {
         paths: vec![root.clone()],
         config: config.map(Path::to_path_buf),
+        layer_config: true,
         ..ScanOptions::default()
     };
-    let report = engine::run_in(&opts, Some(&root)).map_err(|e| e.to_string())?;
-    let cfg = match config
-        .map(Path::to_path_buf)
-        .or_else(|| config::discover(&root))
-    {
-        Some(p) => config::load(&p, &root).map_err(|e| e.to_string())?,
-        None => Config::default(),
-    };
-    let files = agent_files(&root, &cfg);
+    // One run: the scorecard reads the engine's own config and parsed files.
+    let engine::Scan {
+        report,
+        config: cfg,
+        files,
+    } = engine::scan_in(&opts, Some(&root)).map_err(|e| e.to_string())?;
     let mut card = RepoCard {
         name: name.to_string(),
         path: path.display().to_string(),
@@ -58,6 +69,7 @@ pub fn build(
         models: models(&files),
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
+        gate: gate(&cfg),
         ..RepoCard::default()
     };
     card.drift = report
@@ -95,7 +107,7 @@ pub fn build(
             }
         ));
     }
-    card.policy = applied_policy(&cfg);
+    card.policy = applied_policy(&cfg, config, &root);
     card.team = cfg
         .policy
         .attribution
@@ -144,13 +156,27 @@ fn codeowners_team(root: &Path) -> Option<String> {
 }
 
 /// Which configuration and packs judged the repository.
-fn applied_policy(cfg: &Config) -> super::model::AppliedPolicy {
+fn applied_policy(
+    cfg: &Config,
+    central: Option<&Path>,
+    root: &Path,
+) -> super::model::AppliedPolicy {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| crate::secrets::printable(&n.to_string_lossy()))
+    };
+    // The repository's own file, and the central one layered over it.
+    let own = cfg
+        .path
+        .as_deref()
+        .filter(|p| p.starts_with(root))
+        .and_then(name);
+    let config = match (own, central.and_then(name)) {
+        (Some(own), Some(c)) => Some(format!("{own} + {c}")),
+        (own, c) => own.or(c),
+    };
     super::model::AppliedPolicy {
-        config: cfg
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| crate::secrets::printable(&n.to_string_lossy())),
+        config,
         packs: cfg
             .policy
             .layers
@@ -171,36 +197,6 @@ fn is_exception_rule(code: &str) -> bool {
 }
 
 /// The repository's agent files, read and ready to parse (sorted by path).
-fn agent_files(root: &Path, cfg: &Config) -> Vec<FileCtx> {
-    let found: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
-    let roots = [root.to_path_buf()];
-    source::walk::walk(&roots, root, &cfg.excludes, false, &|item| {
-        if let Item::File { rel, abs } = item
-            && classify(&rel).is_agent_file()
-        {
-            found
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((rel, abs));
-        }
-    });
-    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    found.sort();
-    found
-        .into_iter()
-        .filter_map(|(rel, abs)| {
-            let len = std::fs::metadata(&abs).ok()?.len();
-            if len > cfg.max_file_size {
-                return None;
-            }
-            let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-            let kind = classify(&rel);
-            Some(FileCtx::new(rel, kind, text))
-        })
-        .collect()
-}
-
 /// The agent that owns each file kind — only kinds specific to one agent: AGENTS.md is the
 /// shared standard many agents read, so it shows no agent's adoption.
 fn agents(files: &[FileCtx]) -> Vec<String> {
@@ -292,15 +288,15 @@ fn findings(report: &Report) -> Findings {
             .entry(d.rule.family.as_str().to_string())
             .or_default();
         match d.severity {
-            crate::report::diagnostic::Severity::Error => {
+            crate::diagnostic::Severity::Error => {
                 c.error += 1;
                 f.error += 1;
             }
-            crate::report::diagnostic::Severity::Warning => {
+            crate::diagnostic::Severity::Warning => {
                 c.warning += 1;
                 f.warning += 1;
             }
-            crate::report::diagnostic::Severity::Note => {
+            crate::diagnostic::Severity::Note => {
                 c.note += 1;
                 f.note += 1;
             }
@@ -326,8 +322,7 @@ fn mcp_servers(files: &[FileCtx]) -> Vec<McpEntry> {
             let (package, version, pinned) = match s.package() {
                 Some(spec) => {
                     let (name, version) = split_spec(&spec);
-                    let pinned = version.as_deref().is_some_and(is_exact);
-                    (Some(name), version, Some(pinned))
+                    (Some(name), version, Some(crate::rules::mcp::is_pinned(s)))
                 }
                 None => (None, None, None),
             };
@@ -374,14 +369,6 @@ pub fn split_spec(spec: &str) -> (String, Option<String>) {
         return (spec[..last + i].to_string(), Some(tag.to_string()));
     }
     (spec.to_string(), None)
-}
-
-/// An exact version or digest (not a range, tag alias or `latest`).
-pub fn is_exact(version: &str) -> bool {
-    version.starts_with("sha256:")
-        || (version.starts_with(|c: char| c.is_ascii_digit())
-            && !version.contains(['^', '~', '*', '>', '<', ' ', '|'])
-            && !version.split('.').any(|p| p.eq_ignore_ascii_case("x")))
 }
 
 /// `model` from Claude Code settings and subagents, Codex config.toml and Gemini settings.
@@ -488,16 +475,45 @@ mod tests {
             ),
             ("pkg@1.x", "pkg", Some("1.x"), false),
         ];
-        for (spec, name, version, pinned) in cases {
+        for (spec, name, version, _) in cases {
             let (n, v) = split_spec(spec);
             assert_eq!((n.as_str(), v.as_deref()), (*name, *version), "{spec}");
-            assert_eq!(v.as_deref().is_some_and(is_exact), *pinned, "{spec}");
+        }
+    }
+
+    /// The scorecard's `pinned` is AG201's: one definition, so they cannot disagree.
+    #[test]
+    fn pinned_agrees_with_ag201() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("npx", "\"-y\", \"@scope/server-filesystem@1.2\"", false),
+            ("npx", "\"-y\", \"@scope/server-filesystem@1.2.3\"", true),
+            ("npx", "\"pkg@latest\"", false),
+            ("uvx", "\"mcp-server-fetch==2025.4.7\"", true),
+            ("uvx", "\"mcp-server-fetch\"", false),
+            ("docker", "\"run\", \"-i\", \"mcp/fetch@sha256:abc\"", true),
+            ("docker", "\"run\", \"-i\", \"mcp/fetch\"", false),
+        ];
+        for (cmd, args, pinned) in cases {
+            let text = format!(
+                "{{\"mcpServers\": {{\"s\": {{\"command\": \"{cmd}\", \"args\": [{args}]}}}}}}"
+            );
+            let file = FileCtx::new(
+                ".mcp.json",
+                crate::classify::FileKind::McpJson,
+                text.clone(),
+            );
+            let card = mcp_servers(std::slice::from_ref(&file));
+            assert_eq!(card[0].pinned, Some(*pinned), "{cmd} {args}");
+            let ag201 = crate::rules::test_support::run(".mcp.json", &text)
+                .iter()
+                .any(|d| d.rule.code == "AG201");
+            assert_eq!(ag201, !pinned, "{cmd} {args}");
         }
     }
 
     #[test]
     fn a_credential_in_place_of_a_package_is_not_copied() {
-        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow: a fake credential for this test
         let (name, version) = split_spec(token);
         assert!(!name.contains(token) && version.is_none(), "{name}");
     }
@@ -532,7 +548,7 @@ mod tests {
             ),
         ];
         for f in &files {
-            assert_eq!(classify(&f.path), f.kind, "{}", f.path);
+            assert_eq!(crate::classify::classify(&f.path), f.kind, "{}", f.path);
         }
         let got: Vec<(String, String)> = models(&files)
             .into_iter()

@@ -81,6 +81,25 @@ fn compare(a: &RepoCard, b: &RepoCard) -> (Vec<String>, Vec<String>) {
             better.push(text);
         }
     }
+    // The repository loosening its own gate is a regression even when its grade holds.
+    let (ga, gb) = (&a.gate, &b.gate);
+    for (what, old, new) in [
+        ("exclude", &ga.exclude, &gb.exclude),
+        ("rules.ignore", &ga.ignore, &gb.ignore),
+        ("lowered severity of", &ga.lowered, &gb.lowered),
+    ] {
+        for item in new.iter().filter(|i| !old.contains(i)) {
+            worse.push(format!("gate loosened: adds {what} `{item}`"));
+        }
+    }
+    for pack in a
+        .policy
+        .packs
+        .iter()
+        .filter(|p| !b.policy.packs.contains(p))
+    {
+        worse.push(format!("gate loosened: no longer extends `{pack}`"));
+    }
     let mut count = |what: &str, x: usize, y: usize| {
         if y > x {
             worse.push(format!("{what} {x} → {y}"));
@@ -88,6 +107,12 @@ fn compare(a: &RepoCard, b: &RepoCard) -> (Vec<String>, Vec<String>) {
             better.push(format!("{what} {x} → {y}"));
         }
     };
+    count(
+        "suppressed findings",
+        a.findings.suppressed,
+        b.findings.suppressed,
+    );
+    count("exceptions", a.exceptions.len(), b.exceptions.len());
     count("errors", a.findings.error, b.findings.error);
     count("warnings", a.findings.warning, b.findings.warning);
     count("secrets", a.secrets, b.secrets);

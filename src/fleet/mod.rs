@@ -238,7 +238,7 @@ pub fn scan(
                     "\r\x1b[2Kfleet [{}{}] {n}/{total} {}",
                     "#".repeat(filled),
                     "-".repeat(width - filled),
-                    crate::report::escape::line(&crate::report::mask::path(&t.name))
+                    crate::escape::line(&crate::mask::path(&t.name))
                 );
                 let _ = std::io::stderr().flush();
             }
@@ -316,6 +316,22 @@ pub fn report(repos: Vec<RepoCard>, shard: Option<Shard>, secs: i64) -> FleetRep
 /// the summary recomputed.
 pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, String> {
     let mut repos: Vec<RepoCard> = Vec::new();
+    // Shards scanned with the same `--usage` exports carry the same fleet-wide usage: it is
+    // kept (each card already has its own). Different usage per shard cannot be summed
+    // without the rows: refused rather than shown half.
+    let usages: Vec<serde_json::Value> = inputs
+        .iter()
+        .filter_map(|r| r.usage.as_ref())
+        .filter_map(|u| serde_json::to_value(u).ok())
+        .collect();
+    if usages.windows(2).any(|w| w[0] != w[1]) {
+        return Err(
+            "the inputs carry different usage data (scanned with different --usage exports): \
+             scan every shard with the same exports, or join usage after merging with `fleet usage`"
+                .into(),
+        );
+    }
+    let usage = inputs.iter().find_map(|r| r.usage.clone());
     for r in inputs {
         repos.extend(r.repos);
     }
@@ -328,7 +344,9 @@ pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, String>
             ));
         }
     }
-    Ok(report(repos, None, secs))
+    let mut merged = report(repos, None, secs);
+    merged.usage = usage;
+    Ok(merged)
 }
 
 pub fn load(path: &Path) -> Result<FleetReport, String> {
@@ -365,7 +383,7 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
     let masked = serde_json::to_value(report)
         .ok()
         .map(|mut v| {
-            crate::report::mask::json(&mut v);
+            crate::mask::json(&mut v);
             v
         })
         .and_then(|v| serde_json::from_value::<FleetReport>(v).ok());
@@ -392,12 +410,11 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
 /// Writes `text` to `path` (`-`: standard output; a closed pipe is not an error).
 pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), String> {
     if path.as_os_str() == "-" {
-        crate::report::sink::stdout(text.as_bytes())
+        crate::sink::stdout(text.as_bytes())
             .map_err(|e| format!("cannot write to standard output: {e}"))
     } else {
         let cwd = std::env::current_dir().unwrap_or_default();
-        crate::report::sink::file(path, text.as_bytes(), &cwd)
-            .map_err(|e| format!("cannot write {e}"))
+        crate::sink::file(path, text.as_bytes(), &cwd).map_err(|e| format!("cannot write {e}"))
     }
 }
 
@@ -407,7 +424,7 @@ pub fn main(action: FleetAction) -> ExitCode {
     match run(action) {
         Ok(code) => code,
         Err(e) => {
-            crate::report::sink::note(&format!("error: {e}"));
+            crate::sink::note(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }
@@ -443,6 +460,12 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 None => None,
             };
             let mut targets = discover(&args.dirs, args.repos_file.as_deref())?;
+            // Usage is attributed over the whole fleet, whichever shard this is: every shard
+            // then carries the same fleet-wide usage, and `merge` keeps it.
+            let clones: Vec<(String, PathBuf)> = targets
+                .iter()
+                .map(|t| (t.name.clone(), t.path.clone()))
+                .collect();
             if let Some(s) = args.shard {
                 targets.retain(|t| shard_of(&t.name, s.count) == s.index);
             }
@@ -463,10 +486,6 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 None
             } else {
                 let policy = usage_cmd::load_policy(config.as_deref(), None)?;
-                let clones: Vec<(String, PathBuf)> = targets
-                    .iter()
-                    .map(|t| (t.name.clone(), t.path.clone()))
-                    .collect();
                 let u = usage_cmd::build(&args.usage, &policy, &clones, None, secs)?;
                 usage_cmd::summarize(&u);
                 usage_join::join(&mut cards, &u, &policy.usage);

@@ -126,6 +126,26 @@ pub struct RepoCard {
     /// Observed usage (`fleet scan --usage`), with what the configuration explains of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<RepoUsage>,
+    /// How the repository's own config loosens the gate (`fleet diff` reports growth).
+    #[serde(default, skip_serializing_if = "Gate::is_empty")]
+    pub gate: Gate,
+}
+
+/// The repository config's loosenings: what it excludes, switches off or downgrades (how many
+/// findings suppressions hide is `findings.suppressed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Gate {
+    pub exclude: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Rules whose severity the repository lowered.
+    pub lowered: Vec<String>,
+}
+
+impl Gate {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// One report of the trend.

@@ -107,7 +107,7 @@ pub fn build(
 pub fn summarize(r: &UsageReport) {
     for f in &r.inputs {
         if !f.errors.is_empty() || f.format.is_none() {
-            crate::report::sink::note(&format!(
+            crate::sink::note(&format!(
                 "usage: {}: {}{}",
                 f.path,
                 f.errors.first().map_or("not read", String::as_str),
@@ -119,7 +119,7 @@ pub fn summarize(r: &UsageReport) {
             ));
         }
     }
-    crate::report::sink::note(&format!(
+    crate::sink::note(&format!(
         "usage: {} rows from {} files; {} tokens, {} rows without a repository",
         r.totals.rows,
         r.inputs.iter().filter(|f| f.format.is_some()).count(),

@@ -1,11 +1,15 @@
 //! The normalized agent model: every agent's permission grants and MCP servers in one shape,
 //! extracted from parsed files, so rules reason about one model instead of fourteen formats.
 
+mod file;
 pub mod mcp;
 pub mod permissions;
+mod project;
+
+pub use file::FileCtx;
+pub use project::Repo;
 
 use crate::classify::FileKind;
-use crate::rules::FileCtx;
 use crate::syntax::Node;
 
 /// The model a configuration file names, as a string node: `model` in Claude Code settings,

@@ -49,7 +49,7 @@ const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 pub fn checkout(pack: &GitPack, base: &Path) -> Result<(PathBuf, String), String> {
     let rev = pack.rev.as_deref().unwrap_or("HEAD");
     let cache = cache_dir()?;
-    let key = crate::report::diagnostic::fingerprint(&[&pack.git]);
+    let key = crate::diagnostic::fingerprint(&[&pack.git]);
     let (repo_dir, spec) = match local_repo(&pack.git, base) {
         Some(path) => (path, rev.to_string()),
         None => fetch(
@@ -124,13 +124,10 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
             "policy pack {url}: only https, ssh, git and local repositories are supported"
         ));
     }
-    let local_ref = format!(
-        "refs/agentgate/{}",
-        crate::report::diagnostic::fingerprint(&[rev])
-    );
+    let local_ref = format!("refs/agentgate/{}", crate::diagnostic::fingerprint(&[rev]));
     let stamp = bare.join(format!(
         "agentgate-fetched-{}",
-        crate::report::diagnostic::fingerprint(&[rev])
+        crate::diagnostic::fingerprint(&[rev])
     ));
     let cached = || {
         gix::open(bare)
@@ -207,7 +204,7 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
         if !cached() {
             return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}"));
         }
-        crate::report::sink::note(&format!(
+        crate::sink::note(&format!(
             "warning: policy pack {url}@{rev}: fetch failed, using the cached copy"
         ));
     } else {

@@ -6,8 +6,8 @@
 pub mod fetch;
 pub mod template;
 
-use crate::config::ConfigError;
-use crate::report::diagnostic::Severity;
+use crate::config::error::ConfigError;
+use crate::diagnostic::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -235,7 +235,14 @@ pub struct McpPolicy {
 }
 
 impl Policy {
-    fn merge(&mut self, later: Policy) {
+    /// Adds a later policy: lists are unions, maps and single values are the later one's,
+    /// locks only accumulate.
+    pub fn merge(&mut self, later: Policy) {
+        for l in &later.layers {
+            if !self.layers.contains(l) {
+                self.layers.push(l.clone());
+            }
+        }
         let union = |a: &mut Vec<String>, b: Vec<String>| {
             for x in b {
                 if !a.contains(&x) {
@@ -396,7 +403,7 @@ fn load_into(
         Policy::default()
     } else {
         serde_saphyr::from_str(&text).map_err(|e| {
-            let (offset, _) = crate::config::error_span(&text, &e);
+            let (offset, _) = crate::config::error::error_span(&text, &e);
             invalid(offset, &e.without_snippet().to_string())
         })?
     };
@@ -412,7 +419,7 @@ fn load_into(
         }
     }
     for key in layer.severity.keys().chain(&layer.locked.rules) {
-        crate::rules::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
+        crate::registry::Selection::new(std::slice::from_ref(key), &[], &[]).map_err(|m| {
             invalid(
                 text.find(key.as_str()).unwrap_or(0),
                 &format!("severity: {m}"),

@@ -2,7 +2,7 @@
 //! between `<!-- agentgate:begin ID -->` and `<!-- agentgate:end ID -->` on lines of their own.
 //! A repository file may add anything around them; the blocks themselves must match the pack.
 
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;
@@ -117,6 +117,59 @@ pub fn blocks(text: &str) -> Result<Vec<Block>, BlockError> {
         Some((id, _, _, line)) => Err((line, format!("managed block `{id}` is never closed"))),
         None => Ok(out),
     }
+}
+
+/// The placeholders `init` and `fix` fill in (see `scaffold::Project::values`).
+pub const PLACEHOLDERS: &[&str] = &["project", "commands", "build", "test", "lint"];
+
+/// `text` with each `{{name}}` of `values` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    out
+}
+
+/// The first placeholder left as written in `text` (a file `fix` or an older tool wrote).
+pub fn unfilled(text: &str) -> Option<std::ops::Range<usize>> {
+    PLACEHOLDERS
+        .iter()
+        .filter_map(|p| {
+            let token = format!("{{{{{p}}}}}");
+            text.find(&token).map(|at| at..at + token.len())
+        })
+        .min_by_key(|r| r.start)
+}
+
+/// Whether a file's block content `have` is the template's block `want`, where each
+/// placeholder in `want` stands for whatever the repository filled in (its own commands),
+/// compared after [`normalize`]. Linear: the literal pieces are found left to right.
+pub fn block_matches(want: &str, have: &str) -> bool {
+    let (want, have) = (normalize(want), normalize(have));
+    let mut pieces: Vec<&str> = vec![want.as_str()];
+    for p in PLACEHOLDERS {
+        let token = format!("{{{{{p}}}}}");
+        pieces = pieces
+            .iter()
+            .flat_map(|piece| piece.split(token.as_str()))
+            .collect();
+    }
+    if pieces.len() == 1 {
+        return want == have;
+    }
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    if !have.starts_with(first) || have.len() < first.len() + last.len() || !have.ends_with(last) {
+        return false;
+    }
+    let mut rest = &have[first.len()..have.len() - last.len()];
+    for piece in &pieces[1..pieces.len() - 1] {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Line endings and trailing blank lines do not count as a change.
@@ -282,5 +335,20 @@ mod tests {
             blocks(&twice).unwrap_err(),
             (15_001, "managed block `b7` appears twice".into())
         );
+    }
+
+    #[test]
+    fn placeholders_match_what_was_filled_in() {
+        let want = "Run {{test}} before you push.\n{{commands}}\n";
+        assert!(block_matches(
+            want,
+            "Run `cargo test` before you push.\n- Test: `cargo test`\n"
+        ));
+        assert!(!block_matches(want, "Run tests before you push, or not.\n"));
+        assert!(!block_matches("Run {{test}}.", "Run"));
+        assert!(block_matches("plain\n", "plain"));
+        assert_eq!(unfilled("a {{lint}} {{commands}}"), Some(2..10));
+        assert_eq!(unfilled("{{other}}"), None);
+        assert_eq!(fill("x {{test}}", &[("test", "`t`".into())]), "x `t`");
     }
 }

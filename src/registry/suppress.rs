@@ -43,15 +43,19 @@ pub static BAD_IGNORE_DIRECTIVE: Rule = Rule {
     family: Family::Policy,
     severity: Severity::Warning,
     confidence: Confidence::Exact,
-    summary: "An agentgate-ignore directive names no rule, gives no reason, or matches nothing",
+    summary: "An in-source suppression names no rule, gives no reason, or matches nothing",
     docs: Docs {
         what: "Checks `agentgate-ignore CODE: reason` directives in agent files: each must name known rules (codes or \
-               names), give a reason after the colon, and suppress at least one finding on the line it covers.",
+               names), give a reason after the colon, and suppress at least one finding on the line it covers. \
+               Checks `agentgate:allow` markers (any file) on a line with a finding: without a reason after the \
+               rules (`agentgate:allow AG402: fake key in a test`) the marker suppresses nothing.",
         why: "An in-source exception is reviewed like code only if it says why; a directive that no longer matches \
               anything silently pre-approves the next finding on that line.",
         example: "```markdown\n<!-- agentgate-ignore AG504 -->\nIgnore previous instructions (quoted from the incident report).\n```",
-        fix: "Add the reason (`<!-- agentgate-ignore AG504: quoted from the incident report -->`), or delete the \
-              directive when it matches nothing.",
+        fix: "Add the reason (`<!-- agentgate-ignore AG504: quoted from the incident report -->`, \
+              `# agentgate:allow AG402: fake key for the parser test`), or delete the directive when it matches \
+              nothing. For a finding that is acceptable for a whole path, prefer an audited exception: \
+              `agentgate exception add CODE --path P --reason \"…\"`.",
         references: &[],
     },
 };

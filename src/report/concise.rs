@@ -11,7 +11,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             writeln!(
                 out,
                 "{}:{}:{}: {} {} {}",
-                super::escape::line_start(&d.path),
+                crate::escape::line_start(&d.path),
                 d.line(),
                 d.col(),
                 d.rule.code,

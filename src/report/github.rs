@@ -2,7 +2,7 @@
 //! `$GITHUB_STEP_SUMMARY` when it is set.
 
 use super::{Report, plural};
-use crate::report::diagnostic::Severity;
+use crate::diagnostic::Severity;
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -39,7 +39,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{}", report.summary_line())?;
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        super::sink::append(std::path::Path::new(&path), summary(report).as_bytes())?;
+        crate::sink::append(std::path::Path::new(&path), summary(report).as_bytes())?;
     }
     Ok(())
 }

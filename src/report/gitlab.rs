@@ -1,7 +1,7 @@
 //! GitLab Code Quality report (a JSON array of Code Climate issues).
 
 use super::Report;
-use crate::report::diagnostic::{Severity, fingerprint};
+use crate::diagnostic::{Severity, fingerprint};
 use serde_json::json;
 use std::collections::HashSet;
 use std::io::{self, Write};

@@ -1,7 +1,7 @@
 //! Versioned JSON output; the schema is documented in docs/json-output.md.
 
 use super::{Report, TOOL_NAME, TOOL_VERSION};
-use crate::report::diagnostic::Severity;
+use crate::diagnostic::Severity;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 

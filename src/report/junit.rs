@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut by_file: BTreeMap<&str, Vec<&crate::report::diagnostic::Diagnostic>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> = BTreeMap::new();
     for d in &report.diagnostics {
         by_file.entry(&d.path).or_default().push(d);
     }

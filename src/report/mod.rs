@@ -1,16 +1,15 @@
 //! Reports: the result of a run and one renderer per output format. Renderers read the
 //! registry's metadata and the diagnostics; they never run rules.
 
+// Moved below the rules (every layer masks and escapes); re-exported for old paths.
+pub use crate::{diagnostic, escape, mask, sink};
+
 pub mod concise;
-pub mod diagnostic;
-pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
-pub mod mask;
 pub mod sarif;
-pub mod sink;
 pub mod text;
 
 use crate::rules::{RULES, Rule, Selection};
@@ -29,8 +28,6 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings accepted in a baseline: not reported or counted, but listed in SARIF as suppressed.
     pub suppressed: Vec<Diagnostic>,
-    /// Every MCP server of the run as (file, name, definition hash), for `agentgate lock`.
-    pub mcp_inventory: Vec<(String, String, String)>,
     /// Text of the files that have diagnostics (for snippets), by project-relative path.
     /// Raw: only [`Report::redacted_source`] may hand it out.
     sources: HashMap<String, String>,
@@ -53,7 +50,6 @@ impl Report {
     pub fn new(
         diagnostics: Vec<Diagnostic>,
         suppressed: Vec<Diagnostic>,
-        mcp_inventory: Vec<(String, String, String)>,
         sources: HashMap<String, String>,
         root: PathBuf,
         files_scanned: usize,
@@ -64,7 +60,6 @@ impl Report {
         Self {
             diagnostics,
             suppressed,
-            mcp_inventory,
             sources,
             not_new: 0,
             snippets: Default::default(),
@@ -172,10 +167,21 @@ impl Report {
             )
         };
         if !self.suppressed.is_empty() {
+            let mut by: Vec<(&str, usize)> = Vec::new();
+            for d in &self.suppressed {
+                let kind = suppression_kind(d).label();
+                match by.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => by.push((kind, 1)),
+                }
+            }
+            by.sort();
+            let parts: Vec<String> = by.iter().map(|(k, n)| format!("{n} {k}")).collect();
             line.push_str(&format!(
-                " {} suppressed finding{} not shown (baseline or exceptions).",
+                " {} suppressed finding{} not shown ({}).",
                 self.suppressed.len(),
-                plural(self.suppressed.len())
+                plural(self.suppressed.len()),
+                parts.join(", ")
             ));
         }
         if self.not_new > 0 {
@@ -193,6 +199,32 @@ impl Report {
             ));
         }
         line
+    }
+}
+
+/// How a suppressed finding was accepted (from the justification its help carries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppression {
+    Baseline,
+    Exception,
+    InSource,
+}
+
+impl Suppression {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Baseline => "baseline",
+            Self::Exception => "exceptions",
+            Self::InSource => "in-source",
+        }
+    }
+}
+
+pub fn suppression_kind(d: &Diagnostic) -> Suppression {
+    match d.help.as_deref().unwrap_or("") {
+        h if h.starts_with("ignored in-source") => Suppression::InSource,
+        h if h.starts_with("excepted") => Suppression::Exception,
+        _ => Suppression::Baseline,
     }
 }
 
@@ -294,9 +326,7 @@ fn seal_diagnostic(d: &mut Diagnostic) {
     }
 }
 
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
+pub use crate::diagnostic::plural;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -341,7 +371,10 @@ pub fn render_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()>
         writeln!(
             out,
             "{count:>6}  {:<6} {:<28} {}",
-            rule.code, rule.name, rule.severity
+            rule.code,
+            rule.name,
+            // The severity this run gives it (config and packs), not the default.
+            report.selection.severity(rule)
         )?;
     }
     Ok(())

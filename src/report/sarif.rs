@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
 use super::{INFO_URI, Report, TOOL_NAME, TOOL_VERSION};
-use crate::report::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::Rule;
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -28,15 +28,11 @@ pub fn to_log(report: &Report) -> Sarif {
     results.extend(report.suppressed.iter().map(|d| {
         let mut r = result(d, index(d));
         let help = d.help.as_deref().unwrap_or("");
-        let in_source = help.starts_with("ignored in-source");
+        let in_source = super::suppression_kind(d) == super::Suppression::InSource;
         r.suppressions = Some(vec![
             serde_sarif::sarif::Suppression::builder()
                 .kind(json!(if in_source { "inSource" } else { "external" }))
-                .justification(if in_source || help.starts_with("excepted") {
-                    help.to_string()
-                } else {
-                    "accepted in the agentgate baseline".into()
-                })
+                .justification(help.to_string())
                 .build(),
         ]);
         r
@@ -57,9 +53,45 @@ pub fn to_log(report: &Report) -> Sarif {
         SRCROOT.to_string(),
         ArtifactLocation::builder().uri(root).build(),
     );
-    let invocation = Invocation::builder()
-        .execution_successful(!report.is_incomplete())
-        .build();
+    // What could not be checked, one notification a file: code scanning shows the run as
+    // failed and says why, instead of an empty result list that reads as clean.
+    let notifications: Vec<serde_sarif::sarif::Notification> = report
+        .incomplete
+        .iter()
+        .map(|(path, why)| {
+            let path = crate::mask::path(path);
+            let text =
+                crate::escape::line(&crate::mask::text(&format!("{path}: {why}"))).into_owned();
+            serde_sarif::sarif::Notification::builder()
+                .level(json!("error"))
+                .message(Message::builder().text(text).build())
+                .locations(vec![
+                    Location::builder()
+                        .physical_location(
+                            PhysicalLocation::builder()
+                                .artifact_location(
+                                    ArtifactLocation::builder()
+                                        .uri(encode_path(&path))
+                                        .uri_base_id(SRCROOT)
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                ])
+                .build()
+        })
+        .collect();
+    let invocation = if notifications.is_empty() {
+        Invocation::builder()
+            .execution_successful(!report.is_incomplete())
+            .build()
+    } else {
+        Invocation::builder()
+            .execution_successful(false)
+            .tool_execution_notifications(notifications)
+            .build()
+    };
     let run = Run::builder()
         .tool(driver)
         .results(results)

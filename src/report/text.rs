@@ -1,7 +1,7 @@
 //! Human output: miette graphical diagnostics with source snippets and labels.
 
 use super::{RenderOptions, Report};
-use crate::report::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     NamedSource, SourceCode, SourceSpan, SpanContents,
@@ -165,7 +165,7 @@ impl fmt::Display for View<'_> {
             write!(
                 f,
                 "{}: {}",
-                super::escape::line_start(&self.d.path),
+                crate::escape::line_start(&self.d.path),
                 self.d.message
             )
         }

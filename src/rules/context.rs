@@ -966,7 +966,7 @@ fn check_stale(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             };
             emit.emit(f, &STALE_CONTEXT_FILE, None, format!(
                 "{} last changed {}; since then {} commit{} changed {} file{} {scope} ({} days)",
-                f.path, s.last_changed, s.commits, crate::report::plural(s.commits), s.files, crate::report::plural(s.files), s.days
+                f.path, s.last_changed, s.commits, crate::diagnostic::plural(s.commits), s.files, crate::diagnostic::plural(s.files), s.days
             ))
             .help = Some("review it against the current code and commit the update".into());
         }

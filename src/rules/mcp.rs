@@ -3,9 +3,9 @@
 pub use crate::registry::mcp::*;
 
 use super::{Emitter, FileCtx};
+use crate::diagnostic::fingerprint;
 use crate::model::mcp::{Dialect, McpServer, Text, Transport, is_loopback};
 use crate::model::permissions::broad_path;
-use crate::report::diagnostic::fingerprint;
 use crate::syntax::{Node, Value};
 
 // ---- AG201: unpinned packages ----
@@ -46,6 +46,12 @@ fn base(word: &str) -> &str {
     b.strip_suffix(".cmd")
         .or_else(|| b.strip_suffix(".exe"))
         .unwrap_or(b)
+}
+
+/// Whether the package a server's launcher fetches is pinned: the one definition of "pinned"
+/// (AG201 reports exactly the servers this calls unpinned; fleet scorecards show it).
+pub fn is_pinned(server: &crate::model::mcp::McpServer) -> bool {
+    unpinned(&server.argv()).is_none()
 }
 
 /// Finds the runner in `argv` and the package it would fetch; `None` when pinned or absent.
@@ -763,7 +769,7 @@ fn check_auto_approved_tools(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                     format!(
                         "MCP server `{}` pre-approves {n} tool{} with `{key}`",
                         server.name,
-                        crate::report::plural(n)
+                        crate::diagnostic::plural(n)
                     ),
                 )
                 .help = Some("keep only read-only tools in the list".into());
@@ -894,7 +900,7 @@ mod tests {
     #[test]
     fn messages_never_echo_a_credential_taken_for_a_package() {
         // A token where the package name should be (a misplaced argument) is not printed.
-        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow
+        let token = "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQ"; // agentgate:allow: a fake credential for this test
         let text = format!(
             "{{\"mcpServers\": {{\"s\": {{\"command\": \"npx\", \"args\": [\"-y\", \"{token}\"]}}}}}}"
         );
@@ -947,9 +953,9 @@ mod tests {
     #[test]
     fn literal_credentials_are_found_and_redacted() {
         // Fake credentials for the test (agentgate's own scan skips these lines).
-        let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow
-        let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow
-        let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow
+        let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow: a fake credential for this test
+        let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow: a fake credential for this test
+        let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow: a fake credential for this test
         let text = format!(
             r#"{{"mcpServers": {{
   "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "{token}", "LOG": "debug"}}}},

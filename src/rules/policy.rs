@@ -31,7 +31,7 @@ pub fn server_hash(s: &McpServer) -> String {
 /// A server's name as the lock file records it: masked like any output (a committed name
 /// can hold a credential), so the lock is compared on that form too.
 fn locked_name(name: &str) -> String {
-    crate::report::mask::text(name).into_owned()
+    crate::mask::text(name).into_owned()
 }
 
 pub fn inventory(files: &[FileCtx]) -> Vec<(String, String, String)> {
@@ -344,18 +344,13 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         let other;
         let file = match repo.file(path) {
             Some(f) => f,
-            None if repo.staged.is_none() && repo.has_file(path) => {
-                let Ok(text) = crate::fsx::read_confined_text(
-                    &repo.root.join(path),
-                    &repo.root,
-                    crate::fsx::SMALL_FILE_CAP,
-                ) else {
-                    continue;
-                };
-                other = FileCtx::new(path.as_str(), crate::classify::FileKind::Other, text);
-                &other
-            }
-            None => continue, // AG604 reports a missing file
+            None => match repo.read_other(path) {
+                Some(f) => {
+                    other = f;
+                    &other
+                }
+                None => continue, // AG604 reports a missing file
+            },
         };
         let found = match template::blocks(&file.text) {
             Ok(found) => found,
@@ -395,7 +390,18 @@ fn check_managed_blocks(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 }
                 Some(b) => {
                     let have = &file.text[b.content.clone()];
-                    if template::normalize(have) != template::normalize(want) {
+                    if let Some(at) = template::unfilled(have) {
+                        let at = b.content.start + at.start..b.content.start + at.end;
+                        emit.emit(
+                            file,
+                            &MANAGED_BLOCK_DRIFT,
+                            Some(at),
+                            format!("the managed block `{id}` holds a placeholder that was never filled in"),
+                        )
+                        .help = Some(
+                            "run `agentgate fix`: it fills in the repository's commands".into(),
+                        );
+                    } else if !template::block_matches(want, have) {
                         let marker =
                             b.whole.start..b.content.start.saturating_sub(1).max(b.whole.start);
                         emit.emit(

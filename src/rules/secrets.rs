@@ -4,31 +4,7 @@ pub use crate::registry::secrets::*;
 
 use super::{Repo, RepoEmitter};
 
-/// Why a tracked path must not be tracked, if it must not.
-pub(crate) fn must_stay_local(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if path == ".claude/settings.local.json" || path.ends_with("/.claude/settings.local.json") {
-        return Some("personal Claude Code settings");
-    }
-    if name == "CLAUDE.local.md" {
-        return Some("personal Claude Code instructions");
-    }
-    if name == ".env" {
-        return Some("an environment file with credentials");
-    }
-    if let Some(suffix) = name.strip_prefix(".env.") {
-        const TEMPLATES: &[&str] = &[
-            "example", "sample", "template", "dist", "defaults", "default", "schema", "tmpl",
-            "tpl", "ci",
-        ];
-        if !TEMPLATES.contains(&suffix.to_ascii_lowercase().as_str())
-            && !suffix.ends_with(".example")
-        {
-            return Some("an environment file with credentials");
-        }
-    }
-    None
-}
+pub(crate) use crate::classify::must_stay_local;
 
 fn check_local_files(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     let Some(tracked) = repo.tracked() else {
@@ -120,16 +96,16 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
             d.message.push_str(" (in a test or example path)");
         }
         d.redact = vec![f.secret.clone()];
-        d.secret = Some(crate::report::diagnostic::SecretKind {
+        d.secret = Some(crate::diagnostic::SecretKind {
             rule: rule.id.clone(),
             provider: rule.provider.clone().unwrap_or_else(|| "Generic".into()),
             category: rule.category.clone(),
         });
-        d.fingerprint = crate::report::diagnostic::fingerprint(&[
+        d.fingerprint = crate::diagnostic::fingerprint(&[
             target.code,
             &path,
             &rule.id,
-            &crate::report::mask::digest12(secret),
+            &crate::mask::digest12(secret),
         ]);
         d.help = Some(
             "revoke and rotate it, then load it from the environment or a secret manager".into(),

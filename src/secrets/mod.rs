@@ -5,7 +5,7 @@
 
 pub mod validate;
 
-use crate::rules::Confidence;
+use crate::registry::Confidence;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
@@ -540,13 +540,13 @@ pub fn printable(text: &str) -> String {
 /// replaced by its [`describe`] form.
 pub fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
     // Repository text shown in a diff: the whole masking boundary, not only the packs.
-    crate::report::mask::text(line)
+    crate::mask::text(line)
 }
 
 /// A short, safe description of a secret: a prefix, the length and a hash — never the value.
 pub fn describe(secret: &str) -> String {
     // No hash of the value: it would let a weak secret be recovered offline.
-    crate::report::mask::display(secret)
+    crate::mask::display(secret)
 }
 
 pub fn hash(secret: &str) -> String {

@@ -2,8 +2,8 @@
 //! Honours `GIT_INDEX_FILE`, so inside a hook run by `git commit -a` it sees the right index.
 
 use super::Item;
-use crate::config::Excludes;
-use crate::rules::scan;
+use crate::registry::scan;
+use crate::source::excludes::Excludes;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -688,28 +688,4 @@ fn is_context_name(path: &str) -> bool {
     )
 }
 
-/// Seconds since the epoch → `YYYY-MM-DD` (UTC), without a date library.
-pub fn date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates() {
-        assert_eq!(super::date(0), "1970-01-01");
-        assert_eq!(super::date(1_709_251_200), "2024-03-01");
-        assert_eq!(super::date(1_772_409_600), "2026-03-02");
-    }
-}
+pub use crate::dates::date;

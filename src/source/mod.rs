@@ -1,10 +1,11 @@
 //! Where bytes come from: the working tree (walk.rs) or the git index (git.rs). Sources know
 //! nothing about rules; they hand the engine paths, bytes and the problems they met.
 
+pub mod excludes;
 pub mod git;
 pub mod walk;
 
-use crate::rules::Rule;
+use crate::registry::Rule;
 use std::path::PathBuf;
 
 /// Largest file or blob read at all (files over `max_file_size` are scanned for secrets in

@@ -2,8 +2,8 @@
 //! honoured, `.git/` skipped, symlinks never followed out of the root.
 
 use super::{Item, relative};
-use crate::config::Excludes;
-use crate::rules::scan;
+use crate::registry::scan;
+use crate::source::excludes::Excludes;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
@@ -142,7 +142,7 @@ pub fn visit_tracked(
             return; // deleted in the working tree: nothing to check
         };
         let kind = crate::classify::classify(rel);
-        if kind.is_agent_file() || crate::rules::secrets::must_stay_local(rel).is_some() {
+        if kind.is_agent_file() || crate::classify::must_stay_local(rel).is_some() {
             visit(Item::Problem {
                 rel: rel.clone(),
                 rule: &scan::IGNORED_TRACKED_FILE,
@@ -250,7 +250,7 @@ fn visit_symlink(
         // scanned directories, it is only a note: a partial run by choice).
         let out_of_repo = !project_root.is_some_and(|p| target.starts_with(p));
         let kind = crate::classify::classify(&rel);
-        if out_of_repo && (kind.is_agent_file() || crate::rules::is_support_file(&rel)) {
+        if out_of_repo && (kind.is_agent_file() || crate::classify::is_support_file(&rel)) {
             visit(Item::Problem {
                 message: format!(
                     "cannot read: a symbolic link to {}, outside the repository; not followed, so not checked",

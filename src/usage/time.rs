@@ -21,7 +21,7 @@ pub fn parse(s: &str) -> Option<i64> {
         return None;
     }
     // The same civil-date arithmetic as exception expiry dates.
-    let day = crate::exceptions::parse_date(std::str::from_utf8(&b[..10]).ok()?)? * 86_400;
+    let day = crate::dates::parse_date(std::str::from_utf8(&b[..10]).ok()?)? * 86_400;
     if b.len() == 10 {
         return Some(day);
     }
@@ -70,13 +70,13 @@ pub fn week_of(secs: i64) -> i32 {
 /// `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(secs: i64) -> String {
     let s = secs.rem_euclid(86_400);
-    let day = crate::source::git::date(secs);
+    let day = crate::dates::date(secs);
     format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// `YYYY-MM-DD` of a day number.
 pub fn day_string(days: i32) -> String {
-    crate::source::git::date(i64::from(days) * 86_400)
+    crate::dates::date(i64::from(days) * 86_400)
 }
 
 #[cfg(test)]

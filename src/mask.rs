@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
-const KNOWLEDGE: &str = include_str!("../../rules/masking.yaml");
+const KNOWLEDGE: &str = include_str!("../rules/masking.yaml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,10 @@
 //! Where output leaves the process: standard output, standard error, files. Each function
-//! passes the whole output through [`super::mask::sink`] once more before a byte is written
+//! passes the whole output through [`crate::mask::sink`] once more before a byte is written
 //! (the data inside it was masked field by field already; this pass catches anything a
 //! format added), and files are written with [`crate::fsx::write_file`] (no symbolic link
 //! followed inside the tree, hard links replaced, FIFOs never block).
 
-use super::{escape, mask};
+use crate::{escape, mask};
 use std::io::Write;
 use std::path::Path;
 

@@ -2,10 +2,15 @@
 //! scan root upward to the repository root. Unknown keys and wrong types are errors that point
 //! into the file.
 
-use crate::report::diagnostic::Severity;
-use crate::rules::{self, Selection};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use miette::{NamedSource, SourceSpan};
+pub mod edit;
+pub mod error;
+
+pub use error::{ConfigError, char_to_byte, error_span};
+
+pub use crate::source::excludes::Excludes;
+
+use crate::diagnostic::Severity;
+use crate::registry::{self as rules, Selection};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
@@ -30,6 +35,8 @@ struct RawConfig {
     extends: Option<crate::policy::Extends>,
     #[serde(default)]
     policy: RawPolicySettings,
+    /// The baseline file (`agentgate baseline` writes it), relative to this file.
+    baseline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,9 +114,9 @@ pub struct Config {
     pub excludes: Excludes,
     pub max_file_size: u64,
     /// When a context file counts as stale (AG509).
-    pub stale: crate::rules::StaleThresholds,
+    pub stale: StaleThresholds,
     /// Audited exceptions: findings they match are reported as suppressed.
-    pub exceptions: Vec<crate::exceptions::Exception>,
+    pub exceptions: Vec<Exception>,
     /// The organisation policy assembled from `extends:` packs.
     pub policy: crate::policy::Policy,
     /// The exclude patterns as written.
@@ -118,6 +125,8 @@ pub struct Config {
     pub extends: Vec<String>,
     /// The file's text (empty without a file).
     pub text: String,
+    /// `baseline:`: the accepted findings' file, relative to the project root.
+    pub baseline: Option<String>,
 }
 
 /// How `head` is weaker than `base` (the same repository's config before a change): each
@@ -159,7 +168,7 @@ pub fn weakenings(base: &Config, head: &Config) -> Vec<(String, String)> {
     }
     for (key, sev) in &head.severity {
         let was = rank(&base.severity, key)
-            .or_else(|| crate::rules::lookup(key).map(|r| r.severity))
+            .or_else(|| crate::registry::lookup(key).map(|r| r.severity))
             .unwrap_or(Severity::Error);
         if *sev < was {
             out.push((
@@ -191,6 +200,15 @@ pub fn weakenings(base: &Config, head: &Config) -> Vec<(String, String)> {
             ));
         }
     }
+    if head.baseline.is_some() && head.baseline != base.baseline {
+        out.push((
+            "baseline".into(),
+            format!(
+                "sets `baseline: {}`: the findings it lists are no longer reported",
+                head.baseline.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
     if head.max_file_size > base.max_file_size {
         out.push((
             "max_file_size".into(),
@@ -218,89 +236,8 @@ impl Default for Config {
             exclude_patterns: Vec::new(),
             extends: Vec::new(),
             text: String::new(),
+            baseline: None,
         }
-    }
-}
-
-/// Lines longer than this are not shown in an error's snippet.
-const MAX_SNIPPET_LINE: usize = 1000;
-
-/// A configuration problem, rendered by miette with the offending span.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(agentgate::config))]
-pub struct ConfigError {
-    pub message: String,
-    #[source_code]
-    pub src: Option<NamedSource<String>>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-}
-
-impl ConfigError {
-    fn at(
-        path: &Path,
-        text: &str,
-        offset: usize,
-        len: usize,
-        message: String,
-        label: &str,
-    ) -> Box<Self> {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        if line_end - line_start > MAX_SNIPPET_LINE {
-            // A hostile or minified file: no snippet (it would print the whole line).
-            let line = text[..offset].matches('\n').count() + 1;
-            let mut err = Self::plain(format!("{message} ({}, line {line})", path.display()));
-            err.label = label.to_string();
-            return err;
-        }
-        // The snippet shows the error's line and one line either side, no more, masked and
-        // escaped: the file may be a link to something else, or hold a token next door.
-        let from = text[..line_start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let to = text[line_end..]
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| *c == '\n')
-            .map_or(text.len(), |(i, _)| line_end + i);
-        let excerpt = &text[from..to.max(line_end)];
-        let shown =
-            crate::report::escape::snippet(&crate::report::mask::blank(excerpt)).into_owned();
-        let end = (offset - from + len).min(shown.len());
-        // miette counts lines of what it is given: pad so it names the file's line numbers.
-        let lines_before = text[..from].matches('\n').count();
-        let padded = "\n".repeat(lines_before) + &shown;
-        Box::new(Self {
-            message: crate::report::escape::line(&crate::report::mask::text(&message)).into_owned(),
-            src: Some(NamedSource::new(path.display().to_string(), padded)),
-            span: Some((lines_before + offset - from, end - (offset - from)).into()),
-            label: label.to_string(),
-            help: None,
-        })
-    }
-
-    /// A problem at `offset` in another file (a policy pack).
-    pub fn at_pub(path: &Path, text: &str, offset: usize, message: String) -> Box<Self> {
-        Self::at(path, text, offset, 0, message, "here")
-    }
-
-    pub fn plain(message: String) -> Box<Self> {
-        Box::new(Self {
-            message: crate::report::escape::line(&crate::report::mask::text(&message)).into_owned(),
-            src: None,
-            span: None,
-            label: String::new(),
-            help: None,
-        })
     }
 }
 
@@ -446,7 +383,7 @@ fn parse_with(
         }
         let expires = match &e.expires {
             None => None,
-            Some(d) => Some(crate::exceptions::parse_date(&d.value).ok_or_else(|| {
+            Some(d) => Some(crate::dates::parse_date(&d.value).ok_or_else(|| {
                 let (o, l) = span_of(d);
                 ConfigError::at(
                     path,
@@ -469,7 +406,7 @@ fn parse_with(
             )
         })?;
         let line = text[..offset.min(text.len())].matches('\n').count() as u32 + 1;
-        exceptions.push(crate::exceptions::Exception {
+        exceptions.push(Exception {
             rule: selector,
             path: e.path.clone(),
             globs: glob,
@@ -531,6 +468,20 @@ fn parse_with(
         })?;
         crate::policy::fetch::set_ttl(secs);
     }
+    let baseline = match &raw.baseline {
+        None => None,
+        Some(b) => Some(baseline_path(&base, &b.value).ok_or_else(|| {
+            let (o, l) = span_of(b);
+            ConfigError::at(
+                path,
+                text,
+                o,
+                l,
+                "invalid `baseline` path".into(),
+                "expected a relative path inside the repository",
+            )
+        })?),
+    };
     let policy = match raw.extends.as_ref().filter(|_| with_extends) {
         Some(ext) => crate::policy::load(ext, path.parent().unwrap_or(Path::new(".")))?,
         None => Default::default(),
@@ -541,6 +492,7 @@ fn parse_with(
             "exclude" => !raw.exclude.is_empty(),
             "exceptions" => !raw.exceptions.is_empty(),
             "max_file_size" => raw.max_file_size.is_some(),
+            "baseline" => raw.baseline.is_some(),
             "rules" => {
                 !raw.rules.select.is_empty()
                     || !raw.rules.ignore.is_empty()
@@ -600,9 +552,10 @@ fn parse_with(
             })
             .unwrap_or_default(),
         text: text.to_string(),
+        baseline,
         stale: {
-            let d = crate::rules::StaleThresholds::default();
-            crate::rules::StaleThresholds {
+            let d = StaleThresholds::default();
+            StaleThresholds {
                 commits: raw.context.stale_commits.unwrap_or(d.commits),
                 files: raw.context.stale_files.unwrap_or(d.files),
                 days: raw.context.stale_days.unwrap_or(d.days),
@@ -612,22 +565,22 @@ fn parse_with(
     })
 }
 
-/// Where a YAML error points in `text`: (byte offset, length).
-pub fn error_span(text: &str, e: &serde_saphyr::Error) -> (usize, usize) {
-    e.location().map_or((0, 0), |l| {
-        let span = l.span();
-        let start = span.byte_offset().map_or_else(
-            || char_to_byte(text, span.offset() as usize),
-            |b| b as usize,
-        );
-        (start, span.len() as usize)
+/// `baseline:` as a path from the project root: relative, no `..`, joined to the config's
+/// directory (`base`).
+fn baseline_path(base: &str, value: &str) -> Option<String> {
+    let value = value.trim().trim_start_matches("./");
+    let bad = value.is_empty()
+        || value.starts_with('/')
+        || value.contains('\\')
+        || value.split('/').any(|c| c == ".." || c.is_empty());
+    if bad {
+        return None;
+    }
+    Some(if base.is_empty() {
+        value.to_string()
+    } else {
+        format!("{base}/{value}")
     })
-}
-
-fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(b, _)| b)
 }
 
 /// Seconds from `3600`, `"90m"`, `"24h"`, `"7d"`.
@@ -672,62 +625,43 @@ fn parse_size(size: &Size) -> Option<u64> {
     }
 }
 
-/// Exclude globs, gitignore-style: a pattern without `/` matches at any depth, and a pattern
-/// that matches a directory excludes everything below it.
-#[derive(Debug, Default, Clone)]
-pub struct Excludes {
-    /// Directory of the config file relative to the project root (`""` at the root).
-    base: String,
-    set: Option<GlobSet>,
+/// `context.stale_*` in `.agentgate.yaml`.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleThresholds {
+    pub commits: usize,
+    pub files: usize,
+    pub days: i64,
+    /// `context.require_per_package`: every workspace package needs its own context file.
+    pub per_package: bool,
 }
 
-impl Excludes {
-    pub fn new(base: &str, patterns: &[String]) -> Result<Self, globset::Error> {
-        if patterns.is_empty() {
-            return Ok(Self {
-                base: base.to_string(),
-                set: None,
-            });
+impl Default for StaleThresholds {
+    fn default() -> Self {
+        Self {
+            commits: 50,
+            files: 200,
+            days: 30,
+            per_package: false,
         }
-        let mut builder = GlobSetBuilder::new();
-        for p in patterns {
-            for glob in Self::compile_one(p)? {
-                builder.add(glob);
-            }
-        }
-        Ok(Self {
-            base: base.trim_matches('/').to_string(),
-            set: Some(builder.build()?),
-        })
     }
+}
 
-    pub(crate) fn compile_one(pattern: &str) -> Result<Vec<globset::Glob>, globset::Error> {
-        let p = pattern.trim_start_matches("./").trim_end_matches('/');
-        let p = match p.strip_prefix('/') {
-            Some(anchored) => anchored.to_string(),
-            None if !p.contains('/') => format!("**/{p}"),
-            None => p.to_string(),
-        };
-        let build = |g: &str| GlobBuilder::new(g).literal_separator(true).build();
-        Ok(vec![build(&p)?, build(&format!("{p}/**"))?])
-    }
-
-    /// `path` is project-relative and `/`-separated.
-    pub fn is_excluded(&self, path: &str) -> bool {
-        let Some(set) = &self.set else { return false };
-        let rel = if self.base.is_empty() {
-            path
-        } else {
-            match path
-                .strip_prefix(&self.base)
-                .and_then(|r| r.strip_prefix('/'))
-            {
-                Some(r) => r,
-                None => return false,
-            }
-        };
-        set.is_match(rel)
-    }
+/// An audited exception of `exceptions:` (the suppression stage applies it).
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// A rule selector (code, name, family, prefix).
+    pub rule: String,
+    /// The path glob as written (gitignore-style, relative to the project root).
+    pub path: String,
+    pub globs: Vec<globset::Glob>,
+    /// Optional text the finding's message must contain.
+    pub matches: Option<String>,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    /// Days since 1970-01-01.
+    pub expires: Option<i64>,
+    /// Line of the entry in the config file.
+    pub line: u32,
 }
 
 /// Rule selection from the config with CLI flags layered on top (CLI `--select` replaces
@@ -789,8 +723,60 @@ pub fn org_secrets(
     let engine = crate::secrets::Engine::org(&config.policy.secret_rules)
         .map_err(|e| format!("invalid custom secret rules in the policy: {e}"))?;
     let engine = std::sync::Arc::new(engine);
-    crate::report::mask::register_org(engine.clone());
+    crate::mask::register_org(engine.clone());
     Ok(Some(engine))
+}
+
+/// A central config (`fleet scan --config`) layered over a repository's own: the central
+/// packs are merged after the repository's (their locks bind it), the central rule choices
+/// win (`select` if set, severities last), `ignore` and `exclude` are unions, and the
+/// repository keeps its exceptions and baseline unless the central policy locks those keys.
+pub fn layer(repo: Config, central: Config) -> Config {
+    let mut out = repo;
+    let locked = |key: &str| central.policy.locked.settings.iter().any(|k| k == key);
+    if locked("exceptions") {
+        out.exceptions.clear();
+    }
+    if locked("baseline") {
+        out.baseline = None;
+    }
+    if locked("rules") {
+        out.select.clear();
+        out.ignore.clear();
+        out.severity.clear();
+    }
+    if locked("exclude") {
+        out.exclude_patterns.clear();
+        out.excludes = Excludes::default();
+    }
+    if !central.select.is_empty() {
+        out.select = central.select.clone();
+    }
+    for i in &central.ignore {
+        if !out.ignore.contains(i) {
+            out.ignore.push(i.clone());
+        }
+    }
+    out.severity.extend(central.severity.iter().cloned());
+    let mut patterns = out.exclude_patterns.clone();
+    for p in &central.exclude_patterns {
+        if !patterns.contains(p) {
+            patterns.push(p.clone());
+        }
+    }
+    if patterns != out.exclude_patterns {
+        // Central patterns are relative to the repository root.
+        out.excludes = Excludes::new("", &patterns).unwrap_or_default();
+        out.exclude_patterns = patterns;
+    }
+    out.max_file_size = out.max_file_size.min(central.max_file_size);
+    for x in &central.extends {
+        if !out.extends.contains(x) {
+            out.extends.push(x.clone());
+        }
+    }
+    out.policy.merge(central.policy);
+    out
 }
 
 /// `--policy DIR`: use this pack instead of the config's `extends:` (CI pins the policy).
