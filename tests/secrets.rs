@@ -265,3 +265,32 @@ fn history_reports_the_introducing_commit_once() {
     t.run(&["history", "--since", "HEAD~1"]).code(0);
     t.run(&["history", "--since", "does-not-exist"]).code(2);
 }
+
+/// Issue 17: a Slack bot token of an unusual layout in an MCP env is reported (AG202) and never
+/// printed, not even in the snippet of another finding on the same line.
+#[test]
+fn unusual_slack_token_in_mcp_env_is_reported_and_masked() {
+    let t = Tree::new();
+    let token = [
+        "xoxb-",
+        "7384629105-83749201837465-",
+        "Rk4mWq9ZtLp2XvN8sJd6FgHy",
+    ]
+    .concat();
+    t.write(
+        ".mcp.json",
+        format!(
+            "{{\"mcpServers\": {{\"slack\": {{\"command\": \"npx\", \"args\": [\"-y\", \"slack-mcp\"], \"env\": {{\"SLACK_BOT_TOKEN\": \"{token}\"}}}}}}}}\n"
+        ),
+    );
+    for format in ["text", "concise", "json", "sarif"] {
+        let r = t.run(&["check", "--format", format]);
+        r.code(1);
+        assert!(r.stdout.contains("AG202"), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("AG201"), "{format}: {}", r.stdout);
+        assert!(
+            !r.stdout.contains(&token[5..]),
+            "{format} printed the token"
+        );
+    }
+}
