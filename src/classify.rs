@@ -1,7 +1,9 @@
-//! The one table that maps a repository path to what it is and which agents load it.
-//! Sources: shared/reference/agent-config-formats.md §1–6.
+//! The one table that maps a repository path to what it is and which agents load it. The
+//! table is data (rules/kinds.yaml: glob, kind, source, checked version); this file holds the
+//! kinds and what each means (format, agents, front matter, MCP key).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,6 +22,8 @@ pub enum Agent {
     Continue,
     Zed,
     Qwen,
+    Antigravity,
+    OpenCode,
 }
 
 impl Agent {
@@ -39,6 +43,8 @@ impl Agent {
             Agent::Continue => "Continue",
             Agent::Zed => "Zed",
             Agent::Qwen => "Qwen Code",
+            Agent::Antigravity => "Antigravity",
+            Agent::OpenCode => "OpenCode",
         }
     }
 }
@@ -56,7 +62,7 @@ pub enum Format {
     Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 pub enum FileKind {
     ClaudeSettings,
     ClaudeLocalSettings,
@@ -68,16 +74,24 @@ pub enum FileKind {
     ClaudeSkill,
     ClaudeRule,
     ClaudeOutputStyle,
+    /// `.claude-plugin/plugin.json`: a plugin manifest.
     ClaudePlugin,
+    /// `.claude-plugin/marketplace.json`: a plugin catalog.
+    ClaudeMarketplace,
     AgentsMd,
     CodexConfig,
+    /// `.codex/agents/*.toml`: a Codex custom agent.
+    CodexAgent,
     CursorRule,
     CursorRulesLegacy,
     CursorMcp,
+    CursorAgent,
     CopilotInstructions,
     CopilotScopedInstructions,
     CopilotPrompt,
     CopilotAgent,
+    /// `.github/skills/<name>/SKILL.md`.
+    CopilotSkill,
     VscodeMcp,
     VscodeSettings,
     GeminiMd,
@@ -98,6 +112,15 @@ pub enum FileKind {
     ContinueMcp,
     ZedSettings,
     ZedRules,
+    /// `.agents/skills/<name>/SKILL.md`: Agent Skills read by Codex, Copilot and Antigravity.
+    AgentsSkill,
+    /// `.agents/mcp_config.json` (remote servers use `serverUrl`).
+    AntigravityMcp,
+    /// `.agents/workflows/*.md`: saved prompts run as slash commands.
+    AntigravityWorkflow,
+    OpenCodeAgent,
+    /// `opencode.json` / `opencode.jsonc`.
+    OpenCodeConfig,
     /// Anything else: only whole-tree text rules (secrets) look at it.
     Other,
 }
@@ -105,95 +128,74 @@ pub enum FileKind {
 use Agent::*;
 use FileKind::*;
 
-/// Pattern → kind. First match wins, so specific rows come before general ones.
-/// Patterns are matched against the path relative to the project root, `/`-separated.
-const TABLE: &[(&str, FileKind)] = &[
-    ("**/.claude/settings.json", ClaudeSettings),
-    ("**/.claude/settings.local.json", ClaudeLocalSettings),
-    ("**/.mcp.json", McpJson),
-    ("**/.claude/agents/**/*.md", ClaudeAgent),
-    ("**/.claude/commands/**/*.md", ClaudeCommand),
-    ("**/.claude/skills/*/SKILL.md", ClaudeSkill),
-    ("**/.claude/rules/**/*.md", ClaudeRule),
-    ("**/.claude/output-styles/**/*.md", ClaudeOutputStyle),
-    ("**/.claude-plugin/*.json", ClaudePlugin),
-    ("**/CLAUDE.local.md", ClaudeLocalMd),
-    ("**/CLAUDE.md", ClaudeMd),
-    ("**/AGENTS.md", AgentsMd),
-    ("**/AGENTS.override.md", AgentsMd),
-    ("**/.codex/config.toml", CodexConfig),
-    ("**/.cursor/rules/**/*.mdc", CursorRule),
-    ("**/.cursor/rules/**/*.md", CursorRule),
-    ("**/.cursorrules", CursorRulesLegacy),
-    ("**/.cursor/mcp.json", CursorMcp),
-    ("**/.github/copilot-instructions.md", CopilotInstructions),
-    (
-        "**/.github/instructions/**/*.instructions.md",
-        CopilotScopedInstructions,
-    ),
-    ("**/.github/prompts/**/*.prompt.md", CopilotPrompt),
-    ("**/.github/agents/**/*.agent.md", CopilotAgent),
-    ("**/.github/chatmodes/**/*.chatmode.md", CopilotAgent),
-    ("**/.vscode/mcp.json", VscodeMcp),
-    ("**/.vscode/settings.json", VscodeSettings),
-    ("**/GEMINI.md", GeminiMd),
-    ("**/.gemini/settings.json", GeminiSettings),
-    ("**/.qwen/settings.json", QwenSettings),
-    ("**/.windsurf/rules/**/*.md", WindsurfRule),
-    ("**/.windsurfrules", WindsurfRulesLegacy),
-    ("**/.clinerules", ClineRules),
-    ("**/.clinerules/**/*.md", ClineRules),
-    ("**/.junie/guidelines.md", JunieGuidelines),
-    ("**/.junie/mcp/mcp.json", JunieMcp),
-    ("**/.amazonq/rules/**/*.md", AmazonQRule),
-    ("**/.amazonq/mcp.json", AmazonQMcp),
-    ("**/.aider.conf.yml", AiderConfig),
-    ("**/.aider.conf.yaml", AiderConfig),
-    ("**/.roo/rules/**/*.md", RooRule),
-    ("**/.roo/rules-*/**/*.md", RooRule),
-    ("**/.roomodes", RooModes),
-    ("**/.roo/mcp.json", RooMcp),
-    ("**/.continue/rules/**/*.md", ContinueRule),
-    ("**/.continue/mcpServers/*.yaml", ContinueMcp),
-    ("**/.continue/mcpServers/*.yml", ContinueMcp),
-    ("**/.continue/mcpServers/*.json", ContinueMcp),
-    ("**/.zed/settings.json", ZedSettings),
-    ("**/.rules", ZedRules),
-];
+const TABLE: &str = include_str!("../rules/kinds.yaml");
 
-static MATCHER: LazyLock<GlobSet> = LazyLock::new(|| {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    #[allow(dead_code)]
+    version: u32,
+    hints: Vec<String>,
+    rows: Vec<Row>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    examples: Vec<Example>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    glob: String,
+    kind: FileKind,
+    #[allow(dead_code)]
+    source: String,
+    #[allow(dead_code)]
+    checked: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(not(test), allow(dead_code))]
+struct Example {
+    path: String,
+    kind: FileKind,
+}
+
+struct Classifier {
+    table: Table,
+    matcher: GlobSet,
+}
+
+static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
+    let table: Table = serde_saphyr::from_str(TABLE).expect("rules/kinds.yaml is valid (tested)");
     let mut builder = GlobSetBuilder::new();
-    for (pattern, _) in TABLE {
-        builder.add(Glob::new(pattern).expect("classification patterns are valid globs"));
+    for row in &table.rows {
+        builder.add(Glob::new(&row.glob).expect("classification patterns are valid globs"));
     }
-    builder.build().expect("classification table compiles")
+    let matcher = builder.build().expect("classification table compiles");
+    Classifier { table, matcher }
 });
 
 /// Classifies a project-relative, `/`-separated path.
 pub fn classify(path: &str) -> FileKind {
+    let c = &*CLASSIFIER;
     // Cheap reject: every agent file has one of these in its name or a parent directory.
-    const HINTS: &[&str] = &[
-        "claude", "CLAUDE", "mcp", "AGENTS", "codex", "cursor", "github", "vscode", "GEMINI",
-        "gemini", "qwen", "windsurf", "cline", "junie", "amazonq", "aider", "roo", "continue",
-        "zed", ".rules",
-    ];
-    if !HINTS.iter().any(|h| path.contains(h)) {
+    if !c.table.hints.iter().any(|h| path.contains(h.as_str())) {
         return Other;
     }
-    MATCHER
+    c.matcher
         .matches(path)
         .into_iter()
         .min()
-        .map_or(Other, |i| TABLE[i].1)
+        .map_or(Other, |i| c.table.rows[i].kind)
 }
 
 impl FileKind {
     pub fn format(self) -> Format {
         match self {
-            ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | CursorMcp
-            | VscodeMcp | VscodeSettings | GeminiSettings | QwenSettings | JunieMcp
-            | AmazonQMcp | RooMcp | ZedSettings => Format::Jsonc,
-            CodexConfig => Format::Toml,
+            ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | ClaudeMarketplace
+            | CursorMcp | VscodeMcp | VscodeSettings | GeminiSettings | QwenSettings | JunieMcp
+            | AmazonQMcp | RooMcp | ZedSettings | AntigravityMcp | OpenCodeConfig => Format::Jsonc,
+            CodexConfig | CodexAgent => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
             ContinueMcp => Format::Yaml,
@@ -205,17 +207,19 @@ impl FileKind {
     pub fn agents(self) -> &'static [Agent] {
         match self {
             ClaudeSettings | ClaudeLocalSettings | ClaudeLocalMd | ClaudeAgent | ClaudeCommand
-            | ClaudeSkill | ClaudeOutputStyle | ClaudePlugin | McpJson => &[ClaudeCode],
+            | ClaudeOutputStyle | ClaudePlugin | ClaudeMarketplace | McpJson => &[ClaudeCode],
+            ClaudeSkill => &[ClaudeCode, Copilot],
             ClaudeMd => &[ClaudeCode, Copilot, Zed],
             ClaudeRule => &[ClaudeCode, Copilot],
             AgentsMd => &[Codex, Cursor, Copilot, Windsurf, Continue, Zed, Junie],
-            CodexConfig => &[Codex],
-            CursorRule | CursorMcp => &[Cursor],
+            CodexConfig | CodexAgent => &[Codex],
+            CursorRule | CursorMcp | CursorAgent => &[Cursor],
             CursorRulesLegacy => &[Cursor, Zed],
             CopilotInstructions => &[Copilot, Zed],
             CopilotScopedInstructions
             | CopilotPrompt
             | CopilotAgent
+            | CopilotSkill
             | VscodeMcp
             | VscodeSettings => &[Copilot],
             GeminiMd => &[Gemini, Zed],
@@ -230,6 +234,9 @@ impl FileKind {
             RooRule | RooModes | RooMcp => &[RooCode],
             ContinueRule | ContinueMcp => &[Continue],
             ZedSettings | ZedRules => &[Zed],
+            AgentsSkill => &[Codex, Copilot, Antigravity],
+            AntigravityMcp | AntigravityWorkflow => &[Antigravity],
+            OpenCodeAgent | OpenCodeConfig => &[OpenCode],
             Other => &[],
         }
     }
@@ -256,16 +263,27 @@ impl FileKind {
                 | AmazonQRule
                 | RooRule
                 | ClineRules
+                | CursorAgent
+                | CopilotSkill
+                | AgentsSkill
+                | AntigravityWorkflow
+                | OpenCodeAgent
         )
+    }
+
+    /// Agent Skills (`<dir>/<name>/SKILL.md`): the open spec's `name` and `description` rules.
+    pub fn is_skill(self) -> bool {
+        matches!(self, ClaudeSkill | CopilotSkill | AgentsSkill)
     }
 
     /// Files that declare MCP servers under a key; `None` for other kinds.
     pub fn mcp_servers_key(self) -> Option<&'static [&'static str]> {
         match self {
             McpJson | CursorMcp | GeminiSettings | QwenSettings | JunieMcp | AmazonQMcp
-            | RooMcp => Some(&["mcpServers"]),
+            | RooMcp | AntigravityMcp => Some(&["mcpServers"]),
             VscodeMcp => Some(&["servers"]),
-            CodexConfig => Some(&["mcp_servers"]),
+            CodexConfig | CodexAgent => Some(&["mcp_servers"]),
+            OpenCodeConfig => Some(&["mcp"]),
             ZedSettings => Some(&["context_servers"]),
             _ => None,
         }
@@ -328,51 +346,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_covers_the_reference_inventory() {
-        let cases = [
-            (".claude/settings.json", ClaudeSettings),
-            ("svc/.claude/settings.local.json", ClaudeLocalSettings),
-            (".mcp.json", McpJson),
-            ("CLAUDE.md", ClaudeMd),
-            (".claude/CLAUDE.md", ClaudeMd),
-            ("pkg/a/CLAUDE.md", ClaudeMd),
-            ("CLAUDE.local.md", ClaudeLocalMd),
-            (".claude/agents/review.md", ClaudeAgent),
-            (".claude/commands/ops/deploy.md", ClaudeCommand),
-            (".claude/skills/pdf/SKILL.md", ClaudeSkill),
-            (".claude/rules/api/style.md", ClaudeRule),
-            ("AGENTS.md", AgentsMd),
-            ("services/api/AGENTS.md", AgentsMd),
-            (".codex/config.toml", CodexConfig),
-            (".cursor/rules/rpc.mdc", CursorRule),
-            (".cursorrules", CursorRulesLegacy),
-            (".cursor/mcp.json", CursorMcp),
-            (".github/copilot-instructions.md", CopilotInstructions),
-            (
-                ".github/instructions/py.instructions.md",
-                CopilotScopedInstructions,
-            ),
-            (".github/prompts/form.prompt.md", CopilotPrompt),
-            (".vscode/mcp.json", VscodeMcp),
-            (".vscode/settings.json", VscodeSettings),
-            ("GEMINI.md", GeminiMd),
-            (".gemini/settings.json", GeminiSettings),
-            (".windsurf/rules/style.md", WindsurfRule),
-            (".windsurfrules", WindsurfRulesLegacy),
-            (".clinerules", ClineRules),
-            (".clinerules/01-style.md", ClineRules),
-            (".junie/guidelines.md", JunieGuidelines),
-            (".amazonq/rules/a.md", AmazonQRule),
-            (".aider.conf.yml", AiderConfig),
-            (".roomodes", RooModes),
-            ("src/main.rs", Other),
-            ("docs/claude-notes.md", Other),
-            (".claude/skills/pdf/reference.md", Other),
-        ];
-        for (path, kind) in cases {
-            assert_eq!(classify(path), kind, "{path}");
+    fn table_examples_classify_as_recorded() {
+        let c = &*CLASSIFIER;
+        assert!(c.table.examples.len() >= 40, "examples went missing");
+        for ex in &c.table.examples {
+            assert_eq!(classify(&ex.path), ex.kind, "{}", ex.path);
+        }
+        // Every row is reachable: some example lands on each kind the table names.
+        for row in &c.table.rows {
+            assert!(
+                c.table.examples.iter().any(|e| e.kind == row.kind),
+                "no example for {:?}",
+                row.kind
+            );
+            assert!(row.source.contains("http") || row.source.contains("reference"));
         }
         assert!(ClaudeMd.agents().contains(&ClaudeCode));
         assert_eq!(CodexConfig.format(), Format::Toml);
+        assert_eq!(CodexAgent.format(), Format::Toml);
+        assert_eq!(OpenCodeConfig.mcp_servers_key(), Some(&["mcp"][..]));
     }
 }

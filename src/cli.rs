@@ -56,6 +56,10 @@ pub enum Command {
         /// List the secrets pack's rules (what AG402/AG403 detect) instead.
         #[arg(long)]
         secrets: bool,
+        /// List what the knowledge tables know about each agent: the facts, the client
+        /// versions they hold for (or were checked against), and their sources.
+        #[arg(long, conflicts_with = "secrets")]
+        knowledge: bool,
     },
     /// Show the documentation of a rule, by code (AG101) or name (bash-wildcard-allow).
     Explain { rule: String },
@@ -302,11 +306,18 @@ pub fn main() -> ExitCode {
         }
         Command::Rules {
             format,
+            knowledge: true,
+            ..
+        } => ok_or_2(print_knowledge(format)),
+        Command::Rules {
+            format,
             secrets: false,
+            ..
         } => ok_or_2(print_rules(format)),
         Command::Rules {
             format,
             secrets: true,
+            ..
         } => ok_or_2(print_secret_rules(format)),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
@@ -449,6 +460,24 @@ fn deliver(
 }
 
 use crate::commands::print_error;
+
+fn print_knowledge(format: RulesFormat) -> std::io::Result<()> {
+    let facts = crate::rules::knowledge();
+    let text = match format {
+        RulesFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
+        RulesFormat::Table => {
+            let mut s = format!("{:<14} {:<72} {}\n", "AGENT", "FACT", "VERSIONS / SOURCES");
+            for f in &facts {
+                s.push_str(&format!("{:<14} {:<72} {}\n", f.agent, f.topic, f.versions));
+                for src in &f.sources {
+                    s.push_str(&format!("{:<14} {:<72}   {src}\n", "", ""));
+                }
+            }
+            s
+        }
+    };
+    write_stdout(text.as_bytes())
+}
 
 fn print_rules(format: RulesFormat) -> std::io::Result<()> {
     let text = match format {

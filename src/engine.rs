@@ -544,6 +544,7 @@ struct Scanner<'a> {
     index: Option<Vec<String>>,
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
+    agents: Vec<(String, Option<crate::config::Version>)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -571,6 +572,7 @@ impl<'a> Scanner<'a> {
             index: None,
             policy: config.policy.clone(),
             excludes: config.excludes.clone(),
+            agents: config.agents.clone(),
         })
     }
 
@@ -925,6 +927,7 @@ impl<'a> Scanner<'a> {
         repo.partial = self.partial;
         repo.named_files = self.named_files;
         repo.policy = self.policy;
+        repo.agents = self.agents;
         let mut emit = RepoEmitter::new(&selection);
         for check in crate::rules::repo_checks(&selection) {
             check(&repo, &mut emit);
@@ -963,6 +966,7 @@ impl<'a> Scanner<'a> {
         diagnostics.dedup_by(|a, b| {
             a.fingerprint == b.fingerprint && a.span == b.span && a.message == b.message
         });
+        fold_into_policy(&mut diagnostics);
         let flagged: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
         let others = self
             .other_sources
@@ -1105,5 +1109,104 @@ fn utf16(bytes: &[u8]) -> Option<bool> {
         Some(false)
     } else {
         None
+    }
+}
+
+/// One message per problem: where the organisation's policy and a built-in rule report the same
+/// place (a forbidden `bypassPermissions` is also AG102), the policy finding stays and carries
+/// the built-in rule's explanation in its help; the built-in finding goes.
+fn fold_into_policy(diagnostics: &mut Vec<Diagnostic>) {
+    use crate::registry::Family;
+    let at = |d: &Diagnostic| d.span.as_ref().map(|s| (d.path.clone(), s.line, s.col));
+    // The policy finding's severity per place: a built-in finding folds only into one at least
+    // as severe, so the exit code never drops.
+    let mut policy: std::collections::HashMap<(String, u32, u32), crate::registry::Severity> =
+        std::collections::HashMap::new();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.rule.family == Family::Policy)
+    {
+        if let Some(key) = at(d) {
+            let s = policy.entry(key).or_insert(d.severity);
+            *s = (*s).max(d.severity);
+        }
+    }
+    if policy.is_empty() {
+        return;
+    }
+    let mut folded: Vec<((String, u32, u32), String)> = Vec::new();
+    diagnostics.retain(|d| match at(d) {
+        Some(key)
+            if d.rule.family != Family::Policy
+                && policy.get(&key).is_some_and(|s| *s >= d.severity) =>
+        {
+            folded.push((key, format!("{} {}", d.rule.code, d.message)));
+            false
+        }
+        _ => true,
+    });
+    for (key, note) in folded {
+        if let Some(p) = diagnostics
+            .iter_mut()
+            .find(|d| d.rule.family == Family::Policy && at(d).as_ref() == Some(&key))
+        {
+            let help = p.help.take().unwrap_or_default();
+            p.help = Some(if help.is_empty() {
+                format!("also {note}")
+            } else {
+                format!("{help}; also {note}")
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+    use crate::registry::Severity;
+    use crate::report::diagnostic::Span;
+
+    fn diag(rule: &'static crate::registry::Rule, severity: Severity, line: u32) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity,
+            message: format!("{} here", rule.code),
+            path: ".claude/settings.json".into(),
+            span: Some(Span {
+                start: 0,
+                end: 1,
+                line,
+                col: 20,
+                end_line: line,
+                end_col: 21,
+            }),
+            labels: Vec::new(),
+            help: Some("fix it".into()),
+            fingerprint: rule.code.into(),
+            redact: Vec::new(),
+            age: 0,
+        }
+    }
+
+    #[test]
+    fn policy_and_built_in_report_once() {
+        let forbidden = &crate::registry::policy::POLICY_FORBIDDEN_SETTING;
+        let bypass = &crate::registry::permissions::BYPASS_PERMISSIONS_MODE;
+        let mut d = vec![
+            diag(bypass, Severity::Error, 5),
+            diag(forbidden, Severity::Error, 5),
+            diag(bypass, Severity::Error, 9),
+        ];
+        fold_into_policy(&mut d);
+        let codes: Vec<(&str, u32)> = d.iter().map(|x| (x.rule.code, x.line())).collect();
+        assert_eq!(codes, [("AG607", 5), ("AG102", 9)]);
+        assert!(d[0].help.as_deref().unwrap().contains("also AG102"));
+        // Never folded into a milder policy finding: the exit code must not drop.
+        let mut d = vec![
+            diag(bypass, Severity::Error, 5),
+            diag(forbidden, Severity::Warning, 5),
+        ];
+        fold_into_policy(&mut d);
+        assert_eq!(d.len(), 2);
     }
 }

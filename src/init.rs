@@ -48,10 +48,42 @@ fn settings(policy: &Policy, project: &Project) -> String {
         .filter(|(p, _)| p != "format")
         .map(|(_, c)| format!("Bash({c})"))
         .collect();
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "permissions": { "allow": allow, "deny": deny }
     });
+    // Guardrails: the ones agentgate offers by default, then what the policy requires.
+    let offered = crate::rules::permissions::guardrails()
+        .iter()
+        .filter(|g| g.init)
+        .map(|g| (g.key.clone(), g.value.clone()));
+    let required = policy
+        .require
+        .claude_settings
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()));
+    for (key, value) in offered.chain(required) {
+        set_dotted(&mut json, &key, value);
+    }
     serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+}
+
+/// Sets `a.b.c` in a JSON object, creating the objects on the way.
+fn set_dotted(json: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    let mut node = json;
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if !node.is_object() {
+            *node = serde_json::json!({});
+        }
+        let map = node.as_object_mut().expect("made an object above");
+        if parts.peek().is_none() {
+            map.insert(part.to_string(), value);
+            return;
+        }
+        node = map
+            .entry(part.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
 }
 
 /// What happened to each file.

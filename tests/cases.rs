@@ -29,7 +29,7 @@ fn rule_cases() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 10, "cases went missing");
-    let mut failures = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
     for case in cases {
         let tree = common::Tree::new();
         copy_tree(&case, tree.path());
@@ -43,6 +43,18 @@ fn rule_cases() {
             "all",
         ]);
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        // Every finding says what to do about it (issue 16: AG502 had no help line).
+        let json = tree.run(&["check", "--format", "json", "--quiet", "--select", "all"]);
+        let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        for d in report["diagnostics"].as_array().unwrap() {
+            if d["help"].as_str().is_none_or(str::is_empty) {
+                failures.push(format!(
+                    "{}: {} has no help line",
+                    case.display(),
+                    d["code"]
+                ));
+            }
+        }
         let expected_path = case.join("expected.txt");
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         let want_code = if expected.contains(" error ") { 1 } else { 0 };

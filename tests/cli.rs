@@ -1002,3 +1002,26 @@ fn policy_packs_layer_and_fail_clearly() {
         r.stderr
     );
 }
+
+#[test]
+fn rules_knowledge_lists_versions_and_sources() {
+    let t = common::Tree::new();
+    let r = t.run(&["rules", "--knowledge", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let facts: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let facts = facts.as_array().unwrap();
+    assert!(facts.len() >= 10);
+    assert!(
+        facts
+            .iter()
+            .all(|f| !f["versions"].as_str().unwrap().is_empty()
+                && !f["sources"].as_array().unwrap().is_empty())
+    );
+    assert!(facts.iter().any(|f| f["agent"] == "Codex"));
+    assert!(
+        facts
+            .iter()
+            .any(|f| f["topic"].as_str().unwrap().contains("AG111")
+                && f["versions"].as_str().unwrap().starts_with("known as of"))
+    );
+}

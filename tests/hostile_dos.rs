@@ -440,9 +440,10 @@ fn a_hundred_thousand_injection_examples_in_code() {
     case.write("CLAUDE.md", md);
     let r = concise(&case, "", secs(60));
     r.code(1);
-    // Only the two phrases outside code, on the last line.
-    assert_eq!(r.stdout.lines().count(), 3, "{}", clip(&r.stdout));
+    // Only the download piped to a shell outside code, on the last line: one problem, one
+    // finding (its `curl -s http` is the same problem as its `| sh`).
+    assert_eq!(r.stdout.lines().count(), 2, "{}", clip(&r.stdout));
     r.has("CLAUDE.md:1:1: AG506 warning 100004 lines")
-        .has("CLAUDE.md:100004:14: AG504 warning `curl -s http` in a context file")
         .has("CLAUDE.md:100004:44: AG504 warning `| sh` in a context file reads like an injected instruction");
+    assert!(!r.stdout.contains("curl -s http"), "{}", clip(&r.stdout));
 }

@@ -35,6 +35,9 @@ struct RawConfig {
     extends: Option<crate::policy::Extends>,
     #[serde(default)]
     policy: RawPolicySettings,
+    /// The client versions the repository uses: `claude-code: ">=2.1.320"`.
+    #[serde(default)]
+    agents: std::collections::BTreeMap<String, Spanned<String>>,
     /// The baseline file (`agentgate baseline` writes it), relative to this file.
     baseline: Option<Spanned<String>>,
 }
@@ -125,8 +128,53 @@ pub struct Config {
     pub extends: Vec<String>,
     /// The file's text (empty without a file).
     pub text: String,
+    /// Declared client versions (`agents:`): agent name as agentgate's knowledge spells it
+    /// (`Claude Code`) and the lowest version the range allows, if it has one.
+    pub agents: Vec<(String, Option<Version>)>,
     /// `baseline:`: the accepted findings' file, relative to the project root.
     pub baseline: Option<String>,
+}
+
+/// The `agents:` keys agentgate knows and the name its knowledge tables use.
+const AGENT_IDS: &[(&str, &str)] = &[
+    ("claude-code", "Claude Code"),
+    ("codex", "Codex"),
+    ("cursor", "Cursor"),
+    ("copilot", "GitHub Copilot"),
+    ("vscode", "VS Code (GitHub Copilot)"),
+    ("gemini-cli", "Gemini CLI"),
+    ("opencode", "OpenCode"),
+    ("antigravity", "Antigravity"),
+    ("windsurf", "Windsurf"),
+];
+
+/// A dotted version, compared numerically part by part (`2.1.320`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(pub Vec<u64>);
+
+impl Version {
+    pub fn parse(text: &str) -> Option<Self> {
+        let parts: Option<Vec<u64>> = text.trim().split('.').map(|p| p.parse().ok()).collect();
+        parts.filter(|p| !p.is_empty()).map(Version)
+    }
+}
+
+/// The lowest version a range allows: `>=2.1.3`, `>2.1`, `2.1.3`, `=2.1.3`, `>=2, <3`.
+/// `Ok(None)` for a range with only upper bounds; `Err` for text that is no range.
+fn lower_bound(range: &str) -> Result<Option<Version>, String> {
+    let mut low: Option<Version> = None;
+    for part in range.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (op, v) = ["<=", ">=", "<", ">", "=", "^", "~"]
+            .iter()
+            .find_map(|op| part.strip_prefix(op).map(|v| (*op, v)))
+            .unwrap_or(("=", part));
+        let version = Version::parse(v)
+            .ok_or_else(|| format!("`{part}` is not a version comparison like >=2.1.320"))?;
+        if matches!(op, ">=" | ">" | "=" | "^" | "~") {
+            low = Some(low.map_or(version.clone(), |l| l.max(version)));
+        }
+    }
+    Ok(low)
 }
 
 /// How `head` is weaker than `base` (the same repository's config before a change): each
@@ -234,6 +282,7 @@ impl Default for Config {
             exceptions: Vec::new(),
             policy: Default::default(),
             exclude_patterns: Vec::new(),
+            agents: Vec::new(),
             extends: Vec::new(),
             text: String::new(),
             baseline: None,
@@ -520,7 +569,28 @@ fn parse_with(
             return Err(err);
         }
     }
+    let mut agents = Vec::new();
+    for (id, range) in &raw.agents {
+        let (o, l) = span_of(range);
+        let Some((_, name)) = AGENT_IDS.iter().find(|(k, _)| k == id) else {
+            let known: Vec<&str> = AGENT_IDS.iter().map(|(k, _)| *k).collect();
+            let mut err = ConfigError::at(
+                path,
+                text,
+                o,
+                l,
+                format!("`agents.{id}`: unknown agent"),
+                "not an agent agentgate knows",
+            );
+            err.help = Some(format!("use one of {}", known.join(", ")));
+            return Err(err);
+        };
+        let low = lower_bound(&range.value)
+            .map_err(|msg| ConfigError::at(path, text, o, l, msg, "not a version range"))?;
+        agents.push((name.to_string(), low));
+    }
     Ok(Config {
+        agents,
         path: Some(path.to_path_buf()),
         select,
         ignore,
@@ -685,6 +755,22 @@ pub fn selection(
         .map(|(k, v)| (k.clone(), *v))
         .chain(config.severity.iter().cloned())
         .collect();
+    // Unknown keys never error, and when every declared version of a client is newer than
+    // the schema agentgate has for it, an unknown key may simply be new: a note, not a warning
+    // (unless the config sets AG111's severity itself).
+    let mut severity = severity;
+    let own_ag111 = config
+        .severity
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("AG111") || k == "unknown-key");
+    if !own_ag111
+        && config.agents.iter().any(|(agent, low)| {
+            let known = crate::registry::schema::known_as_of(agent).and_then(Version::parse);
+            matches!((low, known), (Some(low), Some(known)) if *low > known)
+        })
+    {
+        severity.push(("AG111".to_string(), Severity::Note));
+    }
     let mut selection = rules::Selection::new(select, &ignore, &severity)?;
     let locked = &config.policy.locked.rules;
     if !locked.is_empty() {
@@ -841,5 +927,22 @@ mod tests {
         assert!(ex.is_excluded("sub/gen/x.json"));
         assert!(ex.is_excluded("sub/a/gen"));
         assert!(!ex.is_excluded("gen/x.json"));
+    }
+}
+
+#[cfg(test)]
+mod agents_tests {
+    use super::*;
+
+    #[test]
+    fn version_ranges() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert_eq!(lower_bound(">=2.1.320").unwrap(), Some(v("2.1.320")));
+        assert_eq!(lower_bound(">=2.1, <3").unwrap(), Some(v("2.1")));
+        assert_eq!(lower_bound("2.1.7").unwrap(), Some(v("2.1.7")));
+        assert_eq!(lower_bound("<3").unwrap(), None);
+        assert!(lower_bound(">=latest").is_err());
+        assert!(v("2.1.320") > v("2.1.319"));
+        assert!(v("2.10") > v("2.9.9"));
     }
 }

@@ -42,7 +42,7 @@ impl Dialect {
             FileKind::CursorMcp => Dialect::Cursor,
             FileKind::VscodeMcp | FileKind::VscodeSettings => Dialect::VsCode,
             FileKind::GeminiSettings | FileKind::QwenSettings => Dialect::Gemini,
-            FileKind::CodexConfig => Dialect::Codex,
+            FileKind::CodexConfig | FileKind::CodexAgent => Dialect::Codex,
             _ => Dialect::Lenient,
         }
     }
@@ -185,6 +185,56 @@ pub fn servers(kind: FileKind, tree: &Node) -> Vec<McpServer> {
         _ => return Vec::new(),
     };
     let mut out = Vec::new();
+    if kind == FileKind::OpenCodeConfig {
+        out = servers_of(kind, agent, dialect, tree, keys);
+        for s in &mut out {
+            for kv in s.env.iter_mut().chain(s.headers.iter_mut()) {
+                kv.value.value = opencode_references(&kv.value.value);
+            }
+        }
+        return out;
+    }
+    out.extend(servers_of(kind, agent, dialect, tree, keys));
+    out
+}
+
+/// OpenCode writes references as `{env:VAR}` and `{file:path}` (no `$`); the model spells
+/// them `${VAR}` so every rule reads them as references, not literal values.
+fn opencode_references(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('{') {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let dollar = head.ends_with('$');
+        match tail.find('}') {
+            Some(end) if !dollar => {
+                let inner = &tail[1..end];
+                match inner.split_once(':') {
+                    Some(("env", var)) => out.push_str(&format!("${{{var}}}")),
+                    Some(("file", _)) => out.push_str("${OPENCODE_FILE}"),
+                    _ => out.push_str(&tail[..=end]),
+                }
+                rest = &tail[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn servers_of(
+    kind: FileKind,
+    agent: Agent,
+    dialect: Dialect,
+    tree: &Node,
+    keys: &[&[&str]],
+) -> Vec<McpServer> {
+    let mut out = Vec::new();
     let own_key = kind.mcp_servers_key().map(|k| vec![k]).unwrap_or_default();
     for path in own_key.iter().copied().chain(keys.iter().copied()) {
         let Some(list) = tree.pointer(path) else {
@@ -236,14 +286,20 @@ fn server(
             span: n.span.clone(),
         })
     };
-    let command = launcher
+    let mut command = launcher
         .get("command")
         .or_else(|| launcher.get("path"))
         .and_then(text);
-    let args = launcher
+    let mut args: Vec<Text> = launcher
         .get("args")
         .map(|a| a.as_array().iter().filter_map(text).collect())
         .unwrap_or_default();
+    // OpenCode's `"command": ["npx", "-y", "pkg"]`: the program and its arguments in one list.
+    if let Some(list) = launcher.get("command").filter(|c| !c.as_array().is_empty()) {
+        let mut words = list.as_array().iter().filter_map(text);
+        command = words.next();
+        args = words.chain(args).collect();
+    }
     let pairs = |n: Option<&Node>| -> Vec<KeyValue> {
         n.map(|n| {
             n.members()
@@ -259,7 +315,8 @@ fn server(
         })
         .unwrap_or_default()
     };
-    let env = pairs(launcher.get("env"));
+    let mut env = pairs(launcher.get("env"));
+    env.extend(pairs(launcher.get("environment")));
     let mut headers = pairs(entry.get("headers"));
     headers.extend(pairs(entry.get("http_headers")));
     let url = ["url", "httpUrl", "serverUrl"]
@@ -267,8 +324,9 @@ fn server(
         .find_map(|k| entry.get(k))
         .and_then(text);
     let transport = match entry.get("type").and_then(Node::as_str) {
-        Some("stdio") => Transport::Stdio,
-        Some("http" | "streamable-http" | "streamableHttp") => Transport::Http,
+        // OpenCode says `local` and `remote`.
+        Some("stdio" | "local") => Transport::Stdio,
+        Some("http" | "streamable-http" | "streamableHttp" | "remote") => Transport::Http,
         Some("sse") => Transport::Sse,
         Some("ws") => Transport::Ws,
         Some(_) => Transport::Unknown,

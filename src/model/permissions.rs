@@ -333,8 +333,22 @@ pub fn claude_grants(kind: FileKind, text: &str, tree: &Node) -> Vec<Grant> {
                 }
             }
         }
-        // Skills and commands pre-approve their `allowed-tools` while they run.
-        FileKind::ClaudeSkill | FileKind::ClaudeCommand => {
+        // OpenCode: `permission: { bash: "allow" | { "git *": "allow" }, edit: …, webfetch: … }`
+        // at the top of opencode.json, per agent under `agent.<name>.permission`, and in an
+        // agent file's front matter.
+        FileKind::OpenCodeConfig => {
+            opencode_grants(tree.get("permission"), &mut out);
+            for agent in tree.get("agent").map_or(&[][..], Node::members) {
+                opencode_grants(agent.value.get("permission"), &mut out);
+            }
+        }
+        FileKind::OpenCodeAgent => opencode_grants(tree.get("permission"), &mut out),
+        // Skills and commands pre-approve their `allowed-tools` while they run (Agent Skills
+        // spec field; Claude Code and Copilot honour it).
+        FileKind::ClaudeSkill
+        | FileKind::ClaudeCommand
+        | FileKind::AgentsSkill
+        | FileKind::CopilotSkill => {
             if let Some(tools) = tree.get("allowed-tools") {
                 for (entry, span) in tool_list(text, tools) {
                     out.push(grant(
@@ -350,6 +364,84 @@ pub fn claude_grants(kind: FileKind, text: &str, tree: &Node) -> Vec<Grant> {
         _ => {}
     }
     out
+}
+
+/// OpenCode permission tools and the Claude Code tool with the same meaning.
+const OPENCODE_TOOLS: &[(&str, &str)] = &[
+    ("bash", "Bash"),
+    ("edit", "Edit"),
+    ("webfetch", "WebFetch"),
+    ("read", "Read"),
+];
+
+fn opencode_list(action: &str) -> Option<List> {
+    match action {
+        "allow" => Some(List::Allow),
+        "ask" => Some(List::Ask),
+        "deny" => Some(List::Deny),
+        _ => None,
+    }
+}
+
+fn opencode_grants(permission: Option<&Node>, out: &mut Vec<Grant>) {
+    let start = out.len();
+    opencode_rules(permission, out);
+    for g in &mut out[start..] {
+        g.agent = Agent::OpenCode;
+    }
+}
+
+fn opencode_rules(permission: Option<&Node>, out: &mut Vec<Grant>) {
+    let Some(permission) = permission else { return };
+    // `"permission": "allow"`: every tool, every input.
+    let every = |action: &Node, out: &mut Vec<Grant>, tools: &[(&str, &str)]| {
+        if let Some(list) = action.as_str().and_then(opencode_list) {
+            for (name, tool) in tools {
+                out.push(grant(
+                    list,
+                    PermissionRule::parse(tool),
+                    format!("{name}: {}", action.as_str().unwrap_or_default()),
+                    action.span.clone(),
+                    "permission",
+                ));
+            }
+        }
+    };
+    if permission.as_str().is_some() {
+        every(permission, out, OPENCODE_TOOLS);
+        return;
+    }
+    for m in permission.members() {
+        let Some((name, tool)) = OPENCODE_TOOLS.iter().find(|(n, _)| *n == m.key) else {
+            continue;
+        };
+        if m.value.as_str().is_some() {
+            every(&m.value, out, &[(name, tool)]);
+            continue;
+        }
+        // Patterns: `"*"` is every input; OpenCode globs use `*` like Claude Code rules.
+        for p in m.value.members() {
+            let Some(list) = p.value.as_str().and_then(opencode_list) else {
+                continue;
+            };
+            let rule = if p.key.trim() == "*" {
+                PermissionRule::parse(tool)
+            } else {
+                PermissionRule::parse(&format!("{tool}({})", p.key))
+            };
+            out.push(grant(
+                list,
+                rule,
+                format!(
+                    "{name}: \"{}\": {}",
+                    p.key,
+                    p.value.as_str().unwrap_or_default()
+                ),
+                p.key_span.clone(),
+                "permission",
+            ));
+        }
+    }
 }
 
 fn grant(

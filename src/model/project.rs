@@ -37,6 +37,8 @@ pub struct Repo {
     pub policy: crate::policy::Policy,
     /// When a context file counts as stale (from the config).
     pub stale_thresholds: StaleThresholds,
+    /// Declared client versions (`agents:` in the config): agent and the lowest version.
+    pub agents: Vec<(String, Option<crate::config::Version>)>,
 }
 
 impl Repo {
@@ -63,6 +65,7 @@ impl Repo {
             named_files: false,
             policy: Default::default(),
             stale_thresholds: StaleThresholds::default(),
+            agents: Vec::new(),
         }
     }
 

@@ -215,6 +215,10 @@ pub struct Require {
     /// Claude Code deny rules the effective project settings must contain.
     #[serde(default)]
     pub claude_deny: Vec<String>,
+    /// Dotted Claude Code settings keys and the value the project settings must set
+    /// (guardrails such as `permissions.blockWritesOutsideWorkingDirectories: true`).
+    #[serde(default)]
+    pub claude_settings: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -255,6 +259,9 @@ impl Policy {
             self.require.sections.insert(k, v);
         }
         union(&mut self.require.claude_deny, later.require.claude_deny);
+        for (k, v) in later.require.claude_settings {
+            self.require.claude_settings.insert(k, v);
+        }
         for (k, v) in later.forbid.claude_settings {
             self.forbid.claude_settings.insert(k, v);
         }

@@ -5,11 +5,13 @@
 //! every layer may read the registry.
 
 pub mod context;
+pub mod effect;
 pub mod hooks;
 pub mod mcp;
 pub mod permissions;
 pub mod policy;
 pub mod scan;
+pub mod schema;
 pub mod secrets;
 pub mod suppress;
 
@@ -67,6 +69,9 @@ pub enum Family {
     Secrets,
     Context,
     Policy,
+    /// Configuration the client accepts and then ignores.
+    #[serde(rename = "no-effect")]
+    Effect,
 }
 
 impl Family {
@@ -87,6 +92,7 @@ impl Family {
             Family::Secrets => "secrets",
             Family::Context => "context",
             Family::Policy => "policy",
+            Family::Effect => "no-effect",
         }
     }
 
@@ -192,6 +198,8 @@ pub static RULES: &[&Rule] = &[
     &permissions::SHADOWED_ALLOW,
     &permissions::CODEX_FULL_ACCESS,
     &permissions::AUTO_APPROVE_ALL,
+    &schema::UNKNOWN_KEY,
+    &schema::WRONG_TYPE,
     &mcp::MCP_UNPINNED_NPX,
     &mcp::MCP_LITERAL_CREDENTIAL,
     &mcp::MCP_WRONG_INTERPOLATION,
@@ -202,11 +210,18 @@ pub static RULES: &[&Rule] = &[
     &mcp::MCP_SERVER_TRUSTED,
     &mcp::MCP_AUTO_APPROVED_TOOLS,
     &mcp::MCP_SERVER_CONFLICT,
+    &permissions::CODEX_SANDBOX_NETWORK,
+    &permissions::REQUIRED_GUARDRAIL,
     &hooks::HOOK_DOWNLOAD_EXEC,
     &hooks::HOOK_EXFILTRATION,
     &hooks::CREDENTIAL_HELPER,
     &hooks::ENDPOINT_OVERRIDE,
     &hooks::TLS_VERIFICATION_DISABLED,
+    &hooks::SKILL_INLINE_SHELL,
+    &hooks::HTTP_HOOK_CREDENTIALS,
+    &hooks::PROTECTION_DISABLED_ENV,
+    &hooks::PROMPT_CACHING_DISABLED,
+    &hooks::SUBAGENT_MODEL_OVERRIDE,
     &secrets::LOCAL_FILE_COMMITTED,
     &secrets::LEAKED_SECRET,
     &secrets::POSSIBLE_SECRET,
@@ -235,6 +250,13 @@ pub static RULES: &[&Rule] = &[
     &policy::MODEL_POLICY,
     &suppress::BAD_IGNORE_DIRECTIVE,
     &policy::CONFIG_WEAKENED,
+    &effect::SETTINGS_DISCARDED,
+    &effect::UNENFORCED_PATH_RULE,
+    &effect::PROJECT_SCOPE_IGNORED,
+    &effect::CODEX_PROJECT_KEY_IGNORED,
+    &effect::HOOK_MATCHER_NEVER_FIRES,
+    &effect::WRONG_SERVERS_KEY,
+    &effect::REMOTE_SERVER_NO_TYPE,
 ];
 
 /// Finds a rule by code (`AG101`, case-insensitive) or name (`bash-wildcard-allow`).

@@ -228,3 +228,51 @@ pub static AUTO_APPROVE_ALL: Rule = Rule {
         ],
     },
 };
+
+pub static CODEX_SANDBOX_NETWORK: Rule = Rule {
+    code: "AG211",
+    name: "codex-sandbox-network",
+    family: Family::Permissions,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "Codex's workspace sandbox is given network access",
+    docs: Docs {
+        what: "Finds `network_access = true` under `[sandbox_workspace_write]` in a project `.codex/config.toml` or a \
+               custom agent (`.codex/agents/*.toml`).",
+        why: "The workspace-write sandbox blocks the network by default, so a prompt-injected command cannot send \
+              the workspace anywhere. Turning it on for the repository reopens that channel for every command the \
+              agent runs without asking.",
+        example: "```toml\n[sandbox_workspace_write]\nnetwork_access = true\n```",
+        fix: "Leave it off; allow the specific hosts through the network proxy settings, or let a developer enable \
+              it per run (`-c sandbox_workspace_write.network_access=true`).",
+        references: &[
+            "https://developers.openai.com/codex/agent-approvals-security",
+            "https://developers.openai.com/codex/config-reference",
+        ],
+    },
+};
+
+pub static REQUIRED_GUARDRAIL: Rule = Rule {
+    code: "AG212",
+    name: "required-guardrail-missing",
+    family: Family::Permissions,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A guardrail setting the organisation's policy requires is not set in the project settings",
+    docs: Docs {
+        what: "With `require.claude_settings` in a policy pack (for example \
+               `permissions.blockWritesOutsideWorkingDirectories: true`), checks that `.claude/settings.json` or \
+               `.claude/settings.local.json` at the repository root sets each key to that value. The guardrails \
+               agentgate knows, with the Claude Code release that added each, are in rules/guardrails.yaml.",
+        why: "Recent Claude Code releases added project-level protections that hold in every permission mode \
+              (writes and reads outside the working directories refused, prompts turned into denials). A paved \
+              road that requires them keeps every repository on the same floor.",
+        example: "```yaml\n# policy pack\nrequire:\n  claude_settings:\n    permissions.blockWritesOutsideWorkingDirectories: true\n```",
+        fix: "Set the key in `.claude/settings.json` (`agentgate init` writes the ones it offers), and make sure \
+              developers run a Claude Code release that knows it.",
+        references: &[
+            "https://code.claude.com/docs/en/settings",
+            "https://code.claude.com/docs/en/permissions",
+        ],
+    },
+};

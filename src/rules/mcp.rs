@@ -92,6 +92,9 @@ impl Runner {
             let w = rest[i].value.as_str();
             match (self, w) {
                 (Runner::Npm, "-y" | "--yes") => auto_yes = true,
+                // `--no` (`--yes=false`, `--no-install`): only a local install runs, nothing
+                // is fetched.
+                (Runner::Npm, "--no" | "--no-install" | "--yes=false") => return None,
                 (Runner::Npm, "-p" | "--package")
                 | (Runner::Python, "--from" | "--spec" | "--with") => {
                     if let Some(next) = rest.get(i + 1) {
@@ -154,6 +157,9 @@ impl Runner {
         let name = self.name(&spec.value);
         let hint = match self {
             Runner::Npm => format!("pin an exact version: \"{name}@<x.y.z>\""),
+            Runner::Python if spec.value.starts_with("git+") => {
+                "pin a commit or tag: \"git+https://…/repo@<commit sha>\"".to_string()
+            }
             Runner::Python => format!("pin an exact version: \"{name}==<x.y.z>\""),
             Runner::Docker => format!(
                 "pin a version tag or digest: \"{name}:<version>\" or \"{name}@sha256:<digest>\""
@@ -175,9 +181,11 @@ impl Runner {
         match self {
             Runner::Npm => local || spec.contains(':') || exact_semver_after_at(spec),
             Runner::Python => {
+                // A VCS URL is pinned only by a commit or a version tag after `@`
+                // (`git+https://host/org/repo@<sha>`); a plain archive URL is a fixed file.
                 local
-                    || spec.contains("://")
-                    || spec.starts_with("git+")
+                    || (spec.contains("://") && !spec.starts_with("git+"))
+                    || (spec.starts_with("git+") && git_ref_pinned(spec))
                     || exact_semver_after_at(spec)
                     || spec.split_once("==").is_some_and(|(_, v)| {
                         !v.is_empty()
@@ -210,6 +218,25 @@ impl Runner {
                 .to_string(),
         }
     }
+}
+
+/// `git+https://host/org/repo@<ref>[#…]`: is `<ref>` a commit (7+ hex digits) or a version
+/// tag (`v1.2.3`, `1.2`)? A branch (`@main`) or no ref follows whatever is pushed next.
+fn git_ref_pinned(spec: &str) -> bool {
+    let rest = spec.split_once("://").map_or(spec, |(_, r)| r);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let Some((_, reference)) = path.rsplit_once('@') else {
+        return false;
+    };
+    let reference = reference.split('#').next().unwrap_or("");
+    let commit = reference.len() >= 7 && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    let tag = reference.trim_start_matches('v');
+    let version = !tag.is_empty()
+        && tag.split('.').count() >= 2
+        && tag
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    commit || version
 }
 
 /// `pkg@1.2.3` or `@scope/pkg@1.2.3-rc.1`: the version after the name's last `@` is exact semver.
@@ -617,6 +644,11 @@ const READ_ONLY: &[&str] = &[
     "default_transaction_read_only",
 ];
 
+/// Servers that cannot write whatever they are given: the reference Postgres server runs every
+/// query inside a `READ ONLY` transaction
+/// (github.com/modelcontextprotocol/servers-archived, src/postgres).
+const READ_ONLY_SERVERS: &[&str] = &["@modelcontextprotocol/server-postgres"];
+
 fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for server in ctx.mcp_servers() {
         let argv = server.argv();
@@ -636,7 +668,25 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             .iter()
             .map(|kv| format!("{}={} ", kv.key, kv.value.value).to_ascii_lowercase())
             .collect();
-        let read_only = READ_ONLY.iter().any(|r| launch.contains(r))
+        // Servers with one switch per kind of write (the MySQL server's
+        // `ALLOW_INSERT_OPERATION`, `ALLOW_UPDATE_OPERATION`, …): read-only when every such
+        // switch is off.
+        let switches: Vec<&str> = server
+            .env
+            .iter()
+            .filter(|kv| {
+                let k = kv.key.to_ascii_uppercase();
+                k.starts_with("ALLOW_") && k.ends_with("_OPERATION")
+            })
+            .map(|kv| kv.value.value.trim())
+            .collect();
+        let switches_off = !switches.is_empty()
+            && switches
+                .iter()
+                .all(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no"));
+        let read_only = switches_off
+            || READ_ONLY_SERVERS.iter().any(|p| launch.contains(p))
+            || READ_ONLY.iter().any(|r| launch.contains(r))
             || server.env.iter().any(|kv| {
                 let k = kv.key.to_ascii_uppercase();
                 (k.contains("READ_ONLY") || k.contains("READONLY"))
@@ -1038,7 +1088,7 @@ mod tests {
   "plain": {"type": "http", "url": "http://mcp.example.com/mcp"},
   "local": {"type": "http", "url": "http://localhost:3000/mcp"},
   "fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "~", "."]},
-  "postgres": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-postgres@0.6.2", "${DB_URL}"]},
+  "postgres": {"command": "npx", "args": ["-y", "@bytebase/dbhub@1.2.3", "--dsn", "${DB_URL}"]},
   "ro": {"command": "dbhub@1.0.0", "args": ["--readonly"], "env": {"X": "postgres"}},
   "sh": {"command": "sh", "args": ["-c", "x-server --port 1"]}
 }}"#;

@@ -2,11 +2,13 @@
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
 pub(crate) mod context;
+mod effect;
 mod hooks;
 pub mod mcp;
-mod permissions;
+pub mod permissions;
 pub mod policy;
 pub mod scan;
+pub mod schema;
 pub(crate) mod secrets;
 
 use crate::diagnostic::{Diagnostic, Label, Span, fingerprint};
@@ -29,6 +31,30 @@ pub enum Check {
     Repo(RepoCheck),
 }
 
+/// One fact agentgate's knowledge tables hold about a client: `rules --knowledge` prints them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Knowledge {
+    pub agent: String,
+    pub topic: String,
+    /// The versions the fact holds for, or the version it was checked against.
+    pub versions: String,
+    pub sources: Vec<String>,
+}
+
+/// Every knowledge table's facts with their versions and sources.
+pub fn knowledge() -> Vec<Knowledge> {
+    let mut out = schema::knowledge();
+    out.extend(effect::knowledge());
+    out.extend(permissions::guardrails().iter().map(|g| Knowledge {
+        agent: "Claude Code".into(),
+        topic: format!("guardrail {} (AG212, init)", g.key),
+        versions: format!(">={}", g.since),
+        sources: g.sources.clone(),
+    }));
+    out.sort_by(|a, b| a.agent.cmp(&b.agent).then(a.topic.cmp(&b.topic)));
+    out
+}
+
 /// The check behind every rule that has one (the engine itself reports the others).
 fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
     [
@@ -39,6 +65,8 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         secrets::CHECKS,
         context::CHECKS,
         policy::CHECKS,
+        effect::CHECKS,
+        schema::CHECKS,
     ]
     .into_iter()
     .flatten()

@@ -70,6 +70,10 @@ const WRAPPERS: &[&str] = &[
     "nix run",
     "nix-shell",
     "ssh",
+    // Claude Code strips `time` before matching, and `powershell -Command` runs its string.
+    "time",
+    "powershell -Command",
+    "pwsh -Command",
 ];
 
 /// Does an allow rule's command pattern cover `prefix` followed by arbitrary arguments?
@@ -118,6 +122,24 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 const NETWORK_TOOLS: &[&str] = &[
     "curl", "wget", "nc", "ncat", "netcat", "socat", "ssh", "scp", "sftp", "rsync", "telnet", "ftp",
 ];
+
+/// What makes a concrete command risky to run unasked: a network tool, a destructive
+/// command or an exec wrapper (the lists behind AG103–AG105).
+pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
+    let cmd = cmd.trim();
+    let starts = |p: &str| {
+        cmd == p
+            || cmd
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    };
+    NETWORK_TOOLS
+        .iter()
+        .chain(DESTRUCTIVE)
+        .chain(WRAPPERS)
+        .copied()
+        .find(|p| starts(p) && !read_only_subcommand(cmd, p))
+}
 
 fn names_program(pattern: &str, program: &str) -> bool {
     pattern == program
@@ -183,12 +205,48 @@ const DESTRUCTIVE: &[&str] = &[
     "shred",
 ];
 
+/// Subcommands that only look (`gh release view`, `helm list`, `kubectl get`): a rule that
+/// names one of them after a destructive command pre-approves nothing destructive.
+const READ_ONLY_SUBCOMMANDS: &[&str] = &[
+    "view",
+    "list",
+    "ls",
+    "status",
+    "get",
+    "describe",
+    "show",
+    "diff",
+    "logs",
+    "version",
+    "help",
+    "--help",
+    "--version",
+    "explain",
+    "top",
+    "history",
+    "search",
+];
+
+fn read_only_subcommand(pattern: &str, cmd: &str) -> bool {
+    // Only CLIs made of subcommands: `rm list` removes a file called `list`.
+    const WITH_SUBCOMMANDS: &[&str] = &["gh release", "kubectl", "helm", "aws", "gcloud", "az"];
+    WITH_SUBCOMMANDS.contains(&cmd)
+        && pattern
+            .strip_prefix(cmd)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|word| READ_ONLY_SUBCOMMANDS.contains(&word))
+}
+
 fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(cmd) = DESTRUCTIVE.iter().find(|c| names_program(&pattern, c)) {
+        if let Some(cmd) = DESTRUCTIVE
+            .iter()
+            .find(|c| names_program(&pattern, c) && !read_only_subcommand(&pattern, c))
+        {
             emit.emit(
                 &DESTRUCTIVE_ALLOW,
                 Some(g.span.clone()),
@@ -255,44 +313,6 @@ fn check_directories(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-/// Tool names the Claude Code settings schema accepts (plus the `Task` alias of `Agent`).
-const KNOWN_TOOLS: &[&str] = &[
-    "Agent",
-    "Artifact",
-    "Bash",
-    "Cd",
-    "Edit",
-    "EnterWorktree",
-    "ExitPlanMode",
-    "Glob",
-    "Grep",
-    "KillShell",
-    "LSP",
-    "Monitor",
-    "MultiEdit",
-    "NotebookEdit",
-    "PowerShell",
-    "Read",
-    "ShareOnboardingGuide",
-    "Skill",
-    "Task",
-    "TaskCreate",
-    "TaskGet",
-    "TaskList",
-    "TaskOutput",
-    "TaskStop",
-    "TaskUpdate",
-    "TodoWrite",
-    "ToolSearch",
-    "WebFetch",
-    "WebSearch",
-    "Workflow",
-    "Write",
-    "SlashCommand",
-    "NotebookRead",
-    "LS",
-];
-
 fn ineffective(g: &Grant) -> Option<String> {
     let r = &g.rule;
     let spec = r.specifier.as_deref().map(str::trim);
@@ -308,22 +328,16 @@ fn ineffective(g: &Grant) -> Option<String> {
     if g.list == List::Allow && r.tool.contains('*') {
         return Some("unanchored globs in allow are skipped with a warning".into());
     }
-    if !KNOWN_TOOLS.contains(&r.tool.as_str()) && !r.tool.contains('*') {
+    if !super::effect::is_claude_tool(&r.tool) && !r.tool.contains('*') {
         return Some(format!(
             "`{}` is not a Claude Code tool name, so the rule matches nothing",
             r.tool
         ));
     }
     let spec = spec?;
-    if matches!(
-        r.tool.as_str(),
-        "Write" | "Glob" | "NotebookEdit" | "MultiEdit"
-    ) && !spec.contains(':')
-    {
-        return Some(format!(
-            "path rules on `{}` are accepted but never consulted; only `Read` and `Edit` paths are",
-            r.tool
-        ));
+    // Path rules on tools that never consult them are AG702's (one message per problem).
+    if super::effect::unenforced_path_tool(&r.tool, Some(spec)).is_some() {
+        return None;
     }
     if let Some((param, _)) = spec.split_once(':') {
         let primary = matches!(
@@ -338,9 +352,14 @@ fn ineffective(g: &Grant) -> Option<String> {
                 r.tool
             ));
         }
+        // `Skill(plugin:skill)` and `SlashCommand(/plugin:cmd)` name a plugin's skill or
+        // command: the colon is part of the name, not a parameter.
         let is_param = !param.contains(' ')
             && param.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !matches!(r.tool.as_str(), "WebFetch" | "Bash" | "PowerShell");
+            && !matches!(
+                r.tool.as_str(),
+                "WebFetch" | "Bash" | "PowerShell" | "Skill" | "SlashCommand"
+            );
         if g.list == List::Allow && (is_param || (r.is_shell() && param == "run_in_background")) {
             return Some("parameter rules only work in `deny` and `ask`".into());
         }
@@ -358,6 +377,9 @@ fn check_ineffective(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 &INEFFECTIVE_PERMISSION_RULE,
                 Some(g.span.clone()),
                 format!("`{}` in {} has no effect: {why}", g.text, g.key),
+            )
+            .help = Some(
+                "rewrite it in the documented grammar (Tool(specifier), mcp__server__tool) or remove it".into(),
             );
         }
     }
@@ -405,7 +427,11 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
                     "`{}` never applies: `{}` in permissions.{list}{place} matches first",
                     allow.text, b.text
                 ),
-            );
+            )
+            .help = Some(format!(
+                "remove the allow rule, or narrow `{}` if the command should run unasked",
+                b.text
+            ));
         }
         if let Some(&q) = coverage.unchecked.first() {
             let (f, allow) = allows[q];
@@ -423,8 +449,131 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
     }
 }
 
+const GUARDRAILS: &str = include_str!("../../rules/guardrails.yaml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardrailFile {
+    #[allow(dead_code)]
+    version: u32,
+    guardrails: Vec<Guardrail>,
+}
+
+/// A protection Claude Code added to project settings (rules/guardrails.yaml).
+#[derive(serde::Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Guardrail {
+    pub key: String,
+    pub value: serde_json::Value,
+    pub since: String,
+    pub what: String,
+    /// Written by `agentgate init`.
+    pub init: bool,
+    pub sources: Vec<String>,
+}
+
+static GUARDRAIL_LIST: std::sync::LazyLock<Vec<Guardrail>> = std::sync::LazyLock::new(|| {
+    serde_saphyr::from_str::<GuardrailFile>(GUARDRAILS)
+        .expect("rules/guardrails.yaml is valid (tested)")
+        .guardrails
+});
+
+/// The guardrail settings agentgate knows.
+pub fn guardrails() -> &'static [Guardrail] {
+    &GUARDRAIL_LIST
+}
+
+/// Does `node` hold the JSON value `want` (booleans, strings and numbers)?
+fn node_is(node: &Node, want: &serde_json::Value) -> bool {
+    use crate::syntax::Value;
+    match (&node.value, want) {
+        (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
+        (Value::String(a), serde_json::Value::String(b)) => a == b,
+        (Value::Number(a), serde_json::Value::Number(b)) => a.parse::<f64>().ok() == b.as_f64(),
+        (Value::Null, serde_json::Value::Null) => true,
+        _ => false,
+    }
+}
+
+fn check_required_guardrails(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
+    let required = &repo.policy.require.claude_settings;
+    if required.is_empty() {
+        return;
+    }
+    let settings: Vec<&FileCtx> = repo
+        .files
+        .iter()
+        .filter(|f| f.path == ".claude/settings.json" || f.path == ".claude/settings.local.json")
+        .collect();
+    for (key, want) in required {
+        let path: Vec<&str> = key.split('.').collect();
+        let set = settings.iter().any(|f| {
+            f.tree()
+                .and_then(|t| t.pointer(&path))
+                .is_some_and(|n| node_is(n, want))
+        });
+        if set {
+            continue;
+        }
+        let known = guardrails().iter().find(|g| g.key == *key);
+        // Version-aware: a declared range that starts before the release that added the
+        // guardrail includes clients that ignore it even when it is set.
+        let declared = repo
+            .agents
+            .iter()
+            .find(|(a, _)| a == "Claude Code")
+            .and_then(|(_, low)| low.as_ref());
+        let since = known.map_or(String::new(), |g| {
+            let older = match (declared, crate::config::Version::parse(&g.since)) {
+                (Some(low), Some(since)) if *low < since => format!(
+                    "; the declared claude-code range starts at {}, whose releases before {} ignore it",
+                    low.0.iter().map(u64::to_string).collect::<Vec<_>>().join("."),
+                    g.since
+                ),
+                _ => String::new(),
+            };
+            format!(" (Claude Code {}+: {}{older})", g.since, g.what)
+        });
+        let message = format!("`{key}` must be {want} (organisation policy){since}");
+        // At the value when the key is set to something else, else on the file.
+        let wrong = settings.iter().find_map(|f| {
+            f.tree()
+                .and_then(|t| t.pointer(&path))
+                .map(|n| (*f, n.span.clone()))
+        });
+        let d = match (wrong, settings.first()) {
+            (Some((f, span)), _) => emit.emit(f, &REQUIRED_GUARDRAIL, Some(span), message),
+            (None, Some(f)) => emit.emit(f, &REQUIRED_GUARDRAIL, None, message),
+            (None, None) => emit.emit_path(&REQUIRED_GUARDRAIL, ".claude/settings.json", message),
+        };
+        d.help = Some(format!("set \"{key}\": {want} in .claude/settings.json"));
+    }
+}
+
+fn check_codex_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
+    if !matches!(ctx.kind, FileKind::CodexConfig | FileKind::CodexAgent) {
+        return;
+    }
+    let Some(tree) = ctx.tree() else { return };
+    if let Some(m) = tree
+        .get("sandbox_workspace_write")
+        .and_then(|t| t.member("network_access"))
+        .filter(|m| matches!(m.value.value, crate::syntax::Value::Bool(true)))
+    {
+        emit.emit(
+            &CODEX_SANDBOX_NETWORK,
+            Some(m.key_span.clone()),
+            "`network_access = true` lets every sandboxed command Codex runs without asking reach the network",
+        )
+        .help = Some(
+            "leave it off in the repository; enable it per run with -c sandbox_workspace_write.network_access=true".into(),
+        );
+    }
+}
+
 fn check_codex(ctx: &FileCtx, emit: &mut Emitter<'_>) {
-    if ctx.kind != FileKind::CodexConfig {
+    // A custom agent (`.codex/agents/*.toml`) sets `sandbox_mode` for its own threads.
+    if !matches!(ctx.kind, FileKind::CodexConfig | FileKind::CodexAgent) {
         return;
     }
     let Some(tree) = ctx.tree() else { return };
@@ -580,6 +729,14 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
     (&SHADOWED_ALLOW, super::Check::Repo(check_shadowed)),
     (&CODEX_FULL_ACCESS, super::Check::File(check_codex)),
     (&AUTO_APPROVE_ALL, super::Check::File(check_auto_approve)),
+    (
+        &CODEX_SANDBOX_NETWORK,
+        super::Check::File(check_codex_network),
+    ),
+    (
+        &REQUIRED_GUARDRAIL,
+        super::Check::Repo(check_required_guardrails),
+    ),
 ];
 
 #[cfg(test)]
@@ -729,8 +886,23 @@ mod tests {
     }
 
     #[test]
+    fn guardrails_name_versions_and_sources() {
+        let g = super::guardrails();
+        assert!(g.len() >= 3);
+        for x in g {
+            assert!(x.key.starts_with("permissions."), "{}", x.key);
+            assert!(x.since.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            assert!(!x.sources.is_empty() && x.sources.iter().all(|s| s.starts_with("https://")));
+        }
+        assert!(
+            g.iter()
+                .any(|x| x.key == "permissions.denyInsteadOfPrompting")
+        );
+    }
+
+    #[test]
     fn ineffective_rules() {
-        let text = r#"{"permissions": {"deny": ["Write(./.env)", "Bash(command:rm *)", "Read(./.env)", "Bash(git:* push)"], "allow": ["mcp__*", "mcp__gh__*", "Agent(model:opus)", "Reed(src/**)"]}}"#;
+        let text = r#"{"permissions": {"deny": ["Edit(file_path:./.env)", "Bash(command:rm *)", "Read(./.env)", "Bash(git:* push)"], "allow": ["mcp__*", "mcp__gh__*", "Agent(model:opus)", "Reed(src/**)"]}}"#;
         let d = run(".claude/settings.json", text);
         let mut flagged: Vec<&str> = d
             .iter()
@@ -744,8 +916,8 @@ mod tests {
                 "Agent(model:opus)",
                 "Bash(command:rm *)",
                 "Bash(git:* push)",
+                "Edit(file_path:./.env)",
                 "Reed(src/**)",
-                "Write(./.env)",
                 "mcp__*"
             ]
         );

@@ -12,7 +12,11 @@ fn check_syntax(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             &SYNTAX_ERROR,
             Some(range),
             format!("invalid {}: {}", format_name(ctx), err.message),
-        );
+        )
+        .help = Some(format!(
+            "fix the syntax: {} cannot read the file as it is",
+            ctx.kind.agents().first().map_or("the agent", |a| a.name())
+        ));
     }
 }
 

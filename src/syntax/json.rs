@@ -36,6 +36,31 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// Where `text` stops being strict JSON (a comment, a trailing comma) although it is valid
+/// JSONC; `None` when it is strict JSON or not JSONC at all (that is a syntax error).
+pub fn strict_violation(text: &str) -> Option<SyntaxError> {
+    let strict = ParseOptions {
+        allow_comments: false,
+        allow_trailing_commas: false,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        ..ParseOptions::default()
+    };
+    parse(text).ok()?;
+    jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict)
+        .err()
+        .map(|e| {
+            let r = e.range();
+            SyntaxError {
+                span: r.start..r.end.max(r.start),
+                message: e.kind().to_string(),
+            }
+        })
+}
+
 fn convert(value: ast::Value<'_>) -> Node {
     let (range, value) = match value {
         ast::Value::StringLit(s) => (s.range, Value::String(s.value.into_owned())),
