@@ -1185,6 +1185,7 @@ mod fold_tests {
             fingerprint: rule.code.into(),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         }
     }
 
