@@ -121,6 +121,12 @@ pub enum FileKind {
     OpenCodeAgent,
     /// `opencode.json` / `opencode.jsonc`.
     OpenCodeConfig,
+    // Runtime policy files, committed in a platform or `.github-private` repository
+    // (rules/vendor-policy.yaml): Claude Code managed settings and their drop-ins, Copilot's
+    // enterprise managed settings, Codex requirements.
+    ClaudeManagedSettings,
+    CopilotManagedSettings,
+    CodexRequirements,
     /// Anything else: only whole-tree text rules (secrets) look at it.
     Other,
 }
@@ -192,10 +198,25 @@ pub fn classify(path: &str) -> FileKind {
 impl FileKind {
     pub fn format(self) -> Format {
         match self {
-            ClaudeSettings | ClaudeLocalSettings | McpJson | ClaudePlugin | ClaudeMarketplace
-            | CursorMcp | VscodeMcp | VscodeSettings | GeminiSettings | QwenSettings | JunieMcp
-            | AmazonQMcp | RooMcp | ZedSettings | AntigravityMcp | OpenCodeConfig => Format::Jsonc,
-            CodexConfig | CodexAgent => Format::Toml,
+            ClaudeSettings
+            | ClaudeLocalSettings
+            | McpJson
+            | ClaudePlugin
+            | ClaudeMarketplace
+            | CursorMcp
+            | VscodeMcp
+            | VscodeSettings
+            | GeminiSettings
+            | QwenSettings
+            | JunieMcp
+            | AmazonQMcp
+            | RooMcp
+            | ZedSettings
+            | AntigravityMcp
+            | OpenCodeConfig
+            | ClaudeManagedSettings
+            | CopilotManagedSettings => Format::Jsonc,
+            CodexConfig | CodexAgent | CodexRequirements => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
             ContinueMcp => Format::Yaml,
@@ -237,6 +258,9 @@ impl FileKind {
             AgentsSkill => &[Codex, Copilot, Antigravity],
             AntigravityMcp | AntigravityWorkflow => &[Antigravity],
             OpenCodeAgent | OpenCodeConfig => &[OpenCode],
+            ClaudeManagedSettings => &[ClaudeCode],
+            CopilotManagedSettings => &[Copilot],
+            CodexRequirements => &[Codex],
             Other => &[],
         }
     }

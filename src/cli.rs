@@ -93,6 +93,12 @@ pub enum PolicyAction {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Write the pack as an agent's runtime policy file (Claude Code or Copilot managed
+    /// settings, Codex requirements.toml), or `--check` a committed one.
+    Export(crate::commands::policy_export::ExportArgs),
+    /// Propose a team's change (a library skill, a managed block, a deny rule) to the
+    /// organisation's pack: a patch, and a branch when the pack is a local git repository.
+    Contribute(crate::commands::contribute::ContributeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,15 +163,8 @@ pub struct FixArgs {
     pub policy: PolicyArgs,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct PolicyArgs {
-    /// Use this config file instead of discovering `.agentgate.yaml`.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Use this policy pack directory instead of the config's `extends:`.
-    #[arg(long, value_name = "DIR")]
-    pub policy: Option<PathBuf>,
-}
+pub use crate::commands::PolicyArgs;
+use crate::commands::print_error;
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
@@ -265,6 +264,8 @@ pub fn main() -> ExitCode {
                     crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::Always);
                     policy
                 }
+                PolicyAction::Export(args) => return crate::commands::policy_export::run(args),
+                PolicyAction::Contribute(args) => return crate::commands::contribute::run(args),
             };
             let opts = ScanOptions {
                 config: policy.config,
@@ -458,8 +459,6 @@ fn deliver(
         .any(|d| d.severity >= args.fail_on);
     ExitCode::from(u8::from(failing && !args.exit_zero))
 }
-
-use crate::commands::print_error;
 
 fn print_knowledge(format: RulesFormat) -> std::io::Result<()> {
     let facts = crate::rules::knowledge();

@@ -447,3 +447,59 @@ fn a_hundred_thousand_injection_examples_in_code() {
         .has("CLAUDE.md:100004:44: AG504 warning `| sh` in a context file reads like an injected instruction");
     assert!(!r.stdout.contains("curl -s http"), "{}", clip(&r.stdout));
 }
+
+#[test]
+fn runtime_policy_files_with_fifty_thousand_entries() {
+    let case = Case::new("runtime-policy");
+    case.write(".agentgate.yaml", "extends: pack\nexclude: [\"pack/**\"]\n");
+    let required: Vec<String> = (0..2_000).map(|i| format!("\"Bash(tool{i} *)\"")).collect();
+    case.write(
+        "pack/policy.yaml",
+        format!(
+            "require:\n  claude_deny: [{}]\nmcp:\n  allow: [\"https://mcp.example.com/\"]\n",
+            required.join(", ")
+        ),
+    );
+    // Copilot: 50,000 deny rules in Claude's grammar (each never matches), none required.
+    let deny = (0..50_000).map(|i| format!("Bash(other{i} *)"));
+    case.write(
+        "copilot/managed-settings.json",
+        format!(
+            "{{\n  \"permissions\": {{\n    \"deny\": {}\n  }}\n}}\n",
+            json_list(deny)
+        ),
+    );
+    // Claude Code: an allowlist of 50,000 entries of every kind.
+    let entries: Vec<String> = (0..50_000)
+        .map(|i| match i % 3 {
+            0 => format!("    {{\"serverName\": \"s{i}\"}}"),
+            1 => format!("    {{\"serverUrl\": \"https://mcp.example.com/{i}/*\"}}"),
+            _ => format!("    {{\"serverCommand\": [\"srv{i}\"]}}"),
+        })
+        .collect();
+    case.write(
+        "claude/managed-settings.json",
+        format!(
+            "{{\n  \"allowedMcpServers\": [\n{}\n  ]\n}}\n",
+            entries.join(",\n")
+        ),
+    );
+    let r = case.run(
+        "concise",
+        "",
+        &[
+            "check",
+            "--format",
+            "concise",
+            "-q",
+            "--select",
+            "AG620,AG621,AG623,AG624,AG625",
+        ],
+        secs(60),
+    );
+    r.code(1);
+    assert_lines(&r, "AG623", 50_000 + 16_667);
+    // Every required rule is missing from Copilot's file; Claude Code's has no deny at all;
+    // each command entry is off the pack's allowlist.
+    assert_lines(&r, "AG624", 2_000 + 2_000 + 16_666);
+}

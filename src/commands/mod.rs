@@ -2,12 +2,24 @@
 //! arguments; `cli` parses and dispatches.
 
 pub mod baseline;
+pub mod contribute;
 pub mod exception;
 pub mod init;
 pub mod lock;
+pub mod policy_export;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct PolicyArgs {
+    /// Use this config file instead of discovering `.agentgate.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use this policy pack directory instead of the config's `extends:`.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Option<PathBuf>,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {

@@ -69,6 +69,7 @@ pub fn build(
         models: models(&files),
         prompt_caching_disabled: prompt_caching_disabled(&files),
         exceptions: exceptions(&cfg, today),
+        skills: skills(&files, &cfg.policy),
         gate: gate(&cfg),
         ..RepoCard::default()
     };
@@ -393,6 +394,35 @@ fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
 
 /// `env.DISABLE_PROMPT_CACHING` set (to anything but `0`/`false`/empty) in a committed
 /// Claude Code settings file.
+/// The repository's Claude Code skills against the library (the judgement of AG610).
+fn skills(files: &[FileCtx], policy: &crate::policy::Policy) -> Vec<super::model::SkillEntry> {
+    use super::model::{SkillEntry, SkillState};
+    use crate::rules::policy::{SkillDrift, skill_drift};
+    let mut out: Vec<SkillEntry> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::ClaudeSkill)
+        .filter_map(|f| {
+            let name = f.path.rsplit('/').nth(1)?;
+            let lib = policy.skills.get(name);
+            let state = match lib.map(|l| skill_drift(&f.text, l)) {
+                None => SkillState::Own,
+                Some(SkillDrift::Current) => SkillState::Current,
+                Some(SkillDrift::Older | SkillDrift::Unversioned) => SkillState::Outdated,
+                Some(SkillDrift::Modified) => SkillState::Modified,
+            };
+            Some(SkillEntry {
+                name: crate::secrets::printable(name),
+                version: crate::policy::skill_version(&f.text)
+                    .map(|v| crate::secrets::printable(&v)),
+                library_version: lib.map(|l| l.version.clone()),
+                state,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 fn prompt_caching_disabled(files: &[FileCtx]) -> bool {
     files.iter().any(|f| {
         f.kind == FileKind::ClaudeSettings

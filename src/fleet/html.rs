@@ -191,6 +191,7 @@ pub fn render(r: &FleetReport) -> String {
     teams(&mut o, r);
     repo_table(&mut o, r);
     mcp_table(&mut o, r);
+    skills_table(&mut o, r);
     exceptions_table(&mut o, r);
     failed_list(&mut o, r);
     let _ = write!(
@@ -738,6 +739,32 @@ fn mcp_table(o: &mut String, r: &FleetReport) {
             esc(&m.repos.join(", ")),
             m.repos.len(),
             esc(&m.unpinned_repos.join(", "))
+        );
+    }
+    o.push_str("</tbody></table></div></section>\n");
+}
+
+fn skills_table(o: &mut String, r: &FleetReport) {
+    let s = &r.summary;
+    if s.skills.is_empty() {
+        return;
+    }
+    o.push_str("<section id=\"skills\"><h2>Skill library</h2><div class=\"scroll\"><table><thead><tr><th>Skill</th><th>Library</th><th class=\"n\">Adopted by</th><th>Outdated in</th><th>Modified locally in (contribute back)</th></tr></thead><tbody>");
+    for k in &s.skills {
+        let outdated: Vec<String> = k
+            .outdated_repos
+            .iter()
+            .map(|r| format!("{r} ({})", k.versions.get(r).map_or("none", String::as_str)))
+            .collect();
+        let _ = write!(
+            o,
+            "<tr><td><strong>{}</strong></td><td>{}</td><td class=\"n\" title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&k.name),
+            esc(k.library_version.as_deref().unwrap_or("-")),
+            esc(&k.repos.join(", ")),
+            k.repos.len(),
+            esc(&outdated.join(", ")),
+            esc(&k.modified_repos.join(", "))
         );
     }
     o.push_str("</tbody></table></div></section>\n");

@@ -116,6 +116,30 @@ pub fn render(r: &FleetReport) -> String {
             );
         }
     }
+    if !s.skills.is_empty() {
+        let _ = writeln!(o, "\n## Skill library\n");
+        let _ = writeln!(
+            o,
+            "| Skill | Library | Adopted by | Outdated in | Modified locally in (contribute back) |"
+        );
+        let _ = writeln!(o, "|---|---|---:|---|---|");
+        for k in &s.skills {
+            let outdated: Vec<String> = k
+                .outdated_repos
+                .iter()
+                .map(|r| format!("{r} ({})", k.versions.get(r).map_or("none", String::as_str)))
+                .collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                cell(&k.name),
+                cell(k.library_version.as_deref().unwrap_or("-")),
+                k.repos.len(),
+                cell(&outdated.join(", ")),
+                cell(&k.modified_repos.join(", "))
+            );
+        }
+    }
     if !s.models.is_empty() {
         let _ = writeln!(o, "\n## Model mix\n");
         let _ = writeln!(o, "| Model | Repositories |");

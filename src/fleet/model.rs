@@ -126,9 +126,65 @@ pub struct RepoCard {
     /// Observed usage (`fleet scan --usage`), with what the configuration explains of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<RepoUsage>,
+    /// The repository's Claude Code skills, compared with the organisation's library.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<SkillEntry>,
     /// How the repository's own config loosens the gate (`fleet diff` reports growth).
     #[serde(default, skip_serializing_if = "Gate::is_empty")]
     pub gate: Gate,
+}
+
+/// One skill of a repository (`.claude/skills/NAME/SKILL.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SkillEntry {
+    pub name: String,
+    /// Its front matter's `version`.
+    pub version: Option<String>,
+    /// The library's version, when the pack's library has the skill.
+    pub library_version: Option<String>,
+    pub state: SkillState,
+}
+
+/// How a vendored skill stands against the library (the same judgement as AG610).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SkillState {
+    /// The library's version, unchanged.
+    Current,
+    /// An older version than the library's (or none).
+    Outdated,
+    /// The library's version number with different content: a candidate to contribute back.
+    Modified,
+    /// Not in the library: the team's own.
+    #[default]
+    Own,
+}
+
+impl SkillState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkillState::Current => "current",
+            SkillState::Outdated => "outdated",
+            SkillState::Modified => "modified",
+            SkillState::Own => "own",
+        }
+    }
+}
+
+/// A library skill across the fleet: who uses it, on which version, who changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SkillSummary {
+    pub name: String,
+    pub library_version: Option<String>,
+    /// Repositories that vendor it, in any state.
+    pub repos: Vec<String>,
+    /// Repository → the version it vendors (`none` when it has no version).
+    pub versions: BTreeMap<String, String>,
+    pub outdated_repos: Vec<String>,
+    /// Repositories whose copy differs from the library at the same version.
+    pub modified_repos: Vec<String>,
 }
 
 /// The repository config's loosenings: what it excludes, switches off or downgrades (how many
@@ -340,6 +396,10 @@ pub struct Summary {
     pub models: Vec<ModelSummary>,
     /// Expired exceptions and those expiring within 30 days, soonest first.
     pub expiring_exceptions: Vec<ExpiringException>,
+    /// The library's skills across the fleet (repositories' own skills are not listed),
+    /// most adopted first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<SkillSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -409,6 +469,7 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
     // 20,000 servers of one package); sorted lists once at the end.
     let mut mcp: BTreeMap<String, [BTreeSet<String>; 5]> = BTreeMap::new();
     let mut models: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut skills: BTreeMap<String, SkillSummary> = BTreeMap::new();
     for r in repos {
         if r.status == Status::Failed {
             s.failed += 1;
@@ -461,6 +522,28 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
                 .or_default()
                 .insert(r.name.clone());
         }
+        for k in r.skills.iter().filter(|k| k.state != SkillState::Own) {
+            let e = skills
+                .entry(k.name.clone())
+                .or_insert_with(|| SkillSummary {
+                    name: k.name.clone(),
+                    ..SkillSummary::default()
+                });
+            // Shards may have judged against different packs: the highest library version wins.
+            if e.library_version.is_none() || k.library_version > e.library_version {
+                e.library_version.clone_from(&k.library_version);
+            }
+            e.repos.push(r.name.clone());
+            e.versions.insert(
+                r.name.clone(),
+                k.version.clone().unwrap_or_else(|| "none".into()),
+            );
+            match k.state {
+                SkillState::Outdated => e.outdated_repos.push(r.name.clone()),
+                SkillState::Modified => e.modified_repos.push(r.name.clone()),
+                _ => {}
+            }
+        }
         for e in &r.exceptions {
             if let (Some(expires), Some(days_left)) = (&e.expires, e.days_left)
                 && days_left <= EXPIRING_DAYS
@@ -509,6 +592,17 @@ pub fn summarize(repos: &[RepoCard]) -> Summary {
             .cmp(&a.repos.len())
             .then(a.model.cmp(&b.model))
     });
+    s.skills = skills.into_values().collect();
+    for k in &mut s.skills {
+        k.repos.sort();
+        k.repos.dedup();
+        k.outdated_repos.sort();
+        k.outdated_repos.dedup();
+        k.modified_repos.sort();
+        k.modified_repos.dedup();
+    }
+    s.skills
+        .sort_by(|a, b| b.repos.len().cmp(&a.repos.len()).then(a.name.cmp(&b.name)));
     s.expiring_exceptions.sort_by(|a, b| {
         (a.days_left, &a.repo, &a.rule, &a.path).cmp(&(b.days_left, &b.repo, &b.rule, &b.path))
     });

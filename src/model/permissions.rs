@@ -311,7 +311,9 @@ pub struct Grant {
 pub fn claude_grants(kind: FileKind, text: &str, tree: &Node) -> Vec<Grant> {
     let mut out = Vec::new();
     match kind {
-        FileKind::ClaudeSettings | FileKind::ClaudeLocalSettings => {
+        FileKind::ClaudeSettings
+        | FileKind::ClaudeLocalSettings
+        | FileKind::ClaudeManagedSettings => {
             for (list, key, name) in [
                 (List::Allow, "permissions.allow", "allow"),
                 (List::Ask, "permissions.ask", "ask"),

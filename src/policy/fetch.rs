@@ -101,6 +101,30 @@ fn cache_dir() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// The system `git` with the environment a git hook leaves behind removed: inside a hook
+/// GIT_DIR, GIT_INDEX_FILE and friends point at the user's repository, and without clearing
+/// them a command meant for another repository would write there.
+pub fn git_command() -> Command {
+    let mut cmd = Command::new("git");
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_COMMON_DIR",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_NAMESPACE",
+        "GIT_PREFIX",
+        "GIT_QUARANTINE_PATH",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("GIT_TERMINAL_PROMPT", "0");
+    cmd
+}
+
 /// A repository on this machine: `file://…` or a path (relative to the config's directory).
 fn local_repo(url: &str, base: &Path) -> Option<PathBuf> {
     if let Some(path) = url.strip_prefix("file://") {
@@ -151,22 +175,7 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
     // without clearing them, `git fetch` would write its refs there (in a linked worktree,
     // into the shared repository) instead of into the cache.
     let git = |args: &[&str]| {
-        let mut cmd = Command::new("git");
-        for var in [
-            "GIT_DIR",
-            "GIT_WORK_TREE",
-            "GIT_INDEX_FILE",
-            "GIT_COMMON_DIR",
-            "GIT_OBJECT_DIRECTORY",
-            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-            "GIT_NAMESPACE",
-            "GIT_PREFIX",
-            "GIT_QUARANTINE_PATH",
-            "GIT_CONFIG_PARAMETERS",
-            "GIT_CONFIG_COUNT",
-        ] {
-            cmd.env_remove(var);
-        }
+        let mut cmd = git_command();
         cmd.args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_ALLOW_PROTOCOL", "https:http:ssh:git")

@@ -3,8 +3,10 @@
 //! at a ref — and able to extend another pack (org → department → team). Later layers add to
 //! earlier ones; map entries of a later layer replace the earlier value.
 
+pub mod export;
 pub mod fetch;
 pub mod template;
+pub mod vendor;
 
 use crate::config::error::ConfigError;
 use crate::diagnostic::Severity;
@@ -106,6 +108,13 @@ pub struct ModelPolicy {
     /// Subagents whose name matches `match` must name a model matching `allow`.
     #[serde(default)]
     pub subagents: Vec<SubagentModels>,
+    /// The models people may pick at all (aliases, prefixes or IDs, in the agents' own
+    /// terms): exported to the runtime policy files (`policy export`), not glob patterns.
+    #[serde(default)]
+    pub available: Vec<String>,
+    /// Models nobody may pick, even when `available` names them (exported likewise).
+    #[serde(default)]
+    pub denied: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -219,6 +228,10 @@ pub struct Require {
     /// (guardrails such as `permissions.blockWritesOutsideWorkingDirectories: true`).
     #[serde(default)]
     pub claude_settings: BTreeMap<String, serde_json::Value>,
+    /// Claude Code rules that always ask first: exported to the runtime policy files
+    /// (`policy export`), where the client enforces them.
+    #[serde(default)]
+    pub claude_ask: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -262,12 +275,15 @@ impl Policy {
         for (k, v) in later.require.claude_settings {
             self.require.claude_settings.insert(k, v);
         }
+        union(&mut self.require.claude_ask, later.require.claude_ask);
         for (k, v) in later.forbid.claude_settings {
             self.forbid.claude_settings.insert(k, v);
         }
         union(&mut self.mcp.allow, later.mcp.allow);
         union(&mut self.models.forbid_default, later.models.forbid_default);
         self.models.subagents.extend(later.models.subagents);
+        union(&mut self.models.available, later.models.available);
+        union(&mut self.models.denied, later.models.denied);
         self.severity.extend(later.severity);
         // Locks only accumulate: a later pack cannot unlock what an earlier one locked.
         union(&mut self.locked.rules, later.locked.rules);

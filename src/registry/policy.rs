@@ -190,3 +190,123 @@ pub static MODEL_POLICY: Rule = Rule {
          exception with a reason.",
     ),
 };
+
+// The agents' runtime policy files (rules/vendor-policy.yaml): Claude Code managed settings
+// (`managed-settings.json`, `managed-settings.d/*.json`), Copilot's enterprise managed settings
+// (`copilot/managed-settings.json` in `.github-private`), Codex `requirements.toml`.
+
+const VENDOR_REFERENCES: &[&str] = &[
+    "https://code.claude.com/docs/en/settings",
+    "https://code.claude.com/docs/en/managed-mcp",
+    "https://docs.github.com/en/copilot/reference/enterprise-administrators/enterprise-managed-settings",
+    "https://developers.openai.com/codex/enterprise/managed-configuration",
+];
+
+pub static VENDOR_POLICY_INVALID: Rule = Rule {
+    code: "AG620",
+    name: "runtime-policy-invalid",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A runtime policy file has a value of the wrong type or outside the allowed values",
+    docs: Docs {
+        what: "Checks every key of a committed runtime policy file that its client documents — Claude Code managed \
+               settings, Copilot enterprise managed settings, Codex `requirements.toml` — against the documented \
+               type and values (`rules/vendor-policy.yaml`): booleans, strings, lists of strings, enumerations such \
+               as `permissions.disableBypassPermissionsMode: \"disable\"` or Codex's sandbox modes, and the shape of \
+               `deniedMcpServers` entries.",
+        why: "These files are enforced on every machine the organisation manages, and nobody runs them before \
+              rollout. A value of the wrong type is ignored or rejected by the client: `\"disableBypassPermissionsMode\": \
+              true` does not disable bypass mode, and an invalid denylist entry lets the server it meant to block run.",
+        example: "```json\n{ \"permissions\": { \"disableBypassPermissionsMode\": true } }\n```",
+        fix: "Use the documented value (here `\"disable\"`), or regenerate the file with `agentgate policy export`.",
+        references: VENDOR_REFERENCES,
+    },
+};
+
+pub static VENDOR_POLICY_LOCKOUT: Rule = Rule {
+    code: "AG621",
+    name: "runtime-policy-lockout",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A fail-closed key of a runtime policy file is invalid or empty: everyone it reaches is locked out",
+    docs: Docs {
+        what: "Reports the keys that fail closed (listed per client in `rules/vendor-policy.yaml`) when their value is \
+               invalid or empty: an `allowedMcpServers` that is not a list, is empty, or has an entry without exactly \
+               one valid `serverName`/`serverCommand`/`serverUrl`; Codex `allowed_approval_policies` or \
+               `allowed_sandbox_modes` that are empty or not lists of known values.",
+        why: "A fail-closed key that does not parse turns into the most restrictive setting for the whole fleet: an \
+              invalid `allowedMcpServers` becomes an empty allowlist and blocks every MCP server for every developer \
+              at once (Claude Code before 2.1.154 discarded the whole list for a single bad entry).",
+        example: "```json\n{ \"allowedMcpServers\": { \"serverName\": \"github\" } }\n```",
+        fix: "Make it a list of valid entries (`[{ \"serverName\": \"github\" }]`). To switch MCP off on purpose, \
+              Claude Code documents `managed-mcp.json` with an empty server map instead.",
+        references: VENDOR_REFERENCES,
+    },
+};
+
+pub static VENDOR_RULE_NEVER_MATCHES: Rule = Rule {
+    code: "AG623",
+    name: "runtime-rule-never-matches",
+    family: Family::Policy,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A rule of a runtime policy file can never match anything",
+    docs: Docs {
+        what: "Reports entries that the client will never apply: a permission rule whose tool is not in that \
+               client's grammar (Claude Code's `Bash(…)` in Copilot's file, where the tool is `Shell(…)`, and the \
+               reverse); a `serverName` entry in an `allowedMcpServers` that also has `serverUrl` and \
+               `serverCommand` entries (a name then counts for neither remote nor local servers); a Codex \
+               `mcp_servers` entry without an `identity` with a `command` or `url`.",
+        why: "A deny rule that never matches is a guardrail that is not there; an allow entry that never matches \
+              blocks the server it was written for.",
+        example: "```json\n// copilot/managed-settings.json\n{ \"permissions\": { \"deny\": [\"Bash(curl *)\"] } }\n```",
+        fix: "Write the rule in the client's grammar (`Shell(curl *)`), or regenerate the file with \
+              `agentgate policy export`, which translates the pack's rules per client.",
+        references: VENDOR_REFERENCES,
+    },
+};
+
+pub static VENDOR_POLICY_CONTRADICTS_PACK: Rule = Rule {
+    code: "AG624",
+    name: "runtime-policy-contradicts-pack",
+    family: Family::Policy,
+    severity: Severity::Error,
+    confidence: Confidence::Exact,
+    summary: "A runtime policy file contradicts the organisation's policy pack",
+    docs: Docs {
+        what: "When the repository has a policy pack (`extends:` or `--policy`), compares each runtime policy file \
+               with it: every `require.claude_deny` rule must be denied (in the client's grammar; Claude Code's \
+               `managed-settings.d/` drop-ins count with their base file); when the pack forbids bypass mode the \
+               file must disable it (Codex: no `never` approval policy, no `danger-full-access` sandbox); and every \
+               allowlisted MCP server URL or command must be on the pack's `mcp.allow`.",
+        why: "The pack is what the organisation reviewed; the runtime files are what the clients enforce. A file \
+              edited by hand drifts from the pack and the gap stays invisible: agentgate checks the repositories \
+              against one policy while the agents run under another.",
+        example: "```yaml\n# policy.yaml\nrequire:\n  claude_deny: [\"Read(./.env)\"]\n```\n\n```json\n// managed-settings.json\n{ \"permissions\": { \"deny\": [] } }\n```",
+        fix: "Regenerate the file with `agentgate policy export --target …`, and keep `agentgate policy export \
+              --check FILE` in the platform repository's CI.",
+        references: VENDOR_REFERENCES,
+    },
+};
+
+pub static VENDOR_POLICY_UNKNOWN_KEY: Rule = Rule {
+    code: "AG625",
+    name: "runtime-policy-unknown-key",
+    family: Family::Policy,
+    severity: Severity::Warning,
+    confidence: Confidence::Exact,
+    summary: "A runtime policy file of a strict client has a key the client does not document",
+    docs: Docs {
+        what: "For clients that validate their managed settings strictly (Copilot's enterprise managed settings), \
+               reports every key that the client's reference does not list — at the top level and inside \
+               `permissions` — such as `disableBypassPermissionsMode` at the top level instead of under \
+               `permissions`.",
+        why: "A key the client does not know is at best ignored (the setting it was meant to be is missing) and at \
+              worst gets the whole file rejected, taking every other managed setting with it.",
+        example: "```json\n{ \"disableBypassPermissionsMode\": \"disable\" }\n```",
+        fix: "Move the key where the reference puts it (`permissions.disableBypassPermissionsMode`) or remove it.",
+        references: VENDOR_REFERENCES,
+    },
+};

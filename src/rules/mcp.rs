@@ -615,39 +615,45 @@ fn check_filesystem_root(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const DATABASES: &[&str] = &[
-    "postgres",
-    "mysql",
-    "mariadb",
-    "mongo",
-    "redis",
-    "sqlserver",
-    "mssql",
-    "clickhouse",
-    "snowflake",
-    "bigquery",
-    "supabase",
-    "neon",
-    "planetscale",
-    "dbhub",
-    "cockroach",
-];
-const READ_ONLY: &[&str] = &[
-    "--read-only",
-    "--readonly",
-    "--read_only",
-    "readonly",
-    "read-only",
-    "read_only",
-    "--access-mode=restricted",
-    "--mode=readonly",
-    "default_transaction_read_only",
-];
+/// Database servers and what makes them read-only, as data (`rules/databases.yaml`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DbList {
+    #[allow(dead_code)]
+    source: Vec<String>,
+    #[allow(dead_code)]
+    checked: String,
+    entries: Vec<String>,
+}
 
-/// Servers that cannot write whatever they are given: the reference Postgres server runs every
-/// query inside a `READ ONLY` transaction
-/// (github.com/modelcontextprotocol/servers-archived, src/postgres).
-const READ_ONLY_SERVERS: &[&str] = &["@modelcontextprotocol/server-postgres"];
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Databases {
+    #[allow(dead_code)]
+    version: u32,
+    databases: DbList,
+    read_only_flags: DbList,
+    read_only_servers: DbList,
+    production_words: DbList,
+    #[cfg_attr(not(test), allow(dead_code))]
+    examples: Vec<DbExample>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(not(test), allow(dead_code))]
+struct DbExample {
+    server: String,
+    writable: bool,
+}
+
+fn databases() -> &'static Databases {
+    static D: std::sync::OnceLock<Databases> = std::sync::OnceLock::new();
+    D.get_or_init(|| {
+        serde_saphyr::from_str(include_str!("../../rules/databases.yaml"))
+            .expect("rules/databases.yaml is valid (tested)")
+    })
+}
 
 fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for server in ctx.mcp_servers() {
@@ -657,9 +663,10 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             .map(|t| t.value.to_ascii_lowercase())
             .collect::<Vec<_>>()
             .join(" ");
-        let is_db = DATABASES
-            .iter()
-            .any(|db| launch.contains(db) || server.name.to_ascii_lowercase().contains(db));
+        let known = databases();
+        let is_db = known.databases.entries.iter().any(|db| {
+            launch.contains(db.as_str()) || server.name.to_ascii_lowercase().contains(db.as_str())
+        });
         if !is_db {
             continue;
         }
@@ -685,8 +692,16 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 .iter()
                 .all(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no"));
         let read_only = switches_off
-            || READ_ONLY_SERVERS.iter().any(|p| launch.contains(p))
-            || READ_ONLY.iter().any(|r| launch.contains(r))
+            || known
+                .read_only_servers
+                .entries
+                .iter()
+                .any(|p| launch.contains(p.as_str()))
+            || known
+                .read_only_flags
+                .entries
+                .iter()
+                .any(|r| launch.contains(r.as_str()))
             || server.env.iter().any(|kv| {
                 let k = kv.key.to_ascii_uppercase();
                 (k.contains("READ_ONLY") || k.contains("READONLY"))
@@ -695,10 +710,10 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                         "1" | "true" | "yes"
                     )
             });
-        let prod = ["prod", "production", "live"].iter().any(|p| {
+        let prod = known.production_words.entries.iter().any(|p| {
             let hay = format!("{launch} {env_text}");
             hay.split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|w| w == *p)
+                .any(|w| w == p)
         });
         let message = match (prod, read_only) {
             (true, _) => format!(
@@ -917,6 +932,17 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
 mod tests {
     use super::*;
     use crate::rules::test_support::run;
+
+    #[test]
+    fn database_examples_are_judged_as_recorded() {
+        for ex in &super::databases().examples {
+            let text = format!("{{\"mcpServers\": {{\"db\": {}}}}}", ex.server);
+            let writable = run(".mcp.json", &text)
+                .iter()
+                .any(|d| d.rule.code == "AG206");
+            assert_eq!(writable, ex.writable, "{}", ex.server);
+        }
+    }
 
     fn codes(path: &str, text: &str) -> Vec<(&'static str, u32, u32)> {
         run(path, text)

@@ -1,6 +1,7 @@
 //! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
+mod commands;
 pub(crate) mod context;
 mod effect;
 mod hooks;
@@ -10,6 +11,7 @@ pub mod policy;
 pub mod scan;
 pub mod schema;
 pub(crate) mod secrets;
+pub mod vendor_policy;
 
 use crate::diagnostic::{Diagnostic, Label, Span, fingerprint};
 pub use crate::registry::{Confidence, Docs, Family, RULES, Rule, Selection, Severity, lookup};
@@ -45,6 +47,7 @@ pub struct Knowledge {
 pub fn knowledge() -> Vec<Knowledge> {
     let mut out = schema::knowledge();
     out.extend(effect::knowledge());
+    out.extend(commands::knowledge());
     out.extend(permissions::guardrails().iter().map(|g| Knowledge {
         agent: "Claude Code".into(),
         topic: format!("guardrail {} (AG212, init)", g.key),
@@ -67,6 +70,7 @@ fn checks() -> impl Iterator<Item = (&'static Rule, Check)> {
         policy::CHECKS,
         effect::CHECKS,
         schema::CHECKS,
+        vendor_policy::CHECKS,
     ]
     .into_iter()
     .flatten()

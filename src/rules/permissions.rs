@@ -21,61 +21,6 @@ fn check_bash_wildcard(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-/// Wrappers that run whatever follows; the second element is an optional subcommand.
-const WRAPPERS: &[&str] = &[
-    "npx",
-    "bunx",
-    "uvx",
-    "pipx run",
-    "pnpm dlx",
-    "pnpm exec",
-    "yarn dlx",
-    "npm exec",
-    "bun x",
-    "uv run",
-    "uv tool run",
-    "deno run",
-    "python",
-    "python3",
-    "node",
-    "sh",
-    "bash",
-    "zsh",
-    "fish",
-    "dash",
-    "ksh",
-    "perl",
-    "ruby",
-    "php",
-    "pwsh",
-    "powershell",
-    "cmd",
-    "osascript",
-    "eval",
-    "exec",
-    "env",
-    "sudo",
-    "doas",
-    "su",
-    "xargs",
-    "docker run",
-    "docker exec",
-    "podman run",
-    "podman exec",
-    "kubectl exec",
-    "devbox run",
-    "mise exec",
-    "mise x",
-    "direnv exec",
-    "nix run",
-    "nix-shell",
-    "ssh",
-    // Claude Code strips `time` before matching, and `powershell -Command` runs its string.
-    "time",
-    "powershell -Command",
-    "pwsh -Command",
-];
-
 /// Does an allow rule's command pattern cover `prefix` followed by arbitrary arguments?
 fn covers_open(pattern: &str, prefix: &str) -> bool {
     // Every text tried starts with `prefix `, so the pattern's literal start must agree with
@@ -103,7 +48,7 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(w) = WRAPPERS.iter().find(|w| covers_open(&pattern, w)) {
+        if let Some(w) = super::commands::exec_wrappers().find(|w| covers_open(&pattern, w)) {
             emit.emit(
                 &EXEC_WRAPPER_ALLOW,
                 Some(g.span.clone()),
@@ -119,10 +64,6 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const NETWORK_TOOLS: &[&str] = &[
-    "curl", "wget", "nc", "ncat", "netcat", "socat", "ssh", "scp", "sftp", "rsync", "telnet", "ftp",
-];
-
 /// What makes a concrete command risky to run unasked: a network tool, a destructive
 /// command or an exec wrapper (the lists behind AG103–AG105).
 pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
@@ -133,12 +74,11 @@ pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
                 .strip_prefix(p)
                 .is_some_and(|rest| rest.starts_with(char::is_whitespace))
     };
-    NETWORK_TOOLS
-        .iter()
-        .chain(DESTRUCTIVE)
-        .chain(WRAPPERS)
-        .copied()
-        .find(|p| starts(p) && !read_only_subcommand(cmd, p))
+    use super::commands as c;
+    c::network_tools()
+        .chain(c::destructive())
+        .chain(c::exec_wrappers())
+        .find(|p| starts(p) && !c::read_only_subcommand(cmd, p))
 }
 
 fn names_program(pattern: &str, program: &str) -> bool {
@@ -152,8 +92,7 @@ fn names_program(pattern: &str, program: &str) -> bool {
 fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let hit = match shell_pattern(g) {
-            Some(pattern) => NETWORK_TOOLS
-                .iter()
+            Some(pattern) => super::commands::network_tools()
                 .find(|t| names_program(&pattern, t))
                 .map(|t| format!("`{t}`")),
             None if g.rule.tool == "WebFetch" => {
@@ -173,80 +112,14 @@ fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const DESTRUCTIVE: &[&str] = &[
-    "rm",
-    "git push",
-    "git reset --hard",
-    "git clean",
-    "npm publish",
-    "pnpm publish",
-    "yarn publish",
-    "yarn npm publish",
-    "cargo publish",
-    "twine upload",
-    "gem push",
-    "poetry publish",
-    "terraform apply",
-    "terraform destroy",
-    "tofu apply",
-    "tofu destroy",
-    "pulumi up",
-    "pulumi destroy",
-    "kubectl",
-    "helm",
-    "aws",
-    "gcloud",
-    "az",
-    "docker push",
-    "gh release",
-    "gh repo delete",
-    "dd",
-    "mkfs",
-    "shred",
-];
-
-/// Subcommands that only look (`gh release view`, `helm list`, `kubectl get`): a rule that
-/// names one of them after a destructive command pre-approves nothing destructive.
-const READ_ONLY_SUBCOMMANDS: &[&str] = &[
-    "view",
-    "list",
-    "ls",
-    "status",
-    "get",
-    "describe",
-    "show",
-    "diff",
-    "logs",
-    "version",
-    "help",
-    "--help",
-    "--version",
-    "explain",
-    "top",
-    "history",
-    "search",
-];
-
-fn read_only_subcommand(pattern: &str, cmd: &str) -> bool {
-    // Only CLIs made of subcommands: `rm list` removes a file called `list`.
-    const WITH_SUBCOMMANDS: &[&str] = &["gh release", "kubectl", "helm", "aws", "gcloud", "az"];
-    WITH_SUBCOMMANDS.contains(&cmd)
-        && pattern
-            .strip_prefix(cmd)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .and_then(|rest| rest.split_whitespace().next())
-            .is_some_and(|word| READ_ONLY_SUBCOMMANDS.contains(&word))
-}
-
 fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(cmd) = DESTRUCTIVE
-            .iter()
-            .find(|c| names_program(&pattern, c) && !read_only_subcommand(&pattern, c))
-        {
+        if let Some(cmd) = super::commands::destructive().find(|c| {
+            names_program(&pattern, c) && !super::commands::read_only_subcommand(&pattern, c)
+        }) {
             emit.emit(
                 &DESTRUCTIVE_ALLOW,
                 Some(g.span.clone()),
@@ -621,25 +494,6 @@ fn setting<'n>(tree: &'n Node, dotted: &str) -> Option<&'n Node> {
         .or_else(|| tree.pointer(&dotted.split('.').collect::<Vec<_>>()))
 }
 
-const RISKY_TERMINAL: &[&str] = &[
-    "rm",
-    "curl",
-    "wget",
-    "eval",
-    "sh",
-    "bash",
-    "zsh",
-    "pwsh",
-    "powershell",
-    "sudo",
-    "chmod",
-    "chown",
-    "dd",
-    "kill",
-    "git push",
-    "npx",
-];
-
 fn check_auto_approve(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     let Some(tree) = ctx.tree() else { return };
     let is_true = |n: &&Node| n.value == crate::syntax::Value::Bool(true);
@@ -662,9 +516,8 @@ fn check_auto_approve(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 let pattern = m.key.trim();
                 let everything = pattern.starts_with('/')
                     && ["/.*/", "/.+/", "/^.*$/", "/.*/i", "/^/"].contains(&pattern);
-                let risky = RISKY_TERMINAL
-                    .iter()
-                    .any(|r| pattern == *r || pattern.starts_with(&format!("{r} ")));
+                let risky = super::commands::risky_terminal()
+                    .any(|r| pattern == r || pattern.starts_with(&format!("{r} ")));
                 if approves && (everything || risky) {
                     hits.push((
                         m.key_span.clone(),

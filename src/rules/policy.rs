@@ -30,7 +30,7 @@ pub fn server_hash(s: &McpServer) -> String {
 /// (file, server name, hash) for every MCP server of the run, sorted.
 /// A server's name as the lock file records it: masked like any output (a committed name
 /// can hold a credential), so the lock is compared on that form too.
-fn locked_name(name: &str) -> String {
+pub fn locked_name(name: &str) -> String {
     crate::mask::text(name).into_owned()
 }
 
@@ -325,6 +325,20 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     }
 }
 
+/// The `mcp.allow` entry a server satisfies exactly (an allowlisted URL prefix, or its
+/// package at the allowlisted version); `None` for anything else.
+pub fn allow_entry<'a>(allow: &'a [String], server: &McpServer) -> Option<&'a String> {
+    match &server.url {
+        Some(url) => allow
+            .iter()
+            .find(|a| a.contains("://") && url.value.starts_with(a.as_str())),
+        None => {
+            let spec = server.package()?;
+            allow.iter().find(|a| **a == spec)
+        }
+    }
+}
+
 fn package_name(spec: &str) -> &str {
     let start = usize::from(spec.starts_with('@'));
     let cut = spec[start..]
@@ -431,7 +445,7 @@ fn line_start(text: &str, line: u32) -> usize {
 }
 
 /// `1.10.0` > `1.9.2`: numeric where both parts are numbers, text otherwise.
-fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let parts = |v: &str| -> Vec<String> {
         v.trim_start_matches('v')
             .split(['.', '-', '+'])
@@ -455,6 +469,27 @@ fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     std::cmp::Ordering::Equal
 }
 
+/// How a repository's copy of a library skill stands (AG610 and the fleet's skill view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkillDrift {
+    Current,
+    /// Older than the library's version.
+    Older,
+    /// No version in its front matter.
+    Unversioned,
+    /// The library's version number, different content.
+    Modified,
+}
+
+pub fn skill_drift(text: &str, lib: &crate::policy::LibrarySkill) -> SkillDrift {
+    match crate::policy::skill_version(text) {
+        None => SkillDrift::Unversioned,
+        Some(v) if version_cmp(&v, &lib.version).is_lt() => SkillDrift::Older,
+        Some(_) if crate::policy::skill_hash(text) != lib.hash => SkillDrift::Modified,
+        Some(_) => SkillDrift::Current,
+    }
+}
+
 fn check_skills(repo: &Repo, emit: &mut RepoEmitter<'_>) {
     if repo.policy.skills.is_empty() {
         return;
@@ -471,31 +506,32 @@ fn check_skills(repo: &Repo, emit: &mut RepoEmitter<'_>) {
             continue; // the team's own skill
         };
         let local = crate::policy::skill_version(&file.text);
-        let (message, help) = match local.as_deref() {
-            Some(v) if version_cmp(v, &lib.version).is_lt() => (
+        let v = local.as_deref().unwrap_or("");
+        let (message, help) = match skill_drift(&file.text, lib) {
+            SkillDrift::Older => (
                 format!(
                     "skill `{name}` is version {v}; the organisation's library has {}",
                     lib.version
                 ),
                 format!("update it from the library (skills/{name}/ in the policy pack)"),
             ),
-            None => (
+            SkillDrift::Unversioned => (
                 format!(
                     "skill `{name}` has no version; the organisation's library has {}",
                     lib.version
                 ),
                 format!("vendor skills/{name}/ from the policy pack (it carries the version)"),
             ),
-            Some(v) if crate::policy::skill_hash(&file.text) != lib.hash => (
+            SkillDrift::Modified => (
                 format!(
                     "skill `{name}` {v} was modified locally: it differs from the library's {}",
                     lib.version
                 ),
                 format!(
-                    "contribute the change back to the policy pack (skills/{name}/) so every team gets it, then vendor the released version"
+                    "run `agentgate policy contribute skill:{name}` to propose the change to the policy pack (a patch, and a branch when the pack is a local git repository), then vendor the released version"
                 ),
             ),
-            Some(_) => continue,
+            SkillDrift::Current => continue,
         };
         emit.emit(file, &VENDORED_SKILL_DRIFT, None, message).help = Some(help);
     }
