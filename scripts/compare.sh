@@ -95,6 +95,29 @@ PY
   (cd "$config" && git init -q && git add -A && git -c user.name=c -c user.email=c@example.com commit -qm init)
   touch "$config/.done"
 fi
+# Start-up: a tiny repository (what `check` costs when there is almost nothing to read), and a
+# small one with 10 staged files (a typical commit hook).
+tiny="$work/tiny"
+if [ ! -f "$tiny/.done" ]; then
+  rm -rf "$tiny" && mkdir -p "$tiny/.claude"
+  printf '# tiny\n' >"$tiny/README.md"
+  printf '# Agents\n\n## Commands\n\n- `make test`\n' >"$tiny/AGENTS.md"
+  printf '@AGENTS.md\n' >"$tiny/CLAUDE.md"
+  printf '{"permissions": {"allow": ["Bash(make test)"]}}\n' >"$tiny/.claude/settings.json"
+  (cd "$tiny" && git init -q && git add -A && git -c user.name=c -c user.email=c@example.com commit -qm init)
+  touch "$tiny/.done"
+fi
+staged="$work/staged10"
+if [ ! -f "$staged/.done" ]; then
+  rm -rf "$staged" && mkdir -p "$staged/src"
+  printf '# Agents\n\nRun `make test`.\n' >"$staged/AGENTS.md"
+  printf '@AGENTS.md\n' >"$staged/CLAUDE.md"
+  for i in $(seq 100); do printf 'pub fn f%s(x: u32) -> u32 {\n    x + %s\n}\n' "$i" "$i" >"$staged/src/m$i.rs"; done
+  (cd "$staged" && git init -q && git add -A && git -c user.name=c -c user.email=c@example.com commit -qm init)
+  touch "$staged/.done"
+fi
+(cd "$staged" && git reset -q --hard && for i in $(seq 10); do printf '// changed\n' >>"src/m$i.rs"; done && git add -A)
+
 # The pre-commit path mode: 60 changed files (20 agent files, 40 sources), the same list for
 # every tool; for `check --staged` the same files are modified and staged.
 mapfile -t paths < <(cd "$config" && { git ls-files 'packages/p1?/.claude/settings.json' 'packages/p1?/CLAUDE.md'; git ls-files 'packages/p2?/src/m0/*.ts' | head -40; } | head -60)
@@ -191,6 +214,17 @@ if [ "${COMPARE_DETECT_SECRETS:-0}" = 1 ]; then
   row "$S" "detect-secrets $v_ds" "$secrets" "$work/ds-s.json" detect-secrets scan --all-files .
 fi
 
+# The read-the-bytes limit: ripgrep searching the corpus for nine credential keywords.
+if command -v rg >/dev/null; then
+  row "$S" "rg $(rg --version | head -1 | cut -d' ' -f2) (9 keywords, \`-c\`)" "$secrets" "$work/rg-s.txt" rg -c -i -F -e key -e secret -e token -e password -e AKIA -e ghp_ -e xox -e sk- -e 'BEGIN ' .
+fi
+
+T="start-up: tiny repository (5 files)"
+row "$T" "agentgate $v_ag" "$tiny" "$work/ag-t.json" "$ag" check . --format json --exit-zero --quiet
+row "$T" "agnix $v_ax" "$tiny" "$work/ax-t.json" agnix --format json .
+R10="start-up: commit hook, 10 staged files (102-file repository)"
+row "$R10" "agentgate $v_ag (\`check --staged\`)" "$staged" "$work/ag-s10.json" "$ag" check --staged --format json --exit-zero --quiet
+
 A="agent config: full tree ($cfiles files)"
 row "$A" "agentgate $v_ag" "$config" "$work/ag-a.json" "$ag" check . --format json --exit-zero --quiet
 row "$A" "agnix $v_ax" "$config" "$work/ax-a.json" agnix --format json --max-files 0 .
@@ -206,7 +240,7 @@ for r in "${rows[@]}"; do
   IFS='|' read -r scenario tool m c <<<"$r"
   read -r wall rss <<<"$m"
   read -r n planted_found <<<"$c"
-  [[ "$scenario" == secrets* ]] || planted_found="-"
+  [[ "$scenario" == secrets* && "$tool" != rg* ]] || planted_found="-"
   table+=$'\n'"| $scenario | $tool | $wall | $rss | $n | $planted_found |"
 done
 

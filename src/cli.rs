@@ -322,9 +322,15 @@ pub fn main() -> ExitCode {
         } => ok_or_2(print_secret_rules(format)),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
+            None if crate::secrets::Engine::builtin().explain(&rule).is_some() => {
+                let text = crate::secrets::Engine::builtin()
+                    .explain(&rule)
+                    .unwrap_or_default();
+                ok_or_2(write_stdout(text.as_bytes()))
+            }
             None => {
                 crate::sink::note(&format!(
-                    "error: unknown rule `{rule}`; `agentgate rules` lists them"
+                    "error: unknown rule `{rule}`; `agentgate rules` lists them (`agentgate rules --secrets` the secrets pack)"
                 ));
                 ExitCode::from(2)
             }

@@ -40,6 +40,16 @@ pub struct Diagnostic {
     pub redact: Vec<std::ops::Range<usize>>,
     /// History scans: how far back the introducing commit is (larger is older).
     pub age: usize,
+    /// Secret findings: which pack rule matched (JSON `secret`, SARIF result `properties`).
+    pub secret: Option<SecretKind>,
+}
+
+/// The type of a secret finding, for machines: the pack rule's id, provider and category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecretKind {
+    pub rule: String,
+    pub provider: String,
+    pub category: String,
 }
 
 impl Diagnostic {

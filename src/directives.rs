@@ -224,6 +224,7 @@ fn marker_finding(
         fingerprint: fingerprint(&[BAD_IGNORE_DIRECTIVE.code, path, key]),
         redact: Vec::new(),
         age: 0,
+        secret: None,
     }
 }
 

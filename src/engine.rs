@@ -324,6 +324,7 @@ fn apply_baseline(
                 help: Some("loosening the gate is part of the change: review it as such".into()),
                 redact: Vec::new(),
                 age: 0,
+                secret: None,
             });
         }
     }
@@ -893,6 +894,7 @@ impl<'a> Scanner<'a> {
             fingerprint: fingerprint(&[rule.code, rel]),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         };
         lock(&self.found).push(diag);
     }
@@ -1183,6 +1185,7 @@ mod fold_tests {
             fingerprint: rule.code.into(),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         }
     }
 

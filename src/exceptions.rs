@@ -117,6 +117,7 @@ pub fn apply(
             fingerprint: fingerprint(&[rule.code, config_path, &e.rule, &e.path]),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         });
     }
     report

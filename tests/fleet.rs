@@ -170,7 +170,7 @@ fn build_fleet(t: &Tree) -> PathBuf {
         ".claude/agents/deploy.md",
         "---\nname: deploy\ndescription: Deploys the service\nmodel: haiku\n---\nDeploy carefully.\n",
     );
-    let key = ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(); // agentgate:allow: a fake credential for this test
+    let key = ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(); // agentgate:allow: a fake credential for this test
     write(
         &d,
         ".mcp.json",
@@ -233,7 +233,7 @@ fn card(report: &Value, name: &str) -> Value {
 fn planted_secrets() -> Vec<String> {
     vec![
         github_example(),
-        ["sk-ant-api03-", &"Qz7".repeat(31), "AA"].concat(), // agentgate:allow: a fake credential for this test
+        ["sk-ant-api03-", "HAZt9xslXTTIQrh6bpy0VAq3GZuO2R8UziJdi0Y4mj4TIJZ9RnvIh4TOetAfG82EOMjRZA0G6vbBxKd5WVwd9ExLXa3zp", "AA"].concat(), // agentgate:allow: a fake credential for this test
     ]
 }
 

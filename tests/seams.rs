@@ -50,13 +50,13 @@ fn history_applies_exceptions_like_check() {
     let t = Tree::new();
     t.git(&["init", "-q"]);
     let token = ["ghp_", "Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"].concat();
-    t.write("fixtures/token.txt", format!("token = {token}\n"));
+    t.write("deploy/token.txt", format!("token = {token}\n"));
     t.git(&["add", "."]);
     t.git(&["commit", "-qm", "fixture"]);
     t.run(&["history", "--fail-on", "warning"]).code(1);
     t.write(
         ".agentgate.yaml",
-        "exceptions:\n  - rule: secrets\n    path: fixtures/**\n    reason: revoked test token\n",
+        "exceptions:\n  - rule: secrets\n    path: deploy/**\n    reason: revoked test token\n",
     );
     t.run(&["check", "--fail-on", "warning"]).code(0);
     let r = t.run(&["history", "--format", "concise", "--fail-on", "warning"]);

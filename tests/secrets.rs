@@ -85,6 +85,65 @@ fn planted_secrets_are_found_and_never_printed() {
         "found {found} of {} planted",
         planted.len()
     );
+    // Every secret finding names its pack rule and provider, in JSON and in SARIF.
+    let engine = Engine::builtin();
+    let known = |id: &str| engine.rules.iter().any(|r| r.id == id);
+    let mut typed = std::collections::HashSet::new();
+    for d in json["diagnostics"].as_array().unwrap() {
+        if d["code"] == "AG402" || d["code"] == "AG403" {
+            let rule = d["secret"]["rule"].as_str().unwrap_or_default();
+            assert!(known(rule), "{d}");
+            assert!(
+                !d["secret"]["provider"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .is_empty()
+            );
+            assert!(
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("[{rule}]"))
+            );
+            typed.insert(rule.to_string());
+        } else {
+            assert!(d["secret"].is_null(), "{d}");
+        }
+    }
+    assert!(
+        typed.len() >= engine.rules.len() * 9 / 10,
+        "{} typed",
+        typed.len()
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let rule = r["properties"]["secretRule"].as_str().unwrap_or_default();
+        assert!(known(rule), "{r}");
+        assert!(r["properties"]["secretProvider"].is_string());
+    }
+}
+
+#[test]
+fn explain_knows_every_pack_rule() {
+    let t = Tree::new();
+    for rule in &Engine::builtin().rules {
+        let r = t.run(&["explain", &rule.id]);
+        r.code(0);
+        let head = format!("# {}: {}", rule.id, rule.name);
+        assert!(r.stdout.starts_with(&head), "{head}\n{}", r.stdout);
+        let provider = rule.provider.as_deref().unwrap_or("Generic");
+        assert!(
+            r.stdout.contains(&format!("- Provider: {provider}")),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(&format!("- Category: {}", rule.category)));
+        assert!(r.stdout.contains("- Source: "));
+    }
+    t.run(&["explain", "no-such-pack-rule"]).code(2);
 }
 
 /// A GitHub token with a valid checksum, from the pack's own examples.
@@ -205,4 +264,33 @@ fn history_reports_the_introducing_commit_once() {
     // Only the range since the last two commits: the secret predates it.
     t.run(&["history", "--since", "HEAD~1"]).code(0);
     t.run(&["history", "--since", "does-not-exist"]).code(2);
+}
+
+/// Issue 17: a Slack bot token of an unusual layout in an MCP env is reported (AG202) and never
+/// printed, not even in the snippet of another finding on the same line.
+#[test]
+fn unusual_slack_token_in_mcp_env_is_reported_and_masked() {
+    let t = Tree::new();
+    let token = [
+        "xoxb-",
+        "7384629105-83749201837465-",
+        "Rk4mWq9ZtLp2XvN8sJd6FgHy",
+    ]
+    .concat();
+    t.write(
+        ".mcp.json",
+        format!(
+            "{{\"mcpServers\": {{\"slack\": {{\"command\": \"npx\", \"args\": [\"-y\", \"slack-mcp\"], \"env\": {{\"SLACK_BOT_TOKEN\": \"{token}\"}}}}}}}}\n"
+        ),
+    );
+    for format in ["text", "concise", "json", "sarif"] {
+        let r = t.run(&["check", "--format", format]);
+        r.code(1);
+        assert!(r.stdout.contains("AG202"), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("AG201"), "{format}: {}", r.stdout);
+        assert!(
+            !r.stdout.contains(&token[5..]),
+            "{format} printed the token"
+        );
+    }
 }

@@ -45,8 +45,11 @@ pub static MCP_LITERAL_CREDENTIAL: Rule = Rule {
                `--api-key=…`/`--token …`/`--password …` arguments, and URLs with a password or a token in the query. \
                A reference in the client's own syntax is fine: `${VAR}` (Claude Code), `${env:VAR}` / `${input:id}` \
                (Cursor, VS Code), `$VAR` (Gemini CLI); Codex reads values literally, so it must use `env_vars` or \
-               `bearer_token_env_var`. Placeholders (`<your-token>`, `xxxx`) are not reported. The value is never \
-               printed: reports show the key only and the snippet is masked.",
+               `bearer_token_env_var`. Any literal is reported, whether or not a secrets-pack rule knows its format \
+               (a token of an unusual layout is still a token); placeholders judged on the whole value (`<your-token>`, \
+               `xxxx`, `changeme`, repeated or sequential values), values under six characters, numbers under eight \
+               digits and values with spaces are not. The value is never printed: reports show the key only and the \
+               snippet is masked.",
         why: "Agent configuration is committed, copied into other repositories and pasted into issues. A token \
               there is a leaked token, usually with broad scopes, and `claude mcp add --env` writes exactly this.",
         example: "```json\n{ \"mcpServers\": { \"github\": { \"command\": \"github-mcp\", \"env\": { \"GITHUB_TOKEN\": \"ghp_…\" } } } }\n```",

@@ -37,8 +37,10 @@ pub static LEAKED_SECRET: Rule = Rule {
                rule's regex only around its keyword hits, then offline confirmation — placeholders dropped, entropy \
                floors, and structural validators (GitHub/npm CRC32 checksums, JWT headers, PEM bodies, AWS key-id \
                alphabets, PyPI macaroons). This rule reports the rules whose format is distinctive (fixed prefixes, \
-               checksums, key blocks). Values are never printed: a short prefix, the length and a SHA-256 prefix \
-               identify the finding; snippets are masked. `agentgate rules --secrets` lists the pack.",
+               checksums, key blocks, a provider's canonical name with its exact shape). Values are never printed: a \
+               short prefix and the length identify the finding; snippets are masked. Each finding names its pack \
+               rule (`[rule-id]` in the message; `secret.rule` and `secret.provider` in JSON, `properties` in SARIF); \
+               `agentgate rules --secrets` lists the pack and `agentgate explain <rule-id>` describes one rule.",
         why: "A committed credential is readable by everyone with access to the repository, its forks and its \
               history, and is harvested by scanners within minutes of reaching a public remote.",
         example: "```sh\nexport GITHUB_TOKEN=ghp_<36 characters with a valid checksum>\n```",
@@ -60,9 +62,11 @@ pub static POSSIBLE_SECRET: Rule = Rule {
     summary: "A high-entropy value is assigned to a credential-like name",
     docs: Docs {
         what: "The heuristic rules of the secrets pack: a credential-like key (`api_key`, `secret`, `token`, \
-               `password`, …) assigned a random-looking literal, bearer tokens in headers, and passwords in URLs. \
-               They are skipped in lockfiles, checksum files, minified bundles and source maps, where random strings \
-               are expected.",
+               `password`, …) assigned a random-looking literal (in assignments, maps, YAML/TOML/INI/properties, XML, \
+               call arguments such as `setApiKey(\"…\")` and Gradle `buildConfigField`), tokens in `Authorization`, \
+               `X-Api-Key` and `PRIVATE-TOKEN` headers, passwords in URLs and on command lines. They are skipped in \
+               lockfiles, checksum files, minified bundles and source maps, where random strings are expected; in \
+               test, fixture and example paths (the pack's `test_paths`) they are notes, not warnings.",
         why: "Many providers' keys have no recognisable format; the only signal is a random value in a \
               credential-shaped place.",
         example: "```python\nAPI_KEY = \"q7Zr2LmX9vKp4TnW8cYb3HsJ\"\n```",

@@ -30,6 +30,7 @@ pub fn to_value(report: &Report) -> Value {
                 })).collect::<Vec<_>>(),
                 "help": d.help,
                 "fingerprint": d.fingerprint,
+                "secret": d.secret,
             })
         })
         .collect();

@@ -206,15 +206,29 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult {
         Some(help) => format!("{} ({help})", d.message),
         None => d.message.clone(),
     };
+    // Secret findings say which pack rule and provider, as AG402/AG403 cover the whole pack.
+    let properties = d.secret.as_ref().map(|k| {
+        let extra: BTreeMap<String, serde_json::Value> = [
+            ("secretRule", &k.rule),
+            ("secretProvider", &k.provider),
+            ("secretCategory", &k.category),
+        ]
+        .into_iter()
+        .map(|(name, v)| (name.to_string(), json!(v)))
+        .collect();
+        PropertyBag::builder().additional_properties(extra).build()
+    });
     let builder = SarifResult::builder()
         .rule_id(d.rule.code)
         .level(level)
         .message(Message::builder().text(message).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints);
-    match rule_index {
-        Some(i) => builder.rule_index(i as i64).build(),
-        None => builder.build(),
+    match (rule_index, properties) {
+        (Some(i), Some(p)) => builder.rule_index(i as i64).properties(p).build(),
+        (Some(i), None) => builder.rule_index(i as i64).build(),
+        (None, Some(p)) => builder.properties(p).build(),
+        (None, None) => builder.build(),
     }
 }
 

@@ -386,18 +386,23 @@ fn credential_name(name: &str) -> bool {
         || n == "KEY"
 }
 
-/// Values that are obviously not real secrets: the secrets engine's placeholders, plus
-/// values too short or too plain to be a credential in config.
+/// Values that are obviously not real secrets: the secrets engine's placeholders (judged on
+/// the whole value), plus values too short, numeric or wordy to be a credential in config.
+/// Anything else under a credential-named key is reported whether or not a provider rule
+/// knows its format (a Slack token of an unusual layout is still a literal credential).
 fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
-    v.len() < 8
+    let lower = v.to_ascii_lowercase();
+    v.chars().count() < 6
+        || (v.len() < 8 && v.bytes().all(|b| b.is_ascii_digit()))
+        || v.contains(char::is_whitespace)
         || crate::secrets::validate::is_placeholder(v)
         || ["todo", "replace", "...", "…"]
             .iter()
-            .any(|m| v.to_ascii_lowercase().contains(m))
+            .any(|m| lower.contains(m))
         || matches!(
-            v.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "none" | "undefined"
+            lower.as_str(),
+            "true" | "false" | "null" | "none" | "undefined" | "disabled" | "enabled"
         )
 }
 

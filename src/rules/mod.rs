@@ -220,6 +220,7 @@ impl<'a> Emitter<'a> {
             fingerprint: fingerprint(&[rule.code, self.path, &subject]),
             redact: Vec::new(),
             age: 0,
+            secret: None,
         };
         self.out.push(diag);
         self.out.last_mut().expect("just pushed")

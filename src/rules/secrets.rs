@@ -80,12 +80,27 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
         }
         let secret = &ctx.text[f.secret.clone()];
         let path = ctx.path.clone();
+        // Heuristic findings in tests, fixtures and examples: lowered, never hidden.
+        let in_test = target.confidence == C::Heuristic && Engine::builtin().is_test_path(&path);
         let d = emit.emit(
             target,
             Some(f.secret.clone()),
             format!("{} {} [{}]", rule.name, describe(secret), rule.id),
         );
+        if in_test {
+            use crate::rules::Severity as S;
+            d.severity = match d.severity {
+                S::Error => S::Warning,
+                _ => S::Note,
+            };
+            d.message.push_str(" (in a test or example path)");
+        }
         d.redact = vec![f.secret.clone()];
+        d.secret = Some(crate::diagnostic::SecretKind {
+            rule: rule.id.clone(),
+            provider: rule.provider.clone().unwrap_or_else(|| "Generic".into()),
+            category: rule.category.clone(),
+        });
         d.fingerprint = crate::diagnostic::fingerprint(&[
             target.code,
             &path,

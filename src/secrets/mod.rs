@@ -21,6 +21,14 @@ pub const BUILTIN_PACK_JSON: &str = include_str!("../../rules/secrets.json");
 #[serde(deny_unknown_fields)]
 struct PackFile {
     version: u32,
+    /// Published example values (SDK samples, documentation keys) that are never findings:
+    /// they are public by design and would otherwise fire in every clone of a sample app.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    allow: Vec<String>,
+    /// Path parts of tests, fixtures and examples: heuristic findings there are lowered to a
+    /// note (never hidden); exact ones stay errors (a checksum-valid token is real anywhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    test_paths: Vec<String>,
     rules: Vec<SecretRule>,
 }
 
@@ -43,6 +51,9 @@ pub struct SecretRule {
     /// Bytes after a keyword hit the regex may reach (multi-line secrets).
     #[serde(default)]
     pub window: Option<usize>,
+    /// Where the format comes from (the provider's documentation, a changelog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -73,6 +84,8 @@ pub struct Engine {
     scanned: std::sync::atomic::AtomicUsize,
     /// Keyword index → rules that own it.
     owners: Vec<Vec<usize>>,
+    allow: std::collections::HashSet<String>,
+    test_paths: Vec<String>,
 }
 
 /// Bytes scanned with the NFA before the DFA (about 20 ms to build) pays for itself.
@@ -170,6 +183,12 @@ impl Engine {
         let keywords = keyword_automaton(&words, aho_corasick::AhoCorasickKind::ContiguousNFA)?;
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
+            allow: pack.allow.into_iter().collect(),
+            test_paths: pack
+                .test_paths
+                .into_iter()
+                .map(|p| p.to_ascii_lowercase())
+                .collect(),
             rules: pack.rules,
             regexes,
             keywords,
@@ -202,7 +221,12 @@ impl Engine {
                 rules.push(r);
             }
         }
-        let engine = Self::from_pack(PackFile { version: 1, rules })?;
+        let engine = Self::from_pack(PackFile {
+            version: 1,
+            allow: Vec::new(),
+            test_paths: Vec::new(),
+            rules,
+        })?;
         engine.compile_all()?;
         for (i, r) in engine.rules.iter().enumerate() {
             if let Some(e) = r
@@ -228,6 +252,60 @@ impl Engine {
                 .expect("the built-in secrets pack is valid (tested)")
         });
         &ENGINE
+    }
+
+    /// `agentgate explain <pack-rule-id>`: what a pack rule finds, which agentgate rule
+    /// reports it, and where its format comes from. Examples are not shown (they look like
+    /// credentials, and output masks them anyway).
+    pub fn explain(&self, id: &str) -> Option<String> {
+        let r = self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))?;
+        let (code, name) = match r.confidence {
+            Confidence::Exact => ("AG402", "leaked-secret"),
+            _ => ("AG403", "possible-secret"),
+        };
+        let mut out = format!(
+            "# {id}: {name}\n\n\
+             - Provider: {provider}\n\
+             - Category: {category}\n\
+             - Reported as: {code} ({rule}, {severity})\n\
+             - Keywords: {keywords}\n",
+            id = r.id,
+            name = r.name,
+            provider = r.provider.as_deref().unwrap_or("Generic"),
+            category = r.category,
+            rule = name,
+            severity = if code == "AG402" { "error" } else { "warning" },
+            keywords = r
+                .keywords
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        if let Some(v) = &r.validator {
+            out.push_str(&format!("- Validator: {v}\n"));
+        }
+        if let Some(e) = r.entropy {
+            out.push_str(&format!("- Entropy floor: {e} bits per character\n"));
+        }
+        out.push_str(&format!(
+            "- Source: {}\n\nSee `agentgate explain {code}` for how secret findings are handled.\n",
+            r.source
+                .as_deref()
+                .unwrap_or("the provider's documented token format")
+        ));
+        Some(out)
+    }
+
+    /// Is `path` a test, fixture or example file (by the pack's `test_paths`)? Each entry is
+    /// a directory name (`tests/`), or a file-name part (`_test.`, `.spec.`).
+    pub fn is_test_path(&self, path: &str) -> bool {
+        let p = format!("/{}", path.to_ascii_lowercase());
+        let name = p.rsplit('/').next().unwrap_or(&p);
+        self.test_paths.iter().any(|t| match t.strip_suffix('/') {
+            Some(dir) => p.contains(&format!("/{dir}/")),
+            None => name.contains(t.as_str()),
+        })
     }
 
     fn regex(&self, i: usize) -> Option<&Regex> {
@@ -290,7 +368,7 @@ impl Engine {
                 continue;
             };
             for caps in regex.captures_iter(&text[start..end]) {
-                let Some(g) = caps.get(1).or_else(|| caps.get(0)) else {
+                let Some(g) = secret_group(&caps) else {
                     continue;
                 };
                 let range = start + g.start()..start + g.end();
@@ -315,11 +393,8 @@ impl Engine {
                 .any(|w| w == k.to_ascii_lowercase().as_bytes())
         });
         hit && self.regex(i).is_some_and(|re| {
-            re.captures_iter(text).any(|c| {
-                c.get(1)
-                    .or_else(|| c.get(0))
-                    .is_some_and(|g| self.confirm(i, g.as_bytes()))
-            })
+            re.captures_iter(text)
+                .any(|c| secret_group(&c).is_some_and(|g| self.confirm(i, g.as_bytes())))
         })
     }
 
@@ -328,9 +403,11 @@ impl Engine {
         let Ok(secret) = std::str::from_utf8(secret) else {
             return false;
         };
-        if secret.is_empty() || validate::is_placeholder(secret) {
+        if secret.is_empty() || validate::is_placeholder(secret) || self.allow.contains(secret) {
             return false;
         }
+        // Rules for values that may be short (URL and command-line passwords) set no floor:
+        // n characters carry at most log2(n) bits each, so a floor would rule them all out.
         if r.entropy.is_some_and(|min| validate::entropy(secret) < min) {
             return false;
         }
@@ -367,6 +444,12 @@ impl Engine {
         }
         kept.into_values().collect()
     }
+}
+
+/// The secret in a match: the first capture group that took part (a rule may offer several
+/// alternatives, each with its own group), else the whole match.
+fn secret_group<'t>(caps: &regex::bytes::Captures<'t>) -> Option<regex::bytes::Match<'t>> {
+    caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))
 }
 
 fn parse_yaml(yaml: &str) -> Result<PackFile, String> {

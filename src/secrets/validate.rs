@@ -23,21 +23,20 @@ pub fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Placeholders, references and dummy values are not secrets.
+/// Placeholders, references and dummy values are not secrets. Judged on the whole value, not
+/// on any substring: a random token may well contain `123456789`, `Test` or `Your`.
 pub fn is_placeholder(secret: &str) -> bool {
     let lower = secret.to_ascii_lowercase();
-    const MARKERS: &[&str] = &[
+    // Markers that never occur in a random token: references, masks, documentation words.
+    const STRONG: &[&str] = &[
         "example",
         "xxxx",
         "placeholder",
-        "your",
         "changeme",
+        "changeit",
         "change_me",
-        "dummy",
-        "sample",
+        "change-me",
         "redacted",
-        "test",
-        "fake",
         "<",
         ">",
         "${",
@@ -46,13 +45,18 @@ pub fn is_placeholder(secret: &str) -> bool {
         "%s",
         "****",
         "....",
+        "…",
         "process.env",
         "os.environ",
         "getenv",
         "env(",
         "secrets.",
+        "insert",
+        "replace_me",
+        "replace-me",
+        "qwertyui",
     ];
-    if MARKERS.iter().any(|m| lower.contains(m)) {
+    if STRONG.iter().any(|m| lower.contains(m)) {
         return true;
     }
     // Documentation spells the word out: `password`, `pass%20word`, `p%40ss%3Aword`, `Pa55w0rd`.
@@ -70,13 +74,73 @@ pub fn is_placeholder(secret: &str) -> bool {
     if letters.contains("password") || letters.contains("passwd") {
         return true;
     }
-    let first = secret.chars().next().unwrap_or(' ');
-    if secret.chars().all(|c| c == first) {
+    // Words such as `your`, `test`, `dummy` mark a placeholder when they stand as words
+    // (`your-api-key`, `YOUR_TOKEN`, `xoxb-test-token`) and nothing random is left beside
+    // them; inside a random run (`…9xTestQ2…`) they are chance.
+    // Also the defaults of local development databases (`postgres:postgres`, `guest:guest`).
+    const WEAK: &[&str] = &[
+        "your", "test", "dummy", "sample", "fake", "mock", "secret", "token", "here", "key",
+        "demo", "foo", "bar", "todo", "pass", "user", "admin", "guest", "root", "default",
+        "postgres", "mysql", "redis", "mongo", "rabbit", "local", "dev",
+    ];
+    let segments: Vec<&str> = secret
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let is_word = |seg: &str| {
+        let l = seg.to_ascii_lowercase();
+        let rest = &seg[1..];
+        let one_case = !(rest.bytes().any(|c| c.is_ascii_uppercase())
+            && rest.bytes().any(|c| c.is_ascii_lowercase()));
+        WEAK.iter().any(|w| {
+            l.starts_with(w)
+                && one_case
+                && (l.len() <= w.len() + 4 || l[w.len()..].bytes().all(|c| c.is_ascii_alphabetic()))
+        })
+    };
+    if segments.iter().any(|s| is_word(s)) && !segments.iter().any(|s| !is_word(s) && random_run(s))
+    {
         return true;
     }
-    // Runs such as 0123456789 or abcdefgh.
-    const RUNS: &[&str] = &["0123456789", "123456789", "abcdefgh", "qwertyui"];
-    RUNS.iter().any(|r| lower.contains(r))
+    // The longest run of letters and digits decides: repeated, sequential or keyboard-walked
+    // whole values (`aaaaaaaa`, `1234567890abcdef`, `abcabcabc`) are dummies.
+    match segments.iter().max_by_key(|s| s.len()) {
+        Some(longest) => trivial(longest) && segments.iter().all(|s| s.len() < 12 || trivial(s)),
+        None => true,
+    }
+}
+
+/// A run that looks random: long enough, several distinct characters, not trivial.
+fn random_run(seg: &str) -> bool {
+    seg.len() >= 12 && entropy(seg) >= 3.0 && !trivial(seg)
+}
+
+/// Repeated (`aaaa`, `abab`, `123123`), or mostly ascending/descending steps (`0123456789`,
+/// `AbCdEfGh`, `987654`), judged over the whole run.
+fn trivial(seg: &str) -> bool {
+    let b: Vec<u8> = seg.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    if b.len() < 2 {
+        return true;
+    }
+    let distinct = {
+        let mut seen = [false; 256];
+        b.iter()
+            .filter(|&&c| !std::mem::replace(&mut seen[c as usize], true))
+            .count()
+    };
+    if distinct <= 2 || (b.len() >= 12 && distinct <= 4) {
+        return true;
+    }
+    // Repetition of a short unit.
+    if (1..=b.len() / 2).any(|p| b.len().is_multiple_of(p) && b.chunks(p).all(|c| c == &b[..p])) {
+        return true;
+    }
+    let step = |x: u8, y: u8| {
+        let d = i16::from(y) - i16::from(x);
+        d.abs() <= 1 || (x == b'9' && y == b'0') || (x == b'0' && y == b'9')
+    };
+    let steps = b.windows(2).filter(|w| step(w[0], w[1])).count();
+    steps * 5 >= (b.len() - 1) * 4
 }
 
 fn percent_decode(s: &str) -> String {
@@ -237,6 +301,40 @@ mod tests {
                 && is_placeholder("pass%20word")
         );
         assert!(!is_placeholder("S3cr3tPassw9rdQx"));
+    }
+
+    #[test]
+    fn placeholders_are_judged_on_the_whole_value() {
+        for p in [
+            "sk-your-key-here",
+            "YOUR_API_KEY_HERE",
+            "yourapikeyhere",
+            "xoxb-test-token",
+            "xxxxxxxxxxxx",
+            "AKIAIOSFODNN7EXAMPLE",
+            "<token>",
+            "${SLACK_BOT_TOKEN}",
+            "changeme",
+            "aaaaaaaaaaaaaaaa",
+            "1234567890abcdef",
+            "abcabcabcabc",
+            "AbCdEfGhIjKlMnOp",
+            "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+            "secret",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for real in [
+            "Zq8Rk2mVx7Lp",
+            "xoxb-7384629105-123456789012-Rk4mWq9ZtLp2XvN8sJd6FgHy", // agentgate:allow: a fake token for this test
+            "Hq2Lp9Zx4Rt7Mn3Kv8Wc123456789",
+            "sk_live_Zq8TestRk2mVx7LpT4nWc9Yb", // agentgate:allow: a fake key for this test
+            "ghp_YourZq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1",
+            "hunter2",
+            "s3cr/et",
+        ] {
+            assert!(!is_placeholder(real), "{real}");
+        }
     }
 
     #[test]
