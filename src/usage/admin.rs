@@ -80,7 +80,7 @@ impl Pages {
         ctx: &mut FileCtx,
         bytes: &[u8],
     ) -> std::result::Result<(), serde_json::Error> {
-        let page: Page = super::reader::parse(bytes)?;
+        let page: Page = super::json::parse(bytes)?;
         for bucket in &page.data {
             let Some(time) = super::time::parse(&bucket.starting_at) else {
                 let name = ctx.file.path.clone();

@@ -79,7 +79,7 @@ pub struct Pages;
 
 impl Pages {
     pub fn value(&mut self, ctx: &mut FileCtx, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let page: Page = super::reader::parse(bytes)?;
+        let page: Page = super::json::parse(bytes)?;
         for rec in &page.data {
             let Some(time) = super::time::parse(&rec.date) else {
                 let name = ctx.file.path.clone();

@@ -81,7 +81,7 @@ impl Rollout {
         if !(finder(b"token_count") || finder(b"session_meta") || finder(b"turn_context")) {
             return Ok(());
         }
-        let line: Line = super::reader::parse(bytes)?;
+        let line: Line = super::json::parse(bytes)?;
         let Some(p) = &line.payload else {
             return Ok(());
         };

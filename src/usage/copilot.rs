@@ -40,7 +40,7 @@ pub struct Records;
 
 impl Records {
     pub fn value(&mut self, ctx: &mut FileCtx, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let rec: Record = super::reader::parse(bytes)?;
+        let rec: Record = super::json::parse(bytes)?;
         let Some(time) = super::time::parse(&rec.day) else {
             let name = ctx.file.path.clone();
             ctx.bad(format!("{name}: `day` {:?} is not a date", rec.day));

@@ -17,6 +17,7 @@ pub mod attribution;
 pub mod codex;
 pub mod copilot;
 pub mod export;
+pub mod json;
 pub mod metrics;
 pub mod otel;
 pub mod reader;

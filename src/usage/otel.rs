@@ -340,7 +340,7 @@ fn is_cumulative(t: &Option<serde_json::Value>) -> bool {
 
 impl Metrics {
     pub fn value(&mut self, ctx: &mut FileCtx, bytes: &[u8]) -> Result<(), serde_json::Error> {
-        let data: MetricsData = super::reader::parse(bytes)?;
+        let data: MetricsData = super::json::parse(bytes)?;
         let keys = Keys::of(ctx);
         for rm in &data.resource_metrics {
             let mut base = Slots::default();
@@ -447,7 +447,7 @@ impl Logs {
             keys,
             rows: &mut self.pending,
         };
-        super::reader::parse_seed(bytes, Level::Root(&mut walk))?;
+        super::json::parse_seed(bytes, Level::Root(&mut walk))?;
         for row in self.pending.drain(..) {
             ctx.emit(row);
         }

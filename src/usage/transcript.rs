@@ -79,7 +79,7 @@ impl Transcript {
         if memchr::memmem::find(bytes, b"\"usage\"").is_none() {
             return Ok(());
         }
-        let line: Line = super::reader::parse(bytes)?;
+        let line: Line = super::json::parse(bytes)?;
         if line.kind.as_deref() != Some("assistant") {
             return Ok(());
         }
