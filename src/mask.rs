@@ -59,15 +59,20 @@ static MASKER: LazyLock<Masker> = LazyLock::new(|| {
         .join("|");
     let value = r#"([^\s"'`,;)}\]]+)"#;
     let build = |re: String| Regex::new(&re).expect("masking regexes are valid (tested)");
+    // Names and keywords are matched as ASCII (`(?-u)`): Unicode `\w` and Unicode case
+    // folding of every credential word made these the costliest regexes of a small run
+    // (a few milliseconds at every start). Values stay Unicode-aware.
     Masker {
         assignment: build(format!(
-            r#"(?i)[\w.-]*(?:{words})[\w.-]*["']?\s*(?::|=>|=)\s*["']?(?:(?:bearer|token|basic|digest)\s+)?{value}"#
+            r#"(?-u:[\w.-])*(?i-u:{words})(?-u:[\w.-])*["']?\s*(?::|=>|=)\s*["']?(?:(?i-u:bearer|token|basic|digest)\s+)?{value}"#
         )),
         flag: build(format!(
-            r#"(?i)--[\w-]*(?:{words})[\w-]*(?:=|\s+)["']?{value}"#
+            r#"--(?-u:[\w-])*(?i-u:{words})(?-u:[\w-])*(?:=|\s+)["']?{value}"#
         )),
-        bearer: build(r"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})".to_string()),
-        url_password: build(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s/@:"'`]*:([^\s@"'`]+)@"#.to_string()),
+        bearer: build(r"(?i-u)\bbearer(?u:\s)+([A-Za-z0-9._~+/=-]{8,})".to_string()),
+        url_password: build(
+            r#"(?-u:\b)(?i-u:[a-z][a-z0-9+.-]*)://[^\s/@:"'`]*:([^\s@"'`]+)@"#.to_string(),
+        ),
         token: build(r"[A-Za-z0-9+_-]{20,}={0,2}".to_string()),
         knowledge,
     }
