@@ -1,4 +1,6 @@
-//! Over-broad tool permissions in Claude Code settings, skills and subagents.
+//! Over-broad tool permissions in Claude Code settings, skills and subagents, OpenCode
+//! configuration and Copilot managed settings: every agent's rules read through the
+//! normalized permission model (`FileCtx::grants`).
 
 pub use crate::registry::permissions::*;
 
@@ -9,6 +11,16 @@ use crate::syntax::Node;
 
 // ---- checks ----
 
+/// An example rule for a help line, in the grant's own grammar (`Shell(…)`, `Domain(…)` for
+/// Copilot), so the fix can be pasted where the finding is.
+fn spelled(g: &Grant, claude: &str) -> String {
+    match g.agent {
+        crate::classify::Agent::Copilot => crate::policy::vendor::copilot_rule(claude)
+            .unwrap_or_else(|| claude.to_string()),
+        _ => claude.to_string(),
+    }
+}
+
 /// Allow grants that are not already "every command" (AG101 covers those).
 fn allow_grants(ctx: &FileCtx) -> impl Iterator<Item = &Grant> {
     ctx.grants().iter().filter(|g| g.list == List::Allow)
@@ -17,7 +29,7 @@ fn allow_grants(ctx: &FileCtx) -> impl Iterator<Item = &Grant> {
 fn check_bash_wildcard(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx).filter(|g| g.rule.is_every_command()) {
         emit.emit(&BASH_WILDCARD_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves every shell command", g.text, g.key))
-            .help = Some("allow specific commands instead, e.g. \"Bash(npm run test *)\"; put risky ones under `ask`".into());
+            .help = Some(format!("allow specific commands instead, e.g. \"{}\"; put risky ones under `ask`", spelled(g, "Bash(npm run test *)")));
     }
 }
 
@@ -58,7 +70,8 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ),
             )
             .help = Some(format!(
-                "allow the exact command instead, e.g. \"Bash({w} <tool> <fixed args>)\", or move it to `ask`"
+                "allow the exact command instead, e.g. \"{}\", or move it to `ask`",
+                spelled(g, &format!("Bash({w} <tool> <fixed args>)"))
             ));
         }
     }
@@ -107,7 +120,7 @@ fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         };
         if let Some(what) = hit {
             emit.emit(&NETWORK_TOOL_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves {what}: a ready exfiltration channel", g.text, g.key))
-                .help = Some("allow specific sites with \"WebFetch(domain:docs.example.com)\" and keep network tools under `ask` or `deny`".into());
+                .help = Some(format!("allow specific sites with \"{}\" and keep network tools under `ask` or `deny`", spelled(g, "WebFetch(domain:docs.example.com)")));
         }
     }
 }
@@ -129,7 +142,8 @@ fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ),
             )
             .help = Some(format!(
-                "move \"Bash({cmd} *)\" to `ask`; allow only read-only or local commands"
+                "move \"{}\" to `ask`; allow only read-only or local commands",
+                spelled(g, &format!("Bash({cmd} *)"))
             ));
         }
     }
