@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 const CLAUDE_CODE: &str = include_str!("../../rules/schemas/claude-code.yaml");
+const CODEX: &str = include_str!("../../rules/schemas/codex.yaml");
+const GEMINI_CLI: &str = include_str!("../../rules/schemas/gemini-cli.yaml");
+const VSCODE: &str = include_str!("../../rules/schemas/vscode.yaml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,10 +51,18 @@ struct Example {
 }
 
 static SCHEMAS: LazyLock<Vec<Schema>> = LazyLock::new(|| {
-    vec![
-        serde_saphyr::from_str(CLAUDE_CODE)
-            .expect("rules/schemas/claude-code.yaml is valid (tested)"),
+    [
+        ("claude-code", CLAUDE_CODE),
+        ("codex", CODEX),
+        ("gemini-cli", GEMINI_CLI),
+        ("vscode", VSCODE),
     ]
+    .into_iter()
+    .map(|(name, text)| {
+        serde_saphyr::from_str(text)
+            .unwrap_or_else(|e| panic!("rules/schemas/{name}.yaml is valid (tested): {e}"))
+    })
+    .collect()
 });
 
 /// The schemas' known-as-of versions and sources.
