@@ -397,6 +397,8 @@ fn is_placeholder(value: &str) -> bool {
         || (v.len() < 8 && v.bytes().all(|b| b.is_ascii_digit()))
         || v.contains(char::is_whitespace)
         || crate::secrets::validate::is_placeholder(v)
+        // Public by design (rules/secrets.yaml `public_prefixes`): Supabase publishable keys.
+        || crate::secrets::Engine::builtin().public_by_design(v).is_some()
         || ["todo", "replace", "...", "…"]
             .iter()
             .any(|m| lower.contains(m))
