@@ -126,6 +126,9 @@ pub enum FileKind {
     // enterprise managed settings, Codex requirements.
     ClaudeManagedSettings,
     CopilotManagedSettings,
+    /// `.github/copilot/settings.json` outside `.github-private`: Copilot CLI's repository
+    /// settings (a closed set of keys; others are silently ignored).
+    CopilotRepoSettings,
     CodexRequirements,
     /// Anything else: only whole-tree text rules (secrets) look at it.
     Other,
@@ -215,7 +218,8 @@ impl FileKind {
             | AntigravityMcp
             | OpenCodeConfig
             | ClaudeManagedSettings
-            | CopilotManagedSettings => Format::Jsonc,
+            | CopilotManagedSettings
+            | CopilotRepoSettings => Format::Jsonc,
             CodexConfig | CodexAgent | CodexRequirements => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
@@ -259,7 +263,7 @@ impl FileKind {
             AntigravityMcp | AntigravityWorkflow => &[Antigravity],
             OpenCodeAgent | OpenCodeConfig => &[OpenCode],
             ClaudeManagedSettings => &[ClaudeCode],
-            CopilotManagedSettings => &[Copilot],
+            CopilotManagedSettings | CopilotRepoSettings => &[Copilot],
             CodexRequirements => &[Codex],
             Other => &[],
         }

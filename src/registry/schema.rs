@@ -14,7 +14,9 @@ pub static UNKNOWN_KEY: Rule = Rule {
         what: "Checks the objects whose key set is closed — Claude Code `permissions`, `sandbox`, `statusLine`, \
                hook groups and handlers, `.mcp.json` server entries; Codex `.codex/config.toml` `[mcp_servers.*]` \
                and `[sandbox_workspace_write]`; Gemini CLI `.gemini/settings.json` `mcpServers`; VS Code \
-               `.vscode/mcp.json` `servers` (with their `sandbox` and `dev` objects) and `inputs` — against the \
+               `.vscode/mcp.json` `servers` (with their `sandbox` and `dev` objects) and `inputs`; the top level of \
+               Copilot CLI's repository settings `.github/copilot/settings.json` (a closed set of keys: \
+               `permissions` there is silently ignored) — against the \
                schema in rules/schemas/, which records the client version or source commit it was taken from. \
                Unknown keys get a did-you-mean.",
         why: "A misspelt key (`denyInsteadOfPromting`) or an invented one (`allowNetworkAccess`) does nothing: the \
@@ -72,6 +74,7 @@ pub fn known_as_of(agent: &str) -> Option<&'static str> {
             include_str!("../../rules/schemas/codex.yaml"),
             include_str!("../../rules/schemas/gemini-cli.yaml"),
             include_str!("../../rules/schemas/vscode.yaml"),
+            include_str!("../../rules/schemas/copilot-cli.yaml"),
         ]
             .iter()
             .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
