@@ -356,10 +356,11 @@ pub fn claude_grants(kind: FileKind, text: &str, tree: &Node) -> Vec<Grant> {
                 (List::Ask, "permissions.ask", "ask"),
                 (List::Deny, "permissions.deny", "deny"),
             ] {
-                for item in tree
+                // `{ "overridable": [...] }`: the enterprise default, still in force.
+                let entries = tree
                     .pointer(&["permissions", name])
-                    .map_or(&[][..], Node::as_array)
-                {
+                    .map(|n| n.get("overridable").unwrap_or(n));
+                for item in entries.map_or(&[][..], Node::as_array) {
                     let Some(s) = item.as_str() else { continue };
                     let Some(normal) = crate::policy::vendor::from_copilot(s) else {
                         continue;

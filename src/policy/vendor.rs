@@ -68,6 +68,10 @@ pub struct TargetSpec {
     pub fail_closed: BTreeMap<String, String>,
     pub permission_tools: Vec<String>,
     pub permission_tool_prefixes: Vec<String>,
+    /// Keys whose value may be wrapped as `{ "overridable": VALUE }` (an enterprise default
+    /// that a team's settings file may replace).
+    #[serde(default)]
+    pub overridable: Vec<String>,
     pub mcp_entry_keys: Vec<String>,
     pub server_name_pattern: String,
     pub examples: Examples,

@@ -87,9 +87,14 @@ fn walk(
             }
             continue;
         };
-        check_value(target, spec, &key, ty, &m.value, out);
+        // `{ "overridable": VALUE }`: an enterprise default that team files may replace.
+        let value = match m.value.members() {
+            [only] if only.key == "overridable" && spec.overridable.contains(&key) => &only.value,
+            _ => &m.value,
+        };
+        check_value(target, spec, &key, ty, value, out);
         let nested = format!("{key}.");
-        if let Value::Object(inner) = &m.value.value
+        if let Value::Object(inner) = &value.value
             && spec.keys.keys().any(|k| k.starts_with(&nested))
         {
             walk(target, spec, inner, &key, out);
