@@ -165,10 +165,14 @@ pub fn from_copilot(rule: &str) -> Option<String> {
         return None;
     }
     if tool == m.from_copilot_domain {
-        return Some(match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-            Some(host) if !host.trim().is_empty() => format!("WebFetch(domain:{})", host.trim()),
-            _ => "WebFetch".to_string(),
-        });
+        return Some(
+            match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                Some(host) if !host.trim().is_empty() => {
+                    format!("WebFetch(domain:{})", host.trim())
+                }
+                _ => "WebFetch".to_string(),
+            },
+        );
     }
     let to = m.from_copilot_tools.get(tool)?;
     Some(format!("{to}{rest}"))
@@ -180,10 +184,16 @@ mod tests {
 
     #[test]
     fn copilot_rules_normalize_both_ways() {
-        assert_eq!(from_copilot("Shell(git push *)").as_deref(), Some("Bash(git push *)"));
+        assert_eq!(
+            from_copilot("Shell(git push *)").as_deref(),
+            Some("Bash(git push *)")
+        );
         assert_eq!(from_copilot("Bash(*)").as_deref(), Some("Bash(*)"));
         assert_eq!(from_copilot("Shell").as_deref(), Some("Bash"));
-        assert_eq!(from_copilot("Write(./.env)").as_deref(), Some("Edit(./.env)"));
+        assert_eq!(
+            from_copilot("Write(./.env)").as_deref(),
+            Some("Edit(./.env)")
+        );
         assert_eq!(
             from_copilot("Domain(*.example.com)").as_deref(),
             Some("WebFetch(domain:*.example.com)")
@@ -192,7 +202,11 @@ mod tests {
         assert_eq!(from_copilot("WebFetch(domain:x.example)"), None);
         assert_eq!(from_copilot("Shell x"), None);
         // Out through `copilot_rule` and back: the same normalized rule.
-        for claude in ["Bash(npm test *)", "Read(./.env)", "WebFetch(domain:docs.example.com)"] {
+        for claude in [
+            "Bash(npm test *)",
+            "Read(./.env)",
+            "WebFetch(domain:docs.example.com)",
+        ] {
             let copilot = copilot_rule(claude).unwrap();
             assert_eq!(from_copilot(&copilot).as_deref(), Some(claude), "{copilot}");
         }

@@ -76,9 +76,9 @@ pub fn known_as_of(agent: &str) -> Option<&'static str> {
             include_str!("../../rules/schemas/vscode.yaml"),
             include_str!("../../rules/schemas/copilot-cli.yaml"),
         ]
-            .iter()
-            .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
-            .collect()
+        .iter()
+        .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
+        .collect()
     });
     HEADS
         .iter()

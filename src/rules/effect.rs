@@ -445,7 +445,11 @@ fn check_codex(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
         ),
         _ => None,
     };
-    for ctx in repo.files.iter().filter(|f| f.kind == FileKind::CodexConfig) {
+    for ctx in repo
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::CodexConfig)
+    {
         let Some(tree) = tree_of(ctx) else { continue };
         for key in &k.keys {
             let Some(m) = tree.member(key) else { continue };

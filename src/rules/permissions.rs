@@ -15,8 +15,9 @@ use crate::syntax::Node;
 /// Copilot), so the fix can be pasted where the finding is.
 fn spelled(g: &Grant, claude: &str) -> String {
     match g.agent {
-        crate::classify::Agent::Copilot => crate::policy::vendor::copilot_rule(claude)
-            .unwrap_or_else(|| claude.to_string()),
+        crate::classify::Agent::Copilot => {
+            crate::policy::vendor::copilot_rule(claude).unwrap_or_else(|| claude.to_string())
+        }
         _ => claude.to_string(),
     }
 }
@@ -28,8 +29,15 @@ fn allow_grants(ctx: &FileCtx) -> impl Iterator<Item = &Grant> {
 
 fn check_bash_wildcard(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx).filter(|g| g.rule.is_every_command()) {
-        emit.emit(&BASH_WILDCARD_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves every shell command", g.text, g.key))
-            .help = Some(format!("allow specific commands instead, e.g. \"{}\"; put risky ones under `ask`", spelled(g, "Bash(npm run test *)")));
+        emit.emit(
+            &BASH_WILDCARD_ALLOW,
+            Some(g.span.clone()),
+            format!("`{}` in {} pre-approves every shell command", g.text, g.key),
+        )
+        .help = Some(format!(
+            "allow specific commands instead, e.g. \"{}\"; put risky ones under `ask`",
+            spelled(g, "Bash(npm run test *)")
+        ));
     }
 }
 
@@ -119,8 +127,18 @@ fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             None => None,
         };
         if let Some(what) = hit {
-            emit.emit(&NETWORK_TOOL_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves {what}: a ready exfiltration channel", g.text, g.key))
-                .help = Some(format!("allow specific sites with \"{}\" and keep network tools under `ask` or `deny`", spelled(g, "WebFetch(domain:docs.example.com)")));
+            emit.emit(
+                &NETWORK_TOOL_ALLOW,
+                Some(g.span.clone()),
+                format!(
+                    "`{}` in {} pre-approves {what}: a ready exfiltration channel",
+                    g.text, g.key
+                ),
+            )
+            .help = Some(format!(
+                "allow specific sites with \"{}\" and keep network tools under `ask` or `deny`",
+                spelled(g, "WebFetch(domain:docs.example.com)")
+            ));
         }
     }
 }
