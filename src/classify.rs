@@ -269,6 +269,19 @@ impl FileKind {
         self != Other
     }
 
+    /// The project's always-loaded context file (CLAUDE.md, AGENTS.md, GEMINI.md, Copilot's
+    /// repository instructions): the file whose staleness and presence the gate measures.
+    pub fn is_context(self) -> bool {
+        matches!(self, ClaudeMd | AgentsMd | GeminiMd | CopilotInstructions)
+    }
+
+    /// Files whose text an agent reads as instructions (every Markdown kind and the legacy
+    /// one-file rule formats): what the prompt-injection and import rules read.
+    pub fn is_instructions(self) -> bool {
+        self.format() == Format::Markdown
+            || matches!(self, CursorRulesLegacy | WindsurfRulesLegacy | ZedRules)
+    }
+
     /// Files whose front matter is YAML that the agent parses (so a syntax error matters).
     pub fn has_front_matter(self) -> bool {
         matches!(

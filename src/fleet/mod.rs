@@ -132,12 +132,7 @@ pub fn parse_shard(s: &str) -> Result<Shard, String> {
 /// The shard (1-based) a repository belongs to: FNV-1a of its name, mod N. Stable across
 /// machines, runs and fleet growth (adding a repository never moves the others).
 pub fn shard_of(name: &str, count: u32) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in name.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash % u64::from(count.max(1))) as u32 + 1
+    (crate::diagnostic::fnv1a(name.bytes()) % u64::from(count.max(1))) as u32 + 1
 }
 
 /// A repository to scan: its name in the report and where it is.

@@ -5,13 +5,8 @@ pub use crate::registry::context::*;
 use super::{Emitter, FileCtx, Repo, RepoEmitter};
 use crate::classify::{Agent, FileKind, Format};
 
-/// Context files whose text the agent reads as instructions.
 fn is_context(kind: FileKind) -> bool {
-    kind.format() == Format::Markdown
-        || matches!(
-            kind,
-            FileKind::CursorRulesLegacy | FileKind::WindsurfRulesLegacy | FileKind::ZedRules
-        )
+    kind.is_instructions()
 }
 
 fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {

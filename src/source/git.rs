@@ -655,7 +655,9 @@ pub fn staleness(
             }
             let code: Vec<&String> = changed
                 .iter()
-                .filter(|c| c.starts_with(dirs[i].as_str()) && !is_context_name(c))
+                .filter(|c| {
+                    c.starts_with(dirs[i].as_str()) && !crate::classify::classify(c).is_context()
+                })
                 .collect();
             if !code.is_empty() {
                 since[i].0 += 1;
@@ -678,13 +680,6 @@ pub fn staleness(
                 })
             })
             .collect(),
-    )
-}
-
-fn is_context_name(path: &str) -> bool {
-    matches!(
-        path.rsplit('/').next(),
-        Some("CLAUDE.md" | "AGENTS.md" | "GEMINI.md" | "copilot-instructions.md")
     )
 }
 
