@@ -545,6 +545,27 @@ struct Scanner<'a> {
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
     agents: Vec<(String, Option<crate::config::Version>)>,
+    /// The knowledge tables: built-in, plus what the packs' `knowledge/` adds.
+    knowledge: std::sync::Arc<crate::model::knowledge::Knowledge>,
+}
+
+/// The run's knowledge tables: the built-in ones extended by the packs' `knowledge/` files,
+/// whose examples must be judged as they say (a pack that teaches the gate something else
+/// than its author meant is a configuration error, not a silent change of verdicts).
+fn knowledge(
+    config: &Config,
+) -> Result<std::sync::Arc<crate::model::knowledge::Knowledge>, EngineError> {
+    let k = crate::model::knowledge::Knowledge::extended(&config.policy.knowledge)
+        .map_err(|e| EngineError::Usage(format!("policy pack knowledge: {e}")))?;
+    let problems = crate::rules::knowledge_problems(&k);
+    if !problems.is_empty() {
+        return Err(EngineError::Usage(format!(
+            "policy pack knowledge: {} example(s) are not judged as recorded:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )));
+    }
+    Ok(k)
 }
 
 impl<'a> Scanner<'a> {
@@ -554,6 +575,7 @@ impl<'a> Scanner<'a> {
             checks: crate::rules::file_checks(selection),
             any_checks: crate::rules::any_file_checks(selection),
             org: crate::config::org_secrets(config).map_err(EngineError::Usage)?,
+            knowledge: knowledge(config)?,
             other_sources: Mutex::new(Vec::new()),
             max_file_size: config.max_file_size,
             files: AtomicUsize::new(0),
@@ -853,7 +875,7 @@ impl<'a> Scanner<'a> {
         if let Some(problem) = &decoded.problem {
             self.problem(rel, &scan::INVALID_ENCODING, problem.clone());
         }
-        let ctx = FileCtx::new(rel, kind, text);
+        let ctx = FileCtx::new(rel, kind, text).with_knowledge(self.knowledge.clone());
         let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
