@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::engine::{self, ScanOptions};
+use crate::error::{Outcome, Result};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules::{self, RULES};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -164,7 +165,6 @@ pub struct FixArgs {
 }
 
 pub use crate::commands::PolicyArgs;
-use crate::commands::print_error;
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
@@ -217,7 +217,24 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match cli.command {
+    exit(run(cli.command))
+}
+
+/// The one place an outcome becomes an exit code: 0 clean, 1 findings, 2 any error (printed
+/// here, once, the same way for every command).
+fn exit(result: Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            crate::commands::print_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<Outcome> {
+    match command {
         Command::Check(args) => {
             let opts = ScanOptions {
                 paths: args.paths.clone(),
@@ -233,12 +250,10 @@ pub fn main() -> ExitCode {
                 without_packs: false,
                 layer_config: false,
             };
-            if args.fix
-                && let Err(code) = run_fix(&opts, false)
-            {
-                return code;
+            if args.fix {
+                run_fix(&opts, false)?;
             }
-            deliver(engine::run(&opts), &args.out)
+            deliver(engine::run(&opts)?, &args.out)
         }
         Command::Fix(args) => {
             let opts = ScanOptions {
@@ -247,12 +262,8 @@ pub fn main() -> ExitCode {
                 policy: args.policy.policy,
                 ..ScanOptions::default()
             };
-            match run_fix(&opts, args.diff) {
-                Ok(0) => ExitCode::SUCCESS,
-                Ok(_) if args.diff => ExitCode::from(1),
-                Ok(_) => ExitCode::SUCCESS,
-                Err(code) => code,
-            }
+            let changed = run_fix(&opts, args.diff)?;
+            Ok(Outcome::failing(args.diff && changed > 0))
         }
         Command::Init(args) => crate::commands::init::run(&args),
         Command::Baseline(args) => crate::commands::baseline::run(&args),
@@ -272,20 +283,12 @@ pub fn main() -> ExitCode {
                 policy: policy.policy,
                 ..ScanOptions::default()
             };
-            match engine::setup(&opts) {
-                Ok(setup) => {
-                    let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
-                    crate::mask::json(&mut value);
-                    ok_or_2(write_stdout(
-                        (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
-                            .as_bytes(),
-                    ))
-                }
-                Err(e) => {
-                    print_error(e);
-                    ExitCode::from(2)
-                }
-            }
+            let setup = engine::setup(&opts)?;
+            let mut value = serde_json::to_value(&setup.config.policy).unwrap_or_default();
+            crate::mask::json(&mut value);
+            clean(write_stdout(
+                (serde_json::to_string_pretty(&value).unwrap_or_default() + "\n").as_bytes(),
+            ))
         }
         Command::Lock { path } => crate::commands::lock::run(path),
         Command::History(args) => {
@@ -303,39 +306,37 @@ pub fn main() -> ExitCode {
                 select,
                 ignore: args.rules.ignore.clone(),
             };
-            deliver(engine::history(&opts), &args.out)
+            deliver(engine::history(&opts)?, &args.out)
         }
         Command::Rules {
             format,
             knowledge: true,
             ..
-        } => ok_or_2(print_knowledge(format)),
+        } => clean(print_knowledge(format)),
         Command::Rules {
             format,
             secrets: false,
             ..
-        } => ok_or_2(print_rules(format)),
+        } => clean(print_rules(format)),
         Command::Rules {
             format,
             secrets: true,
             ..
-        } => ok_or_2(print_secret_rules(format)),
+        } => clean(print_secret_rules(format)),
         Command::Explain { rule } => match rules::lookup(&rule) {
-            Some(r) => ok_or_2(write_stdout(r.markdown().as_bytes())),
+            Some(r) => clean(write_stdout(r.markdown().as_bytes())),
             None if crate::secrets::Engine::builtin().explain(&rule).is_some() => {
                 let text = crate::secrets::Engine::builtin()
                     .explain(&rule)
                     .unwrap_or_default();
-                ok_or_2(write_stdout(text.as_bytes()))
+                clean(write_stdout(text.as_bytes()))
             }
-            None => {
-                crate::sink::note(&format!(
-                    "error: unknown rule `{rule}`; `agentgate rules` lists them (`agentgate rules --secrets` the secrets pack)"
-                ));
-                ExitCode::from(2)
-            }
+            None => Err(format!(
+                "unknown rule `{rule}`; `agentgate rules` lists them (`agentgate rules --secrets` the secrets pack)"
+            )
+            .into()),
         },
-        Command::Fleet { action } => crate::fleet::main(action),
+        Command::Fleet { action } => crate::fleet::run(action),
         Command::Hook { action } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let result = match action {
@@ -348,55 +349,32 @@ pub fn main() -> ExitCode {
                 }),
                 HookAction::Uninstall { hook } => crate::hook::uninstall(&cwd, hook),
             };
-            match result {
-                Ok(msg) => {
-                    crate::sink::note(&msg);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    crate::sink::note(&format!("error: {e}"));
-                    ExitCode::from(2)
-                }
-            }
+            crate::sink::note(&result?);
+            Ok(Outcome::Clean)
         }
-        Command::GenerateDocs { dir } => match crate::docs::write(&dir)
-            .map_err(|e| e.to_string())
-            .and_then(|n| {
-                crate::docs::write_secrets_json(Path::new("rules"))?;
-                Ok(n)
-            }) {
-            Ok(n) => {
-                crate::sink::note(&format!("wrote {n} files to {}", dir.display()));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                crate::sink::note(&format!("error: {e}"));
-                ExitCode::from(2)
-            }
-        },
+        Command::GenerateDocs { dir } => {
+            let n = crate::docs::write(&dir)?;
+            crate::docs::write_secrets_json(Path::new("rules"))?;
+            crate::sink::note(&format!("wrote {n} files to {}", dir.display()));
+            Ok(Outcome::Clean)
+        }
     }
 }
 
 /// Plans the policy fixes and writes them (or, with `preview`, prints their diff).
 /// Returns how many files change.
-fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
-    let setup = engine::setup(opts).map_err(|e| {
-        print_error(e);
-        ExitCode::from(2)
-    })?;
+fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize> {
+    let setup = engine::setup(opts)?;
     let root = &setup.project_root;
     let (edits, skipped) = crate::fix::plan(root, &setup.config.policy);
     for s in &skipped {
         crate::sink::note(&format!("warning: {}: not fixed: {}", s.path, s.reason));
     }
     if preview {
-        write_stdout(crate::fix::unified(&edits).as_bytes()).map_err(|_| ExitCode::from(2))?;
+        write_stdout(crate::fix::unified(&edits).as_bytes())?;
         return Ok(edits.len());
     }
-    crate::fix::apply(root, &edits).map_err(|e| {
-        crate::sink::note(&format!("error: {e}"));
-        ExitCode::from(2)
-    })?;
+    crate::fix::apply(root, &edits)?;
     for e in &edits {
         for c in &e.changes {
             crate::sink::note(&format!("fixed {}: {c}", e.path));
@@ -406,17 +384,7 @@ fn run_fix(opts: &ScanOptions, preview: bool) -> Result<usize, ExitCode> {
 }
 
 /// Renders a run's report as asked and maps it to the exit code.
-fn deliver(
-    result: Result<crate::report::Report, engine::EngineError>,
-    args: &OutputArgs,
-) -> ExitCode {
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            print_error(e);
-            return ExitCode::from(2);
-        }
-    };
+fn deliver(report: crate::report::Report, args: &OutputArgs) -> Result<Outcome> {
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let render_opts = RenderOptions {
         color: !no_color && args.output.is_none() && std::io::stdout().is_terminal(),
@@ -428,36 +396,31 @@ fn deliver(
             .unwrap_or(100),
     };
     let mut rendered = Vec::new();
-    if let Err(e) = report::render(args.format, &report, &render_opts, &mut rendered) {
-        crate::sink::note(&format!("error: cannot render the report: {e}"));
-        return ExitCode::from(2);
-    }
+    report::render(args.format, &report, &render_opts, &mut rendered)
+        .map_err(|e| format!("cannot render the report: {e}"))?;
     let written = match &args.output {
         // A FIFO or device is written in place; a regular file is replaced; a symbolic link
         // inside the repository is never followed.
         Some(path) => crate::sink::file(path, &rendered, &report.root).map_err(|e| e.to_string()),
         None => crate::sink::stdout(&rendered).map_err(|e| e.to_string()),
     };
-    if let Err(e) = written {
-        crate::sink::note(&format!("error: cannot write the report: {e}"));
-        return ExitCode::from(2);
-    }
+    written.map_err(|e| format!("cannot write the report: {e}"))?;
     if report.is_incomplete() {
         // A scan that could not see everything never passes, whatever else was asked.
         for (path, why) in &report.incomplete {
             crate::sink::note(&format!("error: {path}: not checked: {why}"));
         }
-        crate::sink::note(&format!(
-            "error: the scan is incomplete: {} file(s) could not be checked",
+        return Err(format!(
+            "the scan is incomplete: {} file(s) could not be checked",
             report.incomplete.len()
-        ));
-        return ExitCode::from(2);
+        )
+        .into());
     }
     let failing = report
         .diagnostics
         .iter()
         .any(|d| d.severity >= args.fail_on);
-    ExitCode::from(u8::from(failing && !args.exit_zero))
+    Ok(Outcome::failing(failing && !args.exit_zero))
 }
 
 fn print_knowledge(format: RulesFormat) -> std::io::Result<()> {
@@ -556,12 +519,8 @@ fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     crate::sink::stdout(bytes)
 }
 
-fn ok_or_2(result: std::io::Result<()>) -> ExitCode {
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            crate::sink::note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
-    }
+/// A command that only writes output: clean unless the write failed.
+fn clean(result: std::io::Result<()>) -> Result<Outcome> {
+    result.map_err(|e| format!("cannot write: {e}"))?;
+    Ok(Outcome::Clean)
 }

@@ -43,7 +43,7 @@ pub(crate) fn edit_config(
     config: &crate::config::Config,
     project_root: &Path,
     edit: impl FnOnce(&str) -> String,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, crate::error::Error> {
     let path = config
         .path
         .clone()
@@ -63,17 +63,22 @@ pub(crate) fn relative_to(path: &Path, dir: &Path) -> Option<String> {
     Some(rel.to_string_lossy().replace('\\', "/"))
 }
 
-/// An engine error on stderr, as miette renders it (colour only on a terminal).
-pub fn print_error(e: crate::engine::EngineError) {
-    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, &e).is_err() {
-        out = format!("error: {e}\n");
+/// The one way an error reaches stderr: a configuration error (with its snippet and help) as
+/// miette renders it (colour only on a terminal), any other as one `error:` line; both through the
+/// masking and escaping boundary.
+pub fn print_error(e: &crate::error::Error) {
+    if let crate::error::Error::Config(_) = e {
+        let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let mut out = String::new();
+        let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+        if handler.render_report(&mut out, e).is_ok() {
+            crate::sink::stderr_block(&out);
+            return;
+        }
     }
-    crate::sink::stderr_block(&out);
+    crate::sink::note(&format!("error: {e}"));
 }

@@ -35,11 +35,11 @@ pub fn build(
     path: &Path,
     config: Option<&Path>,
     today: i64,
-) -> Result<RepoCard, String> {
+) -> Result<RepoCard, crate::error::Error> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     if !meta.is_dir() {
-        return Err(format!("{} is not a directory", path.display()));
+        return Err(format!("{} is not a directory", path.display()).into());
     }
     std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
     let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

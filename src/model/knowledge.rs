@@ -202,7 +202,7 @@ impl Knowledge {
     /// The built-in tables extended by the packs' `knowledge/*.yaml` files: (path, text).
     /// `Ok(builtin)` without any. An unknown table or a malformed file is an error naming
     /// the file and the position.
-    pub fn extended(packs: &[(String, String)]) -> Result<Arc<Knowledge>, String> {
+    pub fn extended(packs: &[(String, String)]) -> Result<Arc<Knowledge>, crate::error::Error> {
         if packs.is_empty() {
             return Ok(Self::builtin());
         }
@@ -231,7 +231,7 @@ impl Knowledge {
     }
 
     /// Adds one table's text (the built-in format; sections optional) to `self`.
-    fn add(&mut self, table: &str, text: &str) -> Result<(), String> {
+    fn add(&mut self, table: &str, text: &str) -> Result<(), crate::error::Error> {
         let err = |e: serde_saphyr::Error| e.to_string();
         match table {
             "commands" => {
@@ -288,7 +288,8 @@ impl Knowledge {
                 return Err(format!(
                     "`{other}` is not a knowledge table (expected one of: {})",
                     TABLES.join(", ")
-                ));
+                )
+                .into());
             }
         }
         Ok(())
@@ -404,14 +405,16 @@ mod tests {
 
     #[test]
     fn unknown_tables_and_keys_are_errors_with_their_file() {
-        let e =
-            Knowledge::extended(&[("p/knowledge/kinds2.yaml".into(), "{}".into())]).unwrap_err();
+        let e = Knowledge::extended(&[("p/knowledge/kinds2.yaml".into(), "{}".into())])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("p/knowledge/kinds2.yaml") && e.contains("not a knowledge table"));
         let e = Knowledge::extended(&[(
             "p/knowledge/hooks.yaml".into(),
             "fetcher:\n  entries: [x]\n".into(),
         )])
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("p/knowledge/hooks.yaml") && e.contains("fetcher"),
             "{e}"

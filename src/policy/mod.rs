@@ -376,14 +376,12 @@ fn locate(pack: &PackRef, base: &Path) -> Result<(PathBuf, Option<String>), Box<
             }
             Ok((dir, None))
         }
-        PackRef::Git(g) => {
-            fetch::checkout(g, base)
-                .map_err(ConfigError::plain)
-                .map(|(dir, commit)| {
-                    let rev = g.rev.as_deref().unwrap_or("HEAD");
-                    (dir, Some(format!("{}@{rev} (commit {commit})", g.git)))
-                })
-        }
+        PackRef::Git(g) => fetch::checkout(g, base)
+            .map_err(|e| ConfigError::plain(e.to_string()))
+            .map(|(dir, commit)| {
+                let rev = g.rev.as_deref().unwrap_or("HEAD");
+                (dir, Some(format!("{}@{rev} (commit {commit})", g.git)))
+            }),
     }
 }
 

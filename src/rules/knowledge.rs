@@ -92,7 +92,7 @@ fn count(k: &std::sync::Arc<Tables>, code: &str, path: &str, text: &str) -> usiz
 }
 
 /// One example judged: `Err` says what the rules made of it instead.
-fn judge(k: &std::sync::Arc<Tables>, example: &PackExample) -> Result<(), String> {
+fn judge(k: &std::sync::Arc<Tables>, example: &PackExample) -> Result<(), crate::error::Error> {
     let (what, want, got) = match example {
         PackExample::Command(e) => (
             format!("command `{}`", e.command),
@@ -126,7 +126,7 @@ fn judge(k: &std::sync::Arc<Tables>, example: &PackExample) -> Result<(), String
     if want == got {
         Ok(())
     } else {
-        Err(format!("{what} is judged {got}, the example says {want}"))
+        Err(format!("{what} is judged {got}, the example says {want}").into())
     }
 }
 

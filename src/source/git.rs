@@ -24,6 +24,12 @@ pub enum GitError {
     UnknownBase { base: String, reason: String },
 }
 
+impl From<GitError> for crate::error::Error {
+    fn from(e: GitError) -> Self {
+        crate::error::Error::Git(e.to_string())
+    }
+}
+
 /// A `.git` *file* (a linked worktree or submodule) holds one `gitdir:` line; one larger
 /// than this is not git's, and is never read (gix would read it whole).
 const MAX_GIT_FILE: u64 = 64 * 1024;
