@@ -981,12 +981,13 @@ mod tests {
         // Fake credentials for the test (agentgate's own scan skips these lines).
         let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow: a fake credential for this test
         let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow: a fake credential for this test
+        let key = "k8s7d6f5g4h3j2k1"; // agentgate:allow: a fake credential for this test
         let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow: a fake credential for this test
         let text = format!(
             r#"{{"mcpServers": {{
   "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "{token}", "LOG": "debug"}}}},
   "api": {{"type": "http", "url": "https://api.example.net/mcp", "headers": {{"Authorization": "Bearer {bearer}"}}}},
-  "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "k8s7d6f5g4h3j2k1"]}}
+  "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "{key}"]}}
 }}}}"#
         );
         let d = run(".mcp.json", &text);
