@@ -1,7 +1,7 @@
 //! One pass: resolve options and config, pull files from a source, run each file's rules in
 //! parallel, and collect a [`Report`]. Each file is read once and parsed at most once.
 
-use crate::classify::{FileKind, classify};
+use crate::classify::FileKind;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, fingerprint};
 use crate::error::Error;
@@ -167,6 +167,7 @@ pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, Error> {
             &roots,
             &project_root,
             &config.excludes,
+            scanner.kinds(),
             opts.no_ignore,
             &|item| scanner.visit(item),
         );
@@ -195,9 +196,13 @@ pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, Error> {
                     .collect()
             };
             if !unseen.is_empty() {
-                source::walk::visit_tracked(&unseen, &project_root, &config.excludes, &|item| {
-                    scanner.visit(item)
-                });
+                source::walk::visit_tracked(
+                    &unseen,
+                    &project_root,
+                    &config.excludes,
+                    scanner.kinds(),
+                    &|item| scanner.visit(item),
+                );
             }
             scanner.index = Some(index);
         }
@@ -532,6 +537,8 @@ struct Scanner<'a> {
     agents: Vec<(String, Option<crate::config::Version>)>,
     /// The knowledge tables: built-in, plus what the packs' `knowledge/` adds.
     knowledge: std::sync::Arc<crate::model::knowledge::Knowledge>,
+    /// The file-kind table with the packs' `knowledge/kinds.yaml` rows (`None`: built-in).
+    kinds: Option<crate::classify::Classifier>,
 }
 
 /// The run's knowledge tables: the built-in ones extended by the packs' `knowledge/` files,
@@ -551,7 +558,29 @@ fn knowledge(config: &Config) -> Result<std::sync::Arc<crate::model::knowledge::
     Ok(k)
 }
 
+/// The packs' `knowledge/kinds.yaml` files (the file-kind table's additions).
+fn kinds_packs(config: &Config) -> Vec<(String, String)> {
+    config
+        .policy
+        .knowledge
+        .iter()
+        .filter(|(file, _)| {
+            Path::new(file)
+                .file_stem()
+                .is_some_and(|s| s == crate::model::knowledge::KINDS)
+        })
+        .cloned()
+        .collect()
+}
+
 impl<'a> Scanner<'a> {
+    /// How paths are classified in this run.
+    fn kinds(&self) -> &crate::classify::Classifier {
+        self.kinds
+            .as_ref()
+            .unwrap_or_else(|| crate::classify::Classifier::builtin())
+    }
+
     fn new(selection: &'a Selection, config: &Config) -> Result<Self, Error> {
         Ok(Self {
             selection,
@@ -559,6 +588,8 @@ impl<'a> Scanner<'a> {
             any_checks: crate::rules::any_file_checks(selection),
             org: crate::config::org_secrets(config)?,
             knowledge: knowledge(config)?,
+            kinds: crate::classify::Classifier::extended(&kinds_packs(config))
+                .map_err(|e| Error::Usage(format!("policy pack knowledge: {e}")))?,
             other_sources: Mutex::new(Vec::new()),
             max_file_size: config.max_file_size,
             files: AtomicUsize::new(0),
@@ -586,7 +617,7 @@ impl<'a> Scanner<'a> {
             Item::File { rel, abs } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.seen).push(rel.clone());
-                let kind = classify(&rel);
+                let kind = self.kinds().classify(&rel);
                 if !self.wanted(&rel, kind) {
                     return; // No enabled rule reads other files: don't open them.
                 }
@@ -605,7 +636,7 @@ impl<'a> Scanner<'a> {
             Item::Blob { rel, data } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.staged).push(rel.clone());
-                let kind = classify(&rel);
+                let kind = self.kinds().classify(&rel);
                 if !self.wanted(&rel, kind) {
                     return;
                 }

@@ -178,7 +178,11 @@ pub struct Knowledge {
 }
 
 /// The tables a pack may extend, by file name (without `.yaml`).
-pub const TABLES: &[&str] = &["commands", "hooks", "injection", "databases"];
+pub const TABLES: &[&str] = &["commands", "hooks", "injection", "databases", KINDS];
+
+/// The file-kind table's additions (`knowledge/kinds.yaml`): read by `classify::Classifier`,
+/// which the walk and the engine use, not by the rules.
+pub const KINDS: &str = "kinds";
 
 const BUILTIN_TABLES: [(&str, &str); 4] = [
     ("commands", include_str!("../../rules/commands.yaml")),
@@ -284,6 +288,7 @@ impl Knowledge {
                 d.production_words.add(t.production_words);
                 d.examples.extend(t.examples);
             }
+            KINDS => {}
             other => {
                 return Err(format!(
                     "`{other}` is not a knowledge table (expected one of: {})",
