@@ -76,7 +76,7 @@ pub(crate) fn relative_to(path: &Path, dir: &Path) -> Option<String> {
 /// miette renders it (colour only on a terminal), any other as one `error:` line; both through the
 /// masking and escaping boundary.
 pub fn print_error(e: &crate::error::Error) {
-    if let crate::error::Error::Config(_) = e {
+    if let crate::error::Error::Spanned(_) = e {
         let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
             miette::GraphicalTheme::unicode()
         } else {

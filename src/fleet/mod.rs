@@ -9,6 +9,7 @@ pub mod grade;
 pub mod html;
 pub mod markdown;
 pub mod model;
+mod style;
 pub mod usage_cmd;
 pub mod usage_html;
 pub mod usage_join;
