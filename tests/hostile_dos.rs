@@ -463,8 +463,9 @@ fn runtime_policy_files_with_fifty_thousand_entries() {
             required.join(", ")
         ),
     );
-    // Copilot: 50,000 deny rules in Claude's grammar (each never matches), none required.
-    let deny = (0..50_000).map(|i| format!("Bash(other{i} *)"));
+    // Copilot: 50,000 deny rules in Claude's grammar (each never matches: `WebFetch` is no
+    // Copilot selector; `Bash(…)` is, as an alias of `Shell(…)`), none required.
+    let deny = (0..50_000).map(|i| format!("WebFetch(domain:other{i}.example)"));
     case.write(
         "copilot/managed-settings.json",
         format!(
