@@ -4,6 +4,7 @@ pub use crate::registry::permissions::*;
 
 use super::{Emitter, FileCtx};
 use crate::classify::FileKind;
+use crate::model::knowledge::Knowledge;
 use crate::model::permissions::{Grant, List, broad_path, first_covering, glob_match};
 use crate::syntax::Node;
 
@@ -48,7 +49,13 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(w) = super::commands::exec_wrappers().find(|w| covers_open(&pattern, w)) {
+        if let Some(w) = ctx
+            .knowledge()
+            .commands
+            .exec_wrappers
+            .iter()
+            .find(|w| covers_open(&pattern, w))
+        {
             emit.emit(
                 &EXEC_WRAPPER_ALLOW,
                 Some(g.span.clone()),
@@ -66,7 +73,7 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 
 /// What makes a concrete command risky to run unasked: a network tool, a destructive
 /// command or an exec wrapper (the lists behind AG103–AG105).
-pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
+pub(crate) fn risky_command<'k>(k: &'k Knowledge, cmd: &str) -> Option<&'k str> {
     let cmd = cmd.trim();
     let starts = |p: &str| {
         cmd == p
@@ -74,11 +81,12 @@ pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
                 .strip_prefix(p)
                 .is_some_and(|rest| rest.starts_with(char::is_whitespace))
     };
-    use super::commands as c;
-    c::network_tools()
-        .chain(c::destructive())
-        .chain(c::exec_wrappers())
-        .find(|p| starts(p) && !c::read_only_subcommand(cmd, p))
+    let c = &k.commands;
+    c.network_tools
+        .iter()
+        .chain(c.destructive.iter())
+        .chain(c.exec_wrappers.iter())
+        .find(|p| starts(p) && !k.read_only_subcommand(cmd, p))
 }
 
 fn names_program(pattern: &str, program: &str) -> bool {
@@ -92,7 +100,11 @@ fn names_program(pattern: &str, program: &str) -> bool {
 fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let hit = match shell_pattern(g) {
-            Some(pattern) => super::commands::network_tools()
+            Some(pattern) => ctx
+                .knowledge()
+                .commands
+                .network_tools
+                .iter()
                 .find(|t| names_program(&pattern, t))
                 .map(|t| format!("`{t}`")),
             None if g.rule.tool == "WebFetch" => {
@@ -117,9 +129,13 @@ fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(cmd) = super::commands::destructive().find(|c| {
-            names_program(&pattern, c) && !super::commands::read_only_subcommand(&pattern, c)
-        }) {
+        let k = ctx.knowledge();
+        if let Some(cmd) = k
+            .commands
+            .destructive
+            .iter()
+            .find(|c| names_program(&pattern, c) && !k.read_only_subcommand(&pattern, c))
+        {
             emit.emit(
                 &DESTRUCTIVE_ALLOW,
                 Some(g.span.clone()),
@@ -516,7 +532,11 @@ fn check_auto_approve(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 let pattern = m.key.trim();
                 let everything = pattern.starts_with('/')
                     && ["/.*/", "/.+/", "/^.*$/", "/.*/i", "/^/"].contains(&pattern);
-                let risky = super::commands::risky_terminal()
+                let risky = ctx
+                    .knowledge()
+                    .commands
+                    .risky_terminal
+                    .iter()
                     .any(|r| pattern == r || pattern.starts_with(&format!("{r} ")));
                 if approves && (everything || risky) {
                     hits.push((
