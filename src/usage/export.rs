@@ -593,10 +593,10 @@ mod tests {
             "sk-ant-api03-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         ];
         let syms: Vec<Sym> = names.iter().map(|n| strings.intern(n)).collect();
-        let pick = |i: usize| (i % 3 != 0).then(|| syms[i % syms.len()]);
+        let pick = |i: usize| (!i.is_multiple_of(3)).then(|| syms[i % syms.len()]);
         let mut rows = Vec::new();
         for i in 0..400usize {
-            let opt = |k: usize, v: u64| (i % (k + 2) != 0).then_some(v);
+            let opt = |k: usize, v: u64| (!i.is_multiple_of(k + 2)).then_some(v);
             rows.push((
                 Row {
                     source: Source::ALL[i % Source::ALL.len()],
