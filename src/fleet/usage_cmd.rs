@@ -3,7 +3,7 @@
 //! normalized rows. See docs/usage.md.
 
 use crate::usage::attribution::{Attributor, Clone};
-use crate::usage::export::{Exporter, RowFormat};
+use crate::usage::export::{Dest, Exporter, RowFormat};
 use crate::usage::metrics::{self, UsageReport};
 use crate::usage::{self, Options};
 use std::path::{Path, PathBuf};
@@ -71,16 +71,16 @@ pub fn build(
     let export = match rows {
         None => None,
         Some(p) => {
-            let (format, out): (RowFormat, Box<dyn std::io::Write + Send>) = if p.as_os_str() == "-"
-            {
-                (RowFormat::Ndjson, Box::new(std::io::stdout()))
+            let (format, out) = if p.as_os_str() == "-" {
+                (RowFormat::Ndjson, Dest::Stdout)
             } else {
-                let f = std::fs::File::create(p)
+                let file = std::fs::File::create(p)
                     .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-                (
-                    RowFormat::for_path(p),
-                    Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
-                )
+                let spill_dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                (RowFormat::for_path(p), Dest::File { file, spill_dir })
             };
             Some(
                 Exporter::new(format, out)
