@@ -450,7 +450,7 @@ impl Exporter {
     }
 
     /// Appends the other files' rows in file order and flushes; the first error, if any.
-    pub fn finish(&self) -> Result<(), String> {
+    pub fn finish(&self) -> Result<(), crate::error::Error> {
         let mut parts = std::mem::take(&mut *self.parts.lock().unwrap_or_else(|e| e.into_inner()));
         parts.sort_by_key(|(i, _)| *i);
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
@@ -464,7 +464,7 @@ impl Exporter {
             self.fail(e.to_string());
         }
         match self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            Some(e) => Err(e),
+            Some(e) => Err(e.into()),
             None => Ok(()),
         }
     }

@@ -394,7 +394,9 @@ pub fn ingest(files: &[PathBuf], opts: &Options) -> Ingest {
 fn read_file(path: &Path, index: usize, opts: &Options) -> (InputFile, Interner, Agg) {
     let mut ctx = FileCtx::new(&path.display().to_string(), index, opts);
     if let Err(e) = reader::read(path, &mut ctx) {
-        ctx.file.errors.push(crate::secrets::printable(&e));
+        ctx.file
+            .errors
+            .push(crate::secrets::printable(&e.to_string()));
     }
     ctx.finish()
 }
@@ -407,7 +409,7 @@ pub fn ingest_bytes(name: &str, bytes: &[u8], opts: &Options) -> Ingest {
         name,
         &mut ctx,
     ) {
-        ctx.file.errors.push(e);
+        ctx.file.errors.push(e.to_string());
     }
     let (file, strings, agg) = ctx.finish();
     let mut merged = Interner::default();

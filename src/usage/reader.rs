@@ -24,11 +24,11 @@ pub fn looks_like_export(path: &Path) -> bool {
         && !name.ends_with(".meta.json")
 }
 
-pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
+pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), crate::error::Error> {
     let meta = std::fs::symlink_metadata(path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     if !meta.is_file() && !meta.file_type().is_symlink() {
-        return Err(format!("{} is not a regular file", path.display()));
+        return Err(format!("{} is not a regular file", path.display()).into());
     }
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -36,7 +36,11 @@ pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
 }
 
 /// Streams `input` (possibly gzip) into `ctx`.
-pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> Result<(), String> {
+pub fn read_from(
+    input: Box<dyn Read + Send>,
+    name: &str,
+    ctx: &mut FileCtx,
+) -> Result<(), crate::error::Error> {
     let mut raw = BufReader::with_capacity(1 << 20, input);
     let head = raw
         .fill_buf()
@@ -49,7 +53,8 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         return Err(format!(
             "{name}: zstd-compressed; decompress it first (`zstd -d`) — gzip is read as is"
-        ));
+        )
+        .into());
     } else {
         Box::new(raw)
     };
@@ -67,7 +72,8 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
                 if too_long {
                     return Err(format!(
                         "{name}:{lineno}: the first line is over {MAX_LINE} bytes"
-                    ));
+                    )
+                    .into());
                 }
                 if !line.iter().all(u8::is_ascii_whitespace) {
                     break;
