@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `agentgate fleet usage` over ROWS generated usage rows (default 10 million; see
 # scripts/gen-usage.py for the mix) — wall time and peak RSS (/usr/bin/time -v) of a run
-# writing the JSON report, and of one writing the normalized rows as NDJSON too.
+# writing the JSON report, and of one writing the normalized rows as NDJSON too. Report the
+# CPU times with the wall time: on a shared machine the wall time depends on the other load.
 #
 #   scripts/bench-usage.sh [--rows N] [--runs N]
 set -euo pipefail
@@ -32,8 +33,10 @@ measure() { # label, args…
     /usr/bin/time -v "$bin" "$@" 2> "$work/time.txt" > /dev/null || { cat "$work/time.txt"; exit 1; }
     wall=$(grep "Elapsed (wall" "$work/time.txt" | awk '{print $NF}')
     rss=$(grep "Maximum resident" "$work/time.txt" | awk '{print $NF}')
+    user=$(grep "User time" "$work/time.txt" | awk '{print $NF}')
+    sys=$(grep "System time" "$work/time.txt" | awk '{print $NF}')
     rows_read=$(grep -o '^usage: [0-9]* rows' "$work/time.txt" | awk '{print $2}')
-    echo "$label run $i: wall $wall, peak RSS $((rss / 1024)) MiB, $rows_read rows in the report"
+    echo "$label run $i: wall $wall, CPU ${user} s user + ${sys} s system, peak RSS $((rss / 1024)) MiB, $rows_read rows in the report"
   done
 }
 measure "report" fleet usage "$input" --json "$work/report.json"

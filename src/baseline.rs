@@ -46,20 +46,17 @@ pub fn from_report(report: &Report) -> Baseline {
 }
 
 /// Reads a baseline named on the command line (capped; never a FIFO or a device).
-pub fn load(path: &Path) -> Result<Baseline, String> {
+pub fn load(path: &Path) -> Result<Baseline, crate::error::Error> {
     let text = crate::fsx::read_text(path, MAX_SIZE)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     parse(&text, &path.display().to_string())
 }
 
-pub fn parse(text: &str, name: &str) -> Result<Baseline, String> {
+pub fn parse(text: &str, name: &str) -> Result<Baseline, crate::error::Error> {
     let b: Baseline =
         serde_json::from_str(text).map_err(|e| format!("invalid baseline {name}: {e}"))?;
     if b.version != 1 {
-        return Err(format!(
-            "baseline {name} has version {}, expected 1",
-            b.version
-        ));
+        return Err(format!("baseline {name} has version {}, expected 1", b.version).into());
     }
     Ok(b)
 }

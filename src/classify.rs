@@ -126,6 +126,9 @@ pub enum FileKind {
     // enterprise managed settings, Codex requirements.
     ClaudeManagedSettings,
     CopilotManagedSettings,
+    /// `.github/copilot/settings.json` outside `.github-private`: Copilot CLI's repository
+    /// settings (a closed set of keys; others are silently ignored).
+    CopilotRepoSettings,
     CodexRequirements,
     /// Anything else: only whole-tree text rules (secrets) look at it.
     Other,
@@ -166,9 +169,41 @@ struct Example {
     kind: FileKind,
 }
 
-struct Classifier {
+/// Path → kind: the built-in table, and rows an organisation's packs add
+/// (`knowledge/kinds.yaml`, checked first: a pack names its own locations).
+pub struct Classifier {
     table: Table,
     matcher: GlobSet,
+    /// The packs' rows and their glob set (empty without packs).
+    extra: Vec<FileKind>,
+    extra_matcher: GlobSet,
+}
+
+/// A pack's `knowledge/kinds.yaml`: rows in the built-in format (`source`, `checked`
+/// optional) and examples the extended table must classify as recorded.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackTable {
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: u32,
+    #[serde(default)]
+    rows: Vec<PackRow>,
+    #[serde(default)]
+    examples: Vec<Example>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackRow {
+    glob: String,
+    kind: FileKind,
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    checked: String,
 }
 
 static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
@@ -178,21 +213,82 @@ static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
         builder.add(Glob::new(&row.glob).expect("classification patterns are valid globs"));
     }
     let matcher = builder.build().expect("classification table compiles");
-    Classifier { table, matcher }
+    Classifier {
+        table,
+        matcher,
+        extra: Vec::new(),
+        extra_matcher: GlobSet::empty(),
+    }
 });
 
-/// Classifies a project-relative, `/`-separated path.
+/// Classifies a project-relative, `/`-separated path by the built-in table.
 pub fn classify(path: &str) -> FileKind {
-    let c = &*CLASSIFIER;
-    // Cheap reject: every agent file has one of these in its name or a parent directory.
-    if !c.table.hints.iter().any(|h| path.contains(h.as_str())) {
-        return Other;
+    CLASSIFIER.classify(path)
+}
+
+impl Classifier {
+    /// The built-in table.
+    pub fn builtin() -> &'static Classifier {
+        &CLASSIFIER
     }
-    c.matcher
-        .matches(path)
-        .into_iter()
-        .min()
-        .map_or(Other, |i| c.table.rows[i].kind)
+
+    /// The built-in table with the rows of the packs' `kinds.yaml` files ((path, text)) in
+    /// front. `None` without any; an invalid glob or key, or an example the extended table
+    /// does not classify as recorded, is an error naming the file.
+    pub fn extended(packs: &[(String, String)]) -> Result<Option<Classifier>, String> {
+        if packs.is_empty() {
+            return Ok(None);
+        }
+        let builtin: Table =
+            serde_saphyr::from_str(TABLE).expect("rules/kinds.yaml is valid (tested)");
+        let mut builder = GlobSetBuilder::new();
+        let mut extra = Vec::new();
+        let mut examples = Vec::new();
+        for (file, text) in packs {
+            let t: PackTable = serde_saphyr::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+            for row in t.rows {
+                let glob = Glob::new(&row.glob)
+                    .map_err(|e| format!("{file}: `{}` is not a glob: {e}", row.glob))?;
+                builder.add(glob);
+                extra.push(row.kind);
+            }
+            examples.extend(t.examples.into_iter().map(|e| (file, e)));
+        }
+        let c = Classifier {
+            table: builtin,
+            matcher: CLASSIFIER.matcher.clone(),
+            extra,
+            extra_matcher: builder.build().map_err(|e| e.to_string())?,
+        };
+        for (file, e) in examples {
+            let got = c.classify(&e.path);
+            if got != e.kind {
+                return Err(format!(
+                    "{file}: `{}` is classified {got:?}, the example says {:?}",
+                    e.path, e.kind
+                ));
+            }
+        }
+        Ok(Some(c))
+    }
+
+    pub fn classify(&self, path: &str) -> FileKind {
+        if !self.extra.is_empty()
+            && let Some(i) = self.extra_matcher.matches(path).into_iter().min()
+        {
+            return self.extra[i];
+        }
+        // Cheap reject: every built-in agent file has one of these in its name or a parent
+        // directory.
+        if !self.table.hints.iter().any(|h| path.contains(h.as_str())) {
+            return Other;
+        }
+        self.matcher
+            .matches(path)
+            .into_iter()
+            .min()
+            .map_or(Other, |i| self.table.rows[i].kind)
+    }
 }
 
 impl FileKind {
@@ -215,7 +311,8 @@ impl FileKind {
             | AntigravityMcp
             | OpenCodeConfig
             | ClaudeManagedSettings
-            | CopilotManagedSettings => Format::Jsonc,
+            | CopilotManagedSettings
+            | CopilotRepoSettings => Format::Jsonc,
             CodexConfig | CodexAgent | CodexRequirements => Format::Toml,
             AiderConfig | RooModes => Format::Yaml,
             CursorRulesLegacy | WindsurfRulesLegacy | ZedRules => Format::Text,
@@ -259,7 +356,7 @@ impl FileKind {
             AntigravityMcp | AntigravityWorkflow => &[Antigravity],
             OpenCodeAgent | OpenCodeConfig => &[OpenCode],
             ClaudeManagedSettings => &[ClaudeCode],
-            CopilotManagedSettings => &[Copilot],
+            CopilotManagedSettings | CopilotRepoSettings => &[Copilot],
             CodexRequirements => &[Codex],
             Other => &[],
         }
@@ -267,6 +364,19 @@ impl FileKind {
 
     pub fn is_agent_file(self) -> bool {
         self != Other
+    }
+
+    /// The project's always-loaded context file (CLAUDE.md, AGENTS.md, GEMINI.md, Copilot's
+    /// repository instructions): the file whose staleness and presence the gate measures.
+    pub fn is_context(self) -> bool {
+        matches!(self, ClaudeMd | AgentsMd | GeminiMd | CopilotInstructions)
+    }
+
+    /// Files whose text an agent reads as instructions (every Markdown kind and the legacy
+    /// one-file rule formats): what the prompt-injection and import rules read.
+    pub fn is_instructions(self) -> bool {
+        self.format() == Format::Markdown
+            || matches!(self, CursorRulesLegacy | WindsurfRulesLegacy | ZedRules)
     }
 
     /// Files whose front matter is YAML that the agent parses (so a syntax error matters).
@@ -389,5 +499,26 @@ mod tests {
         assert_eq!(CodexConfig.format(), Format::Toml);
         assert_eq!(CodexAgent.format(), Format::Toml);
         assert_eq!(OpenCodeConfig.mcp_servers_key(), Some(&["mcp"][..]));
+    }
+
+    #[test]
+    fn packs_add_locations_in_front_of_the_table() {
+        let pack = |t: &str| Classifier::extended(&[("p/knowledge/kinds.yaml".into(), t.into())]);
+        let c = pack("rows:\n  - {glob: \"docs/agents/*.md\", kind: ClaudeRule}\n  - {glob: \"**/ACME.md\", kind: AgentsMd}\nexamples:\n  - {path: docs/agents/style.md, kind: ClaudeRule}\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.classify("docs/agents/style.md"), ClaudeRule);
+        assert_eq!(c.classify("svc/ACME.md"), AgentsMd);
+        assert_eq!(c.classify("CLAUDE.md"), ClaudeMd);
+        assert_eq!(classify("docs/agents/style.md"), Other);
+        let e = pack("examples:\n  - {path: docs/x.md, kind: ClaudeRule}\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.starts_with("p/knowledge/kinds.yaml: `docs/x.md` is classified Other"),
+            "{e}"
+        );
+        assert!(pack("rows:\n  - {glob: \"a\", kind: NoSuchKind}\n").is_err());
+        assert!(Classifier::extended(&[]).unwrap().is_none());
     }
 }

@@ -66,15 +66,17 @@ impl Diagnostic {
     }
 }
 
-/// FNV-1a, 64 bit: a stable, dependency-free fingerprint hash (not for security).
+/// FNV-1a, 64 bit, of `bytes`: the one stable, dependency-free hash of fingerprints and fleet
+/// shards (not for security).
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A finding's stable fingerprint: [`fnv1a`] of its parts, each ended by `0xff`.
 pub fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let hash = fnv1a(parts.iter().flat_map(|p| p.bytes().chain([0xff])));
     format!("{hash:016x}")
 }
 

@@ -1,9 +1,10 @@
 //! One pass: resolve options and config, pull files from a source, run each file's rules in
 //! parallel, and collect a [`Report`]. Each file is read once and parsed at most once.
 
-use crate::classify::{FileKind, classify};
-use crate::config::{self, Config, ConfigError};
+use crate::classify::FileKind;
+use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, fingerprint};
+use crate::error::Error;
 use crate::report::Report;
 use crate::rules::{Emitter, FileCheck, FileCtx, Repo, RepoEmitter, Rule, Selection, scan};
 use crate::source::{self, Item};
@@ -36,17 +37,6 @@ pub struct ScanOptions {
     pub layer_config: bool,
 }
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum EngineError {
-    #[error("{0}")]
-    Usage(String),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Config(#[from] Box<ConfigError>),
-    #[error(transparent)]
-    Git(#[from] source::git::GitError),
-}
-
 /// What a run works on: the resolved roots, the project root and its configuration.
 pub struct Setup {
     pub roots: Vec<PathBuf>,
@@ -55,19 +45,19 @@ pub struct Setup {
 }
 
 /// Resolves the paths, the project root and the configuration (with `--policy` applied).
-pub fn setup(opts: &ScanOptions) -> Result<Setup, EngineError> {
+pub fn setup(opts: &ScanOptions) -> Result<Setup, Error> {
     setup_in(opts, None)
 }
 
 /// [`setup`] with the project root fixed to `root` instead of discovered (fleet scans: each
 /// clone is its own project, git or not, wherever the current directory is).
-pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, EngineError> {
+pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Error> {
     if opts.staged {
         // A commit hook never waits for the network when a pack copy is cached.
         crate::policy::fetch::set_refresh(crate::policy::fetch::Refresh::CachedFirst);
     }
     let cwd = std::env::current_dir()
-        .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -77,7 +67,7 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
     for p in &paths {
         let abs = cwd.join(p);
         if std::fs::symlink_metadata(&abs).is_err() {
-            return Err(EngineError::Usage(format!(
+            return Err(Error::Usage(format!(
                 "{}: no such file or directory",
                 p.display()
             )));
@@ -137,12 +127,12 @@ pub fn setup_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Setup, Engine
     })
 }
 
-pub fn run(opts: &ScanOptions) -> Result<Report, EngineError> {
+pub fn run(opts: &ScanOptions) -> Result<Report, Error> {
     run_in(opts, None)
 }
 
 /// [`run`] with the project root fixed to `root` (see [`setup_in`]).
-pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, EngineError> {
+pub fn run_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Report, Error> {
     scan_in(opts, root).map(|s| s.report)
 }
 
@@ -155,14 +145,13 @@ pub struct Scan {
 }
 
 /// [`run_in`], keeping the configuration and the parsed agent files.
-pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, EngineError> {
+pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, Error> {
     let Setup {
         roots,
         project_root,
         config,
     } = setup_in(opts, root)?;
-    let selection =
-        config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
+    let selection = config::selection(&config, &opts.select, &opts.ignore)?;
     let mut scanner = Scanner::new(&selection, &config)?;
     scanner.partial = roots.len() != 1 || roots[0] != project_root;
     scanner.named_files = roots.iter().any(|r| !r.is_dir());
@@ -178,6 +167,7 @@ pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, EngineEr
             &roots,
             &project_root,
             &config.excludes,
+            scanner.kinds(),
             opts.no_ignore,
             &|item| scanner.visit(item),
         );
@@ -206,9 +196,13 @@ pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, EngineEr
                     .collect()
             };
             if !unseen.is_empty() {
-                source::walk::visit_tracked(&unseen, &project_root, &config.excludes, &|item| {
-                    scanner.visit(item)
-                });
+                source::walk::visit_tracked(
+                    &unseen,
+                    &project_root,
+                    &config.excludes,
+                    scanner.kinds(),
+                    &|item| scanner.visit(item),
+                );
             }
             scanner.index = Some(index);
         }
@@ -263,7 +257,7 @@ fn apply_baseline(
     opts: &ScanOptions,
     config: &Config,
     base_tree: Option<&[(String, gix::ObjectId)]>,
-) -> Result<(), EngineError> {
+) -> Result<(), Error> {
     let root = report.root.clone();
     let (mut baseline, rel) = match (&opts.baseline, &config.baseline) {
         (Some(named), _) => {
@@ -273,16 +267,13 @@ fn apply_baseline(
                 .strip_prefix(&root)
                 .ok()
                 .map(|p| p.to_string_lossy().replace('\\', "/"));
-            (
-                crate::baseline::load(&path).map_err(EngineError::Usage)?,
-                rel,
-            )
+            (crate::baseline::load(&path)?, rel)
         }
         (None, Some(rel)) => {
             let text =
                 crate::fsx::read_confined_text(&root.join(rel), &root, crate::baseline::MAX_SIZE)
-                    .map_err(|e| EngineError::Usage(format!("cannot read baseline {rel}: {e}")))?;
-            let b = crate::baseline::parse(&text, rel).map_err(EngineError::Usage)?;
+                    .map_err(|e| Error::Usage(format!("cannot read baseline {rel}: {e}")))?;
+            let b = crate::baseline::parse(&text, rel)?;
             (b, Some(rel.clone()))
         }
         (None, None) => return Ok(()),
@@ -293,7 +284,7 @@ fn apply_baseline(
             .and_then(|rel| tree.iter().find(|(p, _)| p == rel))
             .map(|(_, id)| {
                 let bytes = source::git::read_blob(&root, *id, crate::baseline::MAX_SIZE)?;
-                Ok::<_, EngineError>(
+                Ok::<_, Error>(
                     crate::baseline::parse(
                         &String::from_utf8_lossy(&bytes),
                         "the diff base's baseline",
@@ -373,7 +364,7 @@ fn weakened_config(
     report: &mut Report,
     config: &Config,
     tree: &[(String, gix::ObjectId)],
-) -> Result<(), EngineError> {
+) -> Result<(), Error> {
     let rule = &crate::rules::policy::CONFIG_WEAKENED;
     // Judged by the base's standards: the changed config cannot switch off or downgrade the
     // rule that reports its own loosening.
@@ -460,9 +451,9 @@ pub struct HistoryOptions {
 
 /// Secrets in history: every unique blob reachable from HEAD (or all refs) scanned once, in
 /// parallel; each secret reported once, with the commit that first introduced it.
-pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
+pub fn history(opts: &HistoryOptions) -> Result<Report, Error> {
     let cwd = std::env::current_dir()
-        .map_err(|e| EngineError::Usage(format!("cannot read the current directory: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot read the current directory: {e}")))?;
     let start = cwd.join(opts.path.clone().unwrap_or_else(|| PathBuf::from(".")));
     let (root, blobs) = source::git::history_blobs(&start, opts.since.as_deref(), opts.all)?;
     let config = match (&opts.config, config::discover(&root)) {
@@ -470,8 +461,7 @@ pub fn history(opts: &HistoryOptions) -> Result<Report, EngineError> {
         (None, Some(found)) => config::load(&found, &root)?,
         (None, None) => Config::default(),
     };
-    let selection =
-        config::selection(&config, &opts.select, &opts.ignore).map_err(EngineError::Usage)?;
+    let selection = config::selection(&config, &opts.select, &opts.ignore)?;
     let scanner = Scanner::new(&selection, &config)?;
     let blobs: Vec<_> = blobs
         .into_iter()
@@ -545,15 +535,61 @@ struct Scanner<'a> {
     policy: crate::policy::Policy,
     excludes: crate::config::Excludes,
     agents: Vec<(String, Option<crate::config::Version>)>,
+    /// The knowledge tables: built-in, plus what the packs' `knowledge/` adds.
+    knowledge: std::sync::Arc<crate::model::knowledge::Knowledge>,
+    /// The file-kind table with the packs' `knowledge/kinds.yaml` rows (`None`: built-in).
+    kinds: Option<crate::classify::Classifier>,
+}
+
+/// The run's knowledge tables: the built-in ones extended by the packs' `knowledge/` files,
+/// whose examples must be judged as they say (a pack that teaches the gate something else
+/// than its author meant is a configuration error, not a silent change of verdicts).
+fn knowledge(config: &Config) -> Result<std::sync::Arc<crate::model::knowledge::Knowledge>, Error> {
+    let k = crate::model::knowledge::Knowledge::extended(&config.policy.knowledge)
+        .map_err(|e| Error::Usage(format!("policy pack knowledge: {e}")))?;
+    let problems = crate::rules::knowledge_problems(&k);
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "policy pack knowledge: {} example(s) are not judged as recorded:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )));
+    }
+    Ok(k)
+}
+
+/// The packs' `knowledge/kinds.yaml` files (the file-kind table's additions).
+fn kinds_packs(config: &Config) -> Vec<(String, String)> {
+    config
+        .policy
+        .knowledge
+        .iter()
+        .filter(|(file, _)| {
+            Path::new(file)
+                .file_stem()
+                .is_some_and(|s| s == crate::model::knowledge::KINDS)
+        })
+        .cloned()
+        .collect()
 }
 
 impl<'a> Scanner<'a> {
-    fn new(selection: &'a Selection, config: &Config) -> Result<Self, EngineError> {
+    /// How paths are classified in this run.
+    fn kinds(&self) -> &crate::classify::Classifier {
+        self.kinds
+            .as_ref()
+            .unwrap_or_else(|| crate::classify::Classifier::builtin())
+    }
+
+    fn new(selection: &'a Selection, config: &Config) -> Result<Self, Error> {
         Ok(Self {
             selection,
             checks: crate::rules::file_checks(selection),
             any_checks: crate::rules::any_file_checks(selection),
-            org: crate::config::org_secrets(config).map_err(EngineError::Usage)?,
+            org: crate::config::org_secrets(config)?,
+            knowledge: knowledge(config)?,
+            kinds: crate::classify::Classifier::extended(&kinds_packs(config))
+                .map_err(|e| Error::Usage(format!("policy pack knowledge: {e}")))?,
             other_sources: Mutex::new(Vec::new()),
             max_file_size: config.max_file_size,
             files: AtomicUsize::new(0),
@@ -581,7 +617,7 @@ impl<'a> Scanner<'a> {
             Item::File { rel, abs } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.seen).push(rel.clone());
-                let kind = classify(&rel);
+                let kind = self.kinds().classify(&rel);
                 if !self.wanted(&rel, kind) {
                     return; // No enabled rule reads other files: don't open them.
                 }
@@ -600,7 +636,7 @@ impl<'a> Scanner<'a> {
             Item::Blob { rel, data } => {
                 self.files.fetch_add(1, Ordering::Relaxed);
                 lock(&self.staged).push(rel.clone());
-                let kind = classify(&rel);
+                let kind = self.kinds().classify(&rel);
                 if !self.wanted(&rel, kind) {
                     return;
                 }
@@ -853,7 +889,7 @@ impl<'a> Scanner<'a> {
         if let Some(problem) = &decoded.problem {
             self.problem(rel, &scan::INVALID_ENCODING, problem.clone());
         }
-        let ctx = FileCtx::new(rel, kind, text);
+        let ctx = FileCtx::new(rel, kind, text).with_knowledge(self.knowledge.clone());
         let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);

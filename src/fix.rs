@@ -44,7 +44,7 @@ pub fn plan(root: &Path, policy: &Policy) -> (Vec<Edit>, Vec<Skipped>) {
             Ok(None) => {}
             Err(reason) => skipped.push(Skipped {
                 path: path.clone(),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -54,7 +54,7 @@ pub fn plan(root: &Path, policy: &Policy) -> (Vec<Edit>, Vec<Skipped>) {
             Ok(None) => {}
             Err(reason) => skipped.push(Skipped {
                 path: SETTINGS.into(),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -65,7 +65,7 @@ const SETTINGS: &str = ".claude/settings.json";
 
 /// Reads a project file for editing: `Ok(None)` when it does not exist; an error for
 /// anything agentgate must not write through (symlinks, non-UTF-8, non-files).
-fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
+fn read(root: &Path, rel: &str) -> Result<Option<String>, crate::error::Error> {
     writable(root, rel)?;
     let path = root.join(rel);
     match std::fs::symlink_metadata(&path) {
@@ -74,12 +74,12 @@ fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
         Ok(m) if !m.is_file() => Err("not a regular file".into()),
         Ok(_) => crate::fsx::read_confined_text(&path, root, crate::fsx::SMALL_FILE_CAP)
             .map(Some)
-            .map_err(|e| format!("cannot read: {e}")),
+            .map_err(|e| format!("cannot read: {e}").into()),
     }
 }
 
 /// Refuses paths that leave `root`, also through a symlinked directory on the way.
-pub fn writable(root: &Path, rel: &str) -> Result<(), String> {
+pub fn writable(root: &Path, rel: &str) -> Result<(), crate::error::Error> {
     if rel.split('/').any(|c| c == ".." || c.is_empty()) {
         return Err("the path leaves the repository".into());
     }
@@ -103,7 +103,7 @@ fn edit_context_file(
     path: &str,
     policy: &Policy,
     project: &crate::scaffold::Project,
-) -> Result<Option<Edit>, String> {
+) -> Result<Option<Edit>, crate::error::Error> {
     // Every text taken from a template is filled in: no `{{…}}` is ever written.
     let render = |t: &str| crate::scaffold::render(t, project);
     let before = read(root, path)?;
@@ -147,7 +147,7 @@ fn edit_context_file(
                 None => {
                     return Err(format!(
                         "the required section \"{section}\" has no text in the pack's template; add it by hand"
-                    ));
+                    ).into());
                 }
             }
         }
@@ -257,7 +257,7 @@ fn section_text(template: &str, section: &str, present: &[String]) -> Option<Str
 }
 
 /// Adds the required deny rules the root settings lack to `.claude/settings.json`.
-fn edit_settings(root: &Path, required: &[String]) -> Result<Option<Edit>, String> {
+fn edit_settings(root: &Path, required: &[String]) -> Result<Option<Edit>, crate::error::Error> {
     let before = read(root, SETTINGS)?;
     let local = read(root, ".claude/settings.local.json").ok().flatten();
     let files: Vec<crate::rules::FileCtx> = before
@@ -301,7 +301,7 @@ fn edit_settings(root: &Path, required: &[String]) -> Result<Option<Edit>, Strin
 
 /// Inserts `items` (JSON strings) into `permissions.deny`, creating the keys as needed and
 /// touching nothing else in the file.
-fn insert_denies(text: &str, items: &[String]) -> Result<String, String> {
+fn insert_denies(text: &str, items: &[String]) -> Result<String, crate::error::Error> {
     let tree = crate::syntax::json::parse(text)
         .map_err(|e| format!("not valid JSON ({}); fix it first", e.message))?;
     let unit = indent_unit(text);
@@ -408,7 +408,7 @@ fn indent_unit(text: &str) -> String {
 }
 
 /// Writes the edits in place (never through a symlink, never outside `root`).
-pub fn apply(root: &Path, edits: &[Edit]) -> Result<(), String> {
+pub fn apply(root: &Path, edits: &[Edit]) -> Result<(), crate::error::Error> {
     for edit in edits {
         // Re-checked at write time: the plan may be old.
         read(root, &edit.path).map_err(|e| format!("{}: {e}", edit.path))?;
@@ -418,10 +418,9 @@ pub fn apply(root: &Path, edits: &[Edit]) -> Result<(), String> {
             let real = std::fs::canonicalize(parent).map_err(|e| format!("{}: {e}", edit.path))?;
             let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
             if !real.starts_with(&root) {
-                return Err(format!(
-                    "{}: leaves the repository through a symlink",
-                    edit.path
-                ));
+                return Err(
+                    format!("{}: leaves the repository through a symlink", edit.path).into(),
+                );
             }
         }
         // Replaced, not written in place: a hard link to a file elsewhere stays untouched.

@@ -31,7 +31,7 @@ pub enum Installed {
 
 /// The hooks directory as git resolves it: `core.hooksPath` (relative to the work tree) if
 /// set, else `hooks/` in the common git dir (shared by linked worktrees).
-pub fn hooks_dir(start: &Path) -> Result<(PathBuf, bool), String> {
+pub fn hooks_dir(start: &Path) -> Result<(PathBuf, bool), crate::error::Error> {
     let repo = crate::source::git::discover(start).map_err(|e| e.to_string())?;
     let custom = repo
         .config_snapshot()
@@ -96,7 +96,11 @@ fn script(kind: HookKind) -> String {
     )
 }
 
-pub fn install(start: &Path, kind: HookKind, force: bool) -> Result<Installed, String> {
+pub fn install(
+    start: &Path,
+    kind: HookKind,
+    force: bool,
+) -> Result<Installed, crate::error::Error> {
     let (dir, custom) = hooks_dir(start)?;
     if custom && !force {
         return Err(format!(
@@ -105,7 +109,7 @@ pub fn install(start: &Path, kind: HookKind, force: bool) -> Result<Installed, S
              or rerun with --force to install into {} anyway.",
             dir.display(),
             dir.display()
-        ));
+        ).into());
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let hook = dir.join(kind.file_name());
@@ -121,7 +125,7 @@ pub fn install(start: &Path, kind: HookKind, force: bool) -> Result<Installed, S
                     "{} exists and so does {}; rerun with --force to replace the hook (the .legacy one is kept)",
                     hook.display(),
                     legacy.display()
-                ));
+                ).into());
             }
             if !legacy.exists() {
                 std::fs::rename(&hook, &legacy)
@@ -133,7 +137,7 @@ pub fn install(start: &Path, kind: HookKind, force: bool) -> Result<Installed, S
             };
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {e}", hook.display())),
+        Err(e) => return Err(format!("cannot read {}: {e}", hook.display()).into()),
     }
     std::fs::write(&hook, content).map_err(|e| format!("cannot write {}: {e}", hook.display()))?;
     make_executable(&hook)?;
@@ -141,7 +145,7 @@ pub fn install(start: &Path, kind: HookKind, force: bool) -> Result<Installed, S
 }
 
 /// Removes agentgate's hook and restores a chained `.legacy` one. Foreign hooks are left alone.
-pub fn uninstall(start: &Path, kind: HookKind) -> Result<String, String> {
+pub fn uninstall(start: &Path, kind: HookKind) -> Result<String, crate::error::Error> {
     let (dir, _) = hooks_dir(start)?;
     let hook = dir.join(kind.file_name());
     let legacy = dir.join(format!("{}.legacy", kind.file_name()));
@@ -160,19 +164,20 @@ pub fn uninstall(start: &Path, kind: HookKind) -> Result<String, String> {
         Ok(_) => Err(format!(
             "{} was not installed by agentgate; left unchanged",
             hook.display()
-        )),
+        )
+        .into()),
         Err(_) => Ok(format!("no {} hook to remove", kind.file_name())),
     }
 }
 
 #[cfg(unix)]
-fn make_executable(path: &Path) -> Result<(), String> {
+fn make_executable(path: &Path) -> Result<(), crate::error::Error> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string().into())
 }
 
 #[cfg(not(unix))]
-fn make_executable(_: &Path) -> Result<(), String> {
+fn make_executable(_: &Path) -> Result<(), crate::error::Error> {
     Ok(())
 }

@@ -96,13 +96,13 @@ pub enum Outcome {
 }
 
 /// Writes the scaffold; existing files are kept unless `force`.
-pub fn run(root: &Path, policy: &Policy, force: bool) -> Result<Vec<Outcome>, String> {
+pub fn run(root: &Path, policy: &Policy, force: bool) -> Result<Vec<Outcome>, crate::error::Error> {
     let mut out = Vec::new();
     for (path, text) in scaffold(root, policy) {
         let target = root.join(&path);
         let link = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
         if let Err(reason) = crate::fix::writable(root, &path) {
-            out.push(Outcome::Refused(path, reason));
+            out.push(Outcome::Refused(path, reason.to_string()));
             continue;
         }
         if link {

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod directives;
 pub mod docs;
 pub mod engine;
+pub mod error;
 pub mod escape;
 pub mod exceptions;
 pub mod fix;

@@ -33,7 +33,7 @@ fn path_with_agentgate() -> String {
 fn baseline_is_written_into_the_config_and_honoured_everywhere() {
     let t = repo();
     t.write(".agentgate.yaml", "# team config\nexclude: [vendor/**]\n");
-    let r = t.run(&["baseline"]);
+    let r = t.run(&["baseline", "--ignore", "AG501"]);
     r.code(0);
     assert!(
         r.stderr
@@ -47,7 +47,7 @@ fn baseline_is_written_into_the_config_and_honoured_everywhere() {
         "# team config\nexclude: [vendor/**]\nbaseline: .agentgate-baseline.json\n"
     );
     // Plain check and --staged: the accepted finding no longer blocks, and is counted.
-    let r = t.run(&["check"]);
+    let r = t.run(&["check", "--ignore", "AG501"]);
     r.code(0);
     assert!(
         r.stdout
@@ -56,9 +56,9 @@ fn baseline_is_written_into_the_config_and_honoured_everywhere() {
         r.stdout
     );
     t.git(&["add", "."]);
-    t.run(&["check", "--staged"]).code(0);
+    t.run(&["check", "--ignore", "AG501", "--staged"]).code(0);
     // Running it again rewrites the same file and leaves the config alone.
-    t.run(&["baseline"]).code(0);
+    t.run(&["baseline", "--ignore", "AG501"]).code(0);
     assert_eq!(
         config,
         std::fs::read_to_string(t.path().join(".agentgate.yaml")).unwrap()
@@ -89,9 +89,17 @@ fn baseline_is_written_into_the_config_and_honoured_everywhere() {
         .expect("names `exception add`");
     assert!(!err[..exception].contains("agentgate:allow"), "{err}");
     // --baseline on the command line replaces the config's; --no-baseline shows everything.
-    t.run(&["check", "--baseline", "missing.json"]).code(2);
+    t.run(&["check", "--ignore", "AG501", "--baseline", "missing.json"])
+        .code(2);
     t.write(".mcp.json", "{}\n");
-    let all = t.run(&["check", "--no-baseline", "--format", "concise"]);
+    let all = t.run(&[
+        "check",
+        "--ignore",
+        "AG501",
+        "--no-baseline",
+        "--format",
+        "concise",
+    ]);
     all.code(1);
     assert!(
         all.stdout.contains(".claude/settings.json:3:"),

@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
         "classify",
         "dates",
         "diagnostic",
+        "error",
     ],
     &["source"],
     &["config", "policy"],

@@ -9,7 +9,7 @@ use common::{BAD_SETTINGS, GOOD_SETTINGS, Tree};
 fn exit_codes() {
     let t = Tree::new();
     t.write(".claude/settings.json", GOOD_SETTINGS);
-    let clean = t.run(&["check"]);
+    let clean = t.run(&["check", "--ignore", "AG501"]);
     clean.code(0);
     assert!(
         clean
@@ -20,15 +20,18 @@ fn exit_codes() {
     );
 
     t.write(".claude/settings.json", BAD_SETTINGS);
-    t.run(&["check"]).code(1);
-    t.run(&["check", "--exit-zero"]).code(0);
-    t.run(&["check", "--ignore", "AG101"]).code(0);
+    t.run(&["check", "--ignore", "AG501"]).code(1);
+    t.run(&["check", "--ignore", "AG501", "--exit-zero"])
+        .code(0);
+    t.run(&["check", "--ignore", "AG501", "--ignore", "AG101"])
+        .code(0);
     t.run(&["check", "--select", "mcp"]).code(0);
     t.run(&["check", "--select", "AG101,AG102"]).code(1);
     // Usage errors.
-    t.run(&["check", "--format", "xml"]).code(2);
+    t.run(&["check", "--ignore", "AG501", "--format", "xml"])
+        .code(2);
     t.run(&["check", "--select", "AG999"]).code(2);
-    let missing = t.run(&["check", "does-not-exist"]);
+    let missing = t.run(&["check", "--ignore", "AG501", "does-not-exist"]);
     missing.code(2);
     assert!(
         missing.stderr.contains("does-not-exist"),
@@ -45,17 +48,33 @@ fn fail_on_threshold() {
     // A note (a link out of the tree, not followed) only.
     t.write(".mcp.json", "{\"mcpServers\": {}}");
     std::os::unix::fs::symlink("/etc/hostname", t.path().join("notes.md")).unwrap();
-    t.run(&["check"]).code(0);
-    t.run(&["check", "--fail-on", "warning"]).code(0);
-    let r = t.run(&["check", "--fail-on", "note", "--format", "concise"]);
+    t.run(&["check", "--ignore", "AG501"]).code(0);
+    t.run(&["check", "--ignore", "AG501", "--fail-on", "warning"])
+        .code(0);
+    let r = t.run(&[
+        "check",
+        "--ignore",
+        "AG501",
+        "--fail-on",
+        "note",
+        "--format",
+        "concise",
+    ]);
     r.code(1);
     assert!(
         r.stdout.contains("notes.md:1:1: AG006 note"),
         "{}",
         r.stdout
     );
-    t.run(&["check", "--fail-on", "note", "--exit-zero"])
-        .code(0);
+    t.run(&[
+        "check",
+        "--ignore",
+        "AG501",
+        "--fail-on",
+        "note",
+        "--exit-zero",
+    ])
+    .code(0);
 }
 
 #[test]
@@ -152,7 +171,7 @@ fn walk_includes_dot_dirs_and_honours_gitignore() {
 fn text_format_shows_snippet_and_summary() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    let r = t.run(&["check"]);
+    let r = t.run(&["check", "--ignore", "AG501"]);
     r.code(1);
     assert!(
         r.stdout.contains("AG101 bash-wildcard-allow"),
@@ -180,15 +199,15 @@ fn text_format_shows_snippet_and_summary() {
         r.stdout
     );
     assert!(!r.stdout.contains('\u{1b}'), "no colour when not a TTY");
-    let quiet = t.run(&["check", "-q"]);
+    let quiet = t.run(&["check", "--ignore", "AG501", "-q"]);
     assert!(!quiet.stdout.contains("Found"), "{}", quiet.stdout);
-    let stats = t.run(&["check", "--statistics"]);
+    let stats = t.run(&["check", "--ignore", "AG501", "--statistics"]);
     assert!(
         stats.stdout.contains("     1  AG101  bash-wildcard-allow"),
         "{}",
         stats.stdout
     );
-    let no_color = t.run_env(&["check"], &[("NO_COLOR", "1")]);
+    let no_color = t.run_env(&["check", "--ignore", "AG501"], &[("NO_COLOR", "1")]);
     assert!(!no_color.stdout.contains('\u{1b}'));
 }
 
@@ -196,7 +215,7 @@ fn text_format_shows_snippet_and_summary() {
 fn json_format() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    let r = t.run(&["check", "--format", "json"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "json"]);
     r.code(1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["schema_version"], 1);
@@ -239,7 +258,7 @@ fn sarif_validates_against_the_official_schema() {
         "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}",
     );
     t.write(".codex/config.toml", "broken = \n");
-    let r = t.run(&["check", "--format", "sarif"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "sarif"]);
     r.code(1);
     let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     // The official schema has a malformed `]` in two `language` patterns; escape it.
@@ -338,7 +357,7 @@ fn github_annotations_and_summary() {
     t.write(".claude/settings.json", BAD_SETTINGS);
     let summary = t.path().join("summary.md");
     let r = t.run_env(
-        &["check", "--format", "github"],
+        &["check", "--ignore", "AG501", "--format", "github"],
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
     );
     r.code(1);
@@ -363,7 +382,7 @@ fn gitlab_code_quality() {
         ".claude/settings.json",
         "{\"permissions\": {\"allow\": [\"Bash\", \"Bash\"]}}",
     );
-    let r = t.run(&["check", "--format", "gitlab"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "gitlab"]);
     r.code(1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let issues = v.as_array().unwrap();
@@ -382,7 +401,7 @@ fn gitlab_code_quality() {
 fn junit_xml() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    let r = t.run(&["check", "--format", "junit"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "junit"]);
     r.code(1);
     assert!(r.stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"agentgate\" tests=\"1\" failures=\"1\""), "{}", r.stdout);
     assert!(
@@ -402,7 +421,7 @@ fn junit_xml() {
         r.stdout.matches("</testcase>").count()
     );
     t.write(".claude/settings.json", GOOD_SETTINGS);
-    let clean = t.run(&["check", "--format", "junit"]);
+    let clean = t.run(&["check", "--ignore", "AG501", "--format", "junit"]);
     clean.code(0);
     assert!(
         clean
@@ -521,7 +540,7 @@ fn bom_and_crlf_files_parse_with_correct_columns() {
         ".claude/settings.json",
         "\u{feff}{\r\n  \"permissions\": {\"allow\": [\"Bash\"]}\r\n}\r\n",
     );
-    let r = t.run(&["check", "--format", "concise", "-q"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise", "-q"]);
     assert_eq!(
         r.stdout,
         ".claude/settings.json:2:29: AG101 error `Bash` in permissions.allow pre-approves every shell command\n"
@@ -779,7 +798,7 @@ fn local_files_tracked_by_git() {
 fn baseline_reports_only_new_findings() {
     let t = Tree::new();
     t.write(".claude/settings.json", BAD_SETTINGS);
-    t.run(&["baseline"]).code(0);
+    t.run(&["baseline", "--ignore", "AG501"]).code(0);
     let b: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(t.path().join(".agentgate-baseline.json")).unwrap(),
     )
@@ -788,7 +807,13 @@ fn baseline_reports_only_new_findings() {
     assert_eq!(b["findings"][0]["code"], "AG101");
     // Known finding, even after its line moved: clean, and said so.
     t.write(".claude/settings.json", format!("\n\n{BAD_SETTINGS}"));
-    let r = t.run(&["check", "--baseline", ".agentgate-baseline.json"]);
+    let r = t.run(&[
+        "check",
+        "--ignore",
+        "AG501",
+        "--baseline",
+        ".agentgate-baseline.json",
+    ]);
     r.code(0);
     assert!(
         r.stdout.contains("1 suppressed finding not shown"),
@@ -799,6 +824,8 @@ fn baseline_reports_only_new_findings() {
     let sarif: serde_json::Value = serde_json::from_str(
         &t.run(&[
             "check",
+            "--ignore",
+            "AG501",
             "--baseline",
             ".agentgate-baseline.json",
             "--format",
@@ -818,6 +845,8 @@ fn baseline_reports_only_new_findings() {
     );
     let r = t.run(&[
         "check",
+        "--ignore",
+        "AG501",
         "--baseline",
         ".agentgate-baseline.json",
         "--format",
@@ -831,7 +860,8 @@ fn baseline_reports_only_new_findings() {
         r.stdout
     );
     t.write("broken.json", "{");
-    t.run(&["check", "--baseline", "broken.json"]).code(2);
+    t.run(&["check", "--ignore", "AG501", "--baseline", "broken.json"])
+        .code(2);
 }
 
 #[test]
@@ -857,15 +887,18 @@ fn exceptions_are_audited_fast_paths() {
         ".agentgate.yaml",
         "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n    reason: sandboxed CI runner only\n    approved_by: security@example.com\n    expires: 2999-01-01\n",
     );
-    let r = t.run(&["check"]);
+    let r = t.run(&["check", "--ignore", "AG501"]);
     r.code(0);
     assert!(
         r.stdout.contains("1 suppressed finding not shown"),
         "{}",
         r.stdout
     );
-    let sarif: serde_json::Value =
-        serde_json::from_str(&t.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(
+        &t.run(&["check", "--ignore", "AG501", "--format", "sarif"])
+            .stdout,
+    )
+    .unwrap();
     let sup = &sarif["runs"][0]["results"][0]["suppressions"][0];
     assert!(
         sup["justification"]
@@ -877,7 +910,7 @@ fn exceptions_are_audited_fast_paths() {
 
     // Expired: the finding is back, and the exception itself is reported.
     t.write(".agentgate.yaml", "exceptions:\n  - rule: bash-wildcard-allow\n    path: .claude/**\n    reason: temporary\n    expires: 2020-01-31\n");
-    let r = t.run(&["check", "--format", "concise", "-q"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise", "-q"]);
     r.code(1);
     assert!(r.stdout.contains(".agentgate.yaml:2:1: AG601 error the exception for bash-wildcard-allow on `.claude/**` expired"), "{}", r.stdout);
     assert!(
@@ -891,7 +924,16 @@ fn exceptions_are_audited_fast_paths() {
         ".agentgate.yaml",
         "exceptions:\n  - rule: AG201\n    path: .mcp.json\n    reason: reviewed\n",
     );
-    let r = t.run(&["check", "--format", "concise", "-q", "--fail-on", "note"]);
+    let r = t.run(&[
+        "check",
+        "--ignore",
+        "AG501",
+        "--format",
+        "concise",
+        "-q",
+        "--fail-on",
+        "note",
+    ]);
     assert!(
         r.stdout
             .contains("AG602 note the exception for AG201 on `.mcp.json` matches no finding"),
@@ -904,7 +946,7 @@ fn exceptions_are_audited_fast_paths() {
         ".agentgate.yaml",
         "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n",
     );
-    let r = t.run(&["check"]);
+    let r = t.run(&["check", "--ignore", "AG501"]);
     r.code(2);
     assert!(
         r.stderr.contains("an exception needs a `reason`")
@@ -925,10 +967,10 @@ fn mcp_lockfile_catches_unreviewed_changes() {
         lock.contains("\"name\": \"docs\"") && !lock.contains("DOCS_TOKEN"),
         "{lock}"
     );
-    t.run(&["check"]).code(0);
+    t.run(&["check", "--ignore", "AG501"]).code(0);
     // A changed version without a new lock fails; so does a new server.
     t.write(".mcp.json", pinned.replace("1.2.3", "1.2.4"));
-    let r = t.run(&["check", "--format", "concise", "-q"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise", "-q"]);
     r.code(1);
     assert_eq!(
         r.stdout,
@@ -937,7 +979,7 @@ fn mcp_lockfile_catches_unreviewed_changes() {
     let with_new = pinned.strip_suffix("}}").unwrap().to_string()
         + ", \"new\": {\"type\": \"http\", \"url\": \"https://x.example.com/mcp\"}}}";
     t.write(".mcp.json", &with_new);
-    let r = t.run(&["check", "--format", "concise", "-q"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise", "-q"]);
     assert!(
         r.stdout
             .contains("AG603 error MCP server `new` is not in agentgate.lock"),
@@ -946,9 +988,9 @@ fn mcp_lockfile_catches_unreviewed_changes() {
     );
     // Re-locking after review makes it clean; removing a locked server is reported too.
     t.run(&["lock"]).code(0);
-    t.run(&["check"]).code(0);
+    t.run(&["check", "--ignore", "AG501"]).code(0);
     t.write(".mcp.json", pinned);
-    let r = t.run(&["check", "--format", "concise", "-q"]);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise", "-q"]);
     assert!(
         r.stdout.contains(
             "agentgate.lock:1:1: AG603 error locked MCP server `new` (.mcp.json) no longer exists"

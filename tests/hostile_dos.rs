@@ -146,7 +146,9 @@ fn twenty_thousand_allow_rules_against_twenty_thousand_deny_rules() {
     assert_lines(&r, "AG108", 3);
     // And the destructive rule on the one that names `git push`.
     assert_lines(&r, "AG105", 1);
-    assert_eq!(r.stdout.lines().count(), 4, "{}", clip(&r.stdout));
+    // And the missing context file of a tree with Claude settings only.
+    assert_lines(&r, "AG501", 1);
+    assert_eq!(r.stdout.lines().count(), 5, "{}", clip(&r.stdout));
     r.has("`Bash(tool3 --danger now)` never applies: `Bash(tool3 --danger *)` in permissions.deny matches first")
         .has("`Bash(tool4 --exact)` never applies: `Bash(tool4 --exact)` in permissions.deny")
         .has("`Bash(git push --force5)` never applies: `Bash(* --force5)` in permissions.ask");
@@ -388,7 +390,8 @@ fn interpolation_soup_in_vscode_mcp() {
     );
     let r = concise(&case, "", secs(60));
     r.code(1);
-    assert_eq!(r.stdout.lines().count(), 1, "{}", clip(&r.stdout));
+    assert_lines(&r, "AG501", 1);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", clip(&r.stdout));
     r.has("AG203 warning `${input:nope}` in MCP server `s` names no entry in `inputs`");
 }
 
@@ -460,8 +463,9 @@ fn runtime_policy_files_with_fifty_thousand_entries() {
             required.join(", ")
         ),
     );
-    // Copilot: 50,000 deny rules in Claude's grammar (each never matches), none required.
-    let deny = (0..50_000).map(|i| format!("Bash(other{i} *)"));
+    // Copilot: 50,000 deny rules in Claude's grammar (each never matches: `WebFetch` is no
+    // Copilot selector; `Bash(…)` is, as an alias of `Shell(…)`), none required.
+    let deny = (0..50_000).map(|i| format!("WebFetch(domain:other{i}.example)"));
     case.write(
         "copilot/managed-settings.json",
         format!(

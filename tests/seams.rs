@@ -16,8 +16,8 @@ fn a_baseline_keeps_what_exceptions_suppressed() {
         ".agentgate.yaml",
         "exceptions:\n  - rule: AG101\n    path: .claude/settings.json\n    reason: sandbox VM\n",
     );
-    t.run(&["baseline"]).code(0);
-    let r = t.run(&["check", "--format", "concise"]);
+    t.run(&["baseline", "--ignore", "AG501"]).code(0);
+    let r = t.run(&["check", "--ignore", "AG501", "--format", "concise"]);
     r.code(0);
     assert!(
         r.stdout
@@ -25,8 +25,11 @@ fn a_baseline_keeps_what_exceptions_suppressed() {
         "{}",
         r.stdout
     );
-    let sarif: serde_json::Value =
-        serde_json::from_str(&t.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(
+        &t.run(&["check", "--ignore", "AG501", "--format", "sarif"])
+            .stdout,
+    )
+    .unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let justifications: Vec<&str> = results
         .iter()

@@ -19,20 +19,22 @@ fn partially_staged_file_is_judged_by_its_staged_version() {
     t.write(".claude/settings.json", BAD_SETTINGS);
     t.git(&["add", ".claude/settings.json"]);
     t.write(".claude/settings.json", GOOD_SETTINGS); // unstaged fix
-    let staged = t.run(&["check", "--staged", "--format", "concise", "-q"]);
+    let staged = t.run(&[
+        "check", "--ignore", "AG501", "--staged", "--format", "concise", "-q",
+    ]);
     staged.code(1);
     assert_eq!(
         staged.stdout,
         ".claude/settings.json:3:15: AG101 error `Bash(*)` in permissions.allow pre-approves every shell command\n"
     );
-    t.run(&["check"]).code(0);
+    t.run(&["check", "--ignore", "AG501"]).code(0);
 
     // The reverse: a clean staged version with a bad working copy passes.
     t.write(".claude/settings.json", GOOD_SETTINGS);
     t.git(&["add", ".claude/settings.json"]);
     t.write(".claude/settings.json", BAD_SETTINGS);
-    t.run(&["check", "--staged"]).code(0);
-    t.run(&["check"]).code(1);
+    t.run(&["check", "--ignore", "AG501", "--staged"]).code(0);
+    t.run(&["check", "--ignore", "AG501"]).code(1);
 }
 
 #[test]

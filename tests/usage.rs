@@ -599,3 +599,94 @@ fn merged_shards_keep_their_usage() {
         "the shard with usage carries it"
     );
 }
+
+/// One OTLP logs line (as a Collector's file exporter writes it) with `n` API request events,
+/// sessions `<tag>-<k>` for k in `first..first + n`.
+fn otlp_line(tag: &str, first: usize, n: usize) -> String {
+    let records: Vec<String> = (first..first + n)
+        .map(|k| {
+            format!(
+                r#"{{"timeUnixNano":"{}","body":{{"stringValue":"claude_code.api_request"}},"attributes":[{{"key":"session.id","value":{{"stringValue":"{tag}-{k}"}}}},{{"key":"model","value":{{"stringValue":"claude-sonnet-5"}}}},{{"key":"input_tokens","value":{{"intValue":"{k}"}}}},{{"key":"output_tokens","value":{{"intValue":"1"}}}},{{"key":"cost_usd","value":{{"doubleValue":0.25}}}}]}}"#,
+                (1_754_380_800 + k as u64 * 37) * 1_000_000_000
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{{"key":"repo","value":{{"stringValue":"r-{tag}"}}}}]}},"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#,
+        records.join(",")
+    )
+}
+
+/// The exported rows follow the input: files in path order, each file's rows in input order,
+/// whatever the scheduling — with files read in parallel (their rows held in temporary
+/// files), gzip, CRLF line ends, blank lines, and a line longer than the 1 MiB read buffer.
+#[test]
+fn exported_rows_are_in_input_order() {
+    use std::io::Write;
+    let tree = Tree::new();
+    let mut want = Vec::new();
+    for f in 0..7 {
+        let tag = format!("f{f}");
+        let mut text = String::new();
+        let mut k = 0;
+        for line in 0..40 {
+            // File 3's line 5 holds 4000 records (about 1.4 MB: it straddles read buffers).
+            let n = if f == 3 && line == 5 { 4000 } else { 50 };
+            text.push_str(&otlp_line(&tag, k, n));
+            text.push_str(if f == 2 { "\r\n" } else { "\n" });
+            if line == 7 {
+                text.push_str("\r\n\n");
+            }
+            want.extend((k..k + n).map(|k| format!("{tag}-{k}")));
+            k += n;
+        }
+        let name = format!("in/{f:02}-logs.jsonl");
+        if f % 3 == 1 {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(text.as_bytes()).unwrap();
+            tree.write(&format!("{name}.gz"), gz.finish().unwrap());
+        } else {
+            tree.write(&name, text);
+        }
+    }
+    let input = tree.path().join("in");
+    let export = |out: &str| {
+        let (code, stdout, err) = run(&[
+            "fleet",
+            "usage",
+            input.to_str().unwrap(),
+            "--rows",
+            out,
+            "--json",
+            tree.path().join("r.json").to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        stdout
+    };
+    let nd = tree.path().join("rows.ndjson");
+    export(nd.to_str().unwrap());
+    let first = std::fs::read_to_string(&nd).unwrap();
+    let sessions: Vec<String> = first
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["session"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(sessions.len(), want.len());
+    assert!(sessions == want, "rows out of input order");
+    // Byte-identical on a second run and on standard output.
+    export(nd.to_str().unwrap());
+    assert!(std::fs::read_to_string(&nd).unwrap() == first);
+    assert!(export("-") == first);
+    // CSV: the header, then the same order.
+    let csv = tree.path().join("rows.csv");
+    export(csv.to_str().unwrap());
+    let csv = std::fs::read_to_string(csv).unwrap();
+    let cells: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert!(cells == want, "CSV rows out of input order");
+}

@@ -3,9 +3,9 @@
 //! pre-commit, the Action, `fleet` — reports only new findings.
 
 use crate::engine::{self, ScanOptions};
+use crate::error::{Outcome, Result};
 use crate::sink::note;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,7 +19,7 @@ pub struct Args {
     pub rules: super::RuleArgs,
 }
 
-pub fn run(args: &Args) -> ExitCode {
+pub fn run(args: &Args) -> Result<Outcome> {
     let opts = ScanOptions {
         paths: args.paths.clone(),
         config: args.rules.config.clone(),
@@ -29,17 +29,11 @@ pub fn run(args: &Args) -> ExitCode {
         no_baseline: true,
         ..ScanOptions::default()
     };
-    match write(&opts, args.output.as_deref()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
-    }
+    write(&opts, args.output.as_deref()).map(|()| Outcome::Clean)
 }
 
-fn write(opts: &ScanOptions, output: Option<&std::path::Path>) -> Result<(), String> {
-    let setup = engine::setup(opts).map_err(|e| e.to_string())?;
+fn write(opts: &ScanOptions, output: Option<&std::path::Path>) -> Result<(), crate::error::Error> {
+    let setup = engine::setup(opts)?;
     let root = setup.project_root.clone();
     let output = match (output, &setup.config.baseline) {
         (Some(o), _) => std::env::current_dir().unwrap_or_default().join(o),
@@ -52,7 +46,8 @@ fn write(opts: &ScanOptions, output: Option<&std::path::Path>) -> Result<(), Str
         return Err(format!(
             "the scan was incomplete ({} file(s) could not be checked); no baseline written",
             report.incomplete.len()
-        ));
+        )
+        .into());
     }
     let b = crate::baseline::from_report(&report);
     let json = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";

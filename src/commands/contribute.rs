@@ -9,11 +9,11 @@
 //! and checked-out branch are never touched, and no hook, filter, fsmonitor or signing
 //! program configured in that repository runs.
 
+use crate::error::{Outcome, Result};
 use crate::fix::Edit;
 use crate::policy::Policy;
 use crate::sink;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct ContributeArgs {
@@ -52,17 +52,11 @@ struct Proposal {
     origin: Option<String>,
 }
 
-pub fn run(args: ContributeArgs) -> ExitCode {
-    match contribute(&args) {
-        Ok(code) => code,
-        Err(e) => {
-            sink::note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
-    }
+pub fn run(args: ContributeArgs) -> Result<Outcome> {
+    contribute(&args)
 }
 
-fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
+fn contribute(args: &ContributeArgs) -> Result<Outcome> {
     let opts = crate::engine::ScanOptions {
         config: args.policy.config.clone(),
         policy: args.policy.policy.clone(),
@@ -87,10 +81,11 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
         return Err(format!(
             "`{}`: expected skill:NAME, a .claude/skills/NAME/SKILL.md path, block:ID or deny:RULE",
             args.item
-        ));
+        )
+        .into());
     };
     let Some(proposal) = proposal else {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::Clean);
     };
     // A credential in the contribution would reach every team: refused before anything is
     // printed or committed (exact detections only; the patch is masked anyway).
@@ -101,7 +96,8 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
         return Err(format!(
             "{} holds what looks like a credential: remove it before contributing",
             proposal.pack_file.display()
-        ));
+        )
+        .into());
     }
     let repo_root = match proposal.origin {
         Some(_) => None, // agentgate's cache of a git pack, not a clone to branch in
@@ -162,7 +158,7 @@ fn contribute(args: &ContributeArgs) -> Result<ExitCode, String> {
             ),
         }),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Clean)
 }
 
 /// `skill:NAME`, or the path of a skill's SKILL.md.
@@ -186,14 +182,18 @@ fn layer_dir(layer: &str) -> (PathBuf, Option<String>) {
     }
 }
 
-fn read(path: &Path, root: &Path) -> Result<String, String> {
+fn read(path: &Path, root: &Path) -> Result<String, crate::error::Error> {
     crate::fsx::read_confined_text(path, root, crate::fsx::SMALL_FILE_CAP)
-        .map_err(|e| format!("cannot read {e}"))
+        .map_err(|e| format!("cannot read {e}").into())
 }
 
-fn skill(policy: &Policy, root: &Path, name: &str) -> Result<Option<Proposal>, String> {
+fn skill(
+    policy: &Policy,
+    root: &Path,
+    name: &str,
+) -> Result<Option<Proposal>, crate::error::Error> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(format!("`{name}` is not a skill name"));
+        return Err(format!("`{name}` is not a skill name").into());
     }
     let lib = policy.skills.get(name).ok_or_else(|| {
         format!("the policy's skill library has no `{name}`: add skills/{name}/SKILL.md to the pack (with `version:`) instead")
@@ -247,7 +247,7 @@ fn skill(policy: &Policy, root: &Path, name: &str) -> Result<Option<Proposal>, S
     }))
 }
 
-fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, String> {
+fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, crate::error::Error> {
     use crate::policy::template;
     let (path, tpl) = policy
         .templates
@@ -298,7 +298,7 @@ fn block(policy: &Policy, root: &Path, id: &str) -> Result<Option<Proposal>, Str
 /// A deny rule the team added, for the root pack's `require.claude_deny`. The pack's
 /// `policy.yaml` is edited as text (its comments and layout kept) and the result is parsed
 /// again: an edit that does not come out as intended is refused, not written.
-fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, String> {
+fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, crate::error::Error> {
     let rule = rule.trim();
     if rule.is_empty() || rule.contains(['\n', '\r']) {
         return Err("deny: needs a permission rule, e.g. deny:\"Bash(curl *)\"".into());
@@ -324,7 +324,7 @@ fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, St
     if !denied {
         return Err(format!(
             "`{rule}` is not in permissions.deny of .claude/settings.json: contribute a rule the team runs with"
-        ));
+        ).into());
     }
     let layer = policy
         .layers
@@ -352,7 +352,7 @@ fn deny(policy: &Policy, root: &Path, rule: &str) -> Result<Option<Proposal>, St
 }
 
 /// `policy.yaml` with `rule` added to `require.claude_deny`, checked by parsing it again.
-fn add_required_deny(text: &str, rule: &str) -> Result<String, String> {
+fn add_required_deny(text: &str, rule: &str) -> Result<String, crate::error::Error> {
     let quoted = serde_json::to_string(rule).unwrap_or_default();
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let indent = |l: &str| l.len() - l.trim_start().len();
@@ -480,7 +480,7 @@ fn branch_safe(s: &str) -> String {
 
 /// The repositories of a fleet report that vendor skill `name` at `old` (the version this
 /// replaces), and those on older versions.
-fn fleet_lines(report: &Path, name: &str, old: &str) -> Result<String, String> {
+fn fleet_lines(report: &Path, name: &str, old: &str) -> Result<String, crate::error::Error> {
     let text = std::fs::read_to_string(report)
         .map_err(|e| format!("cannot read {}: {e}", report.display()))?;
     let report: crate::fleet::model::FleetReport = serde_json::from_str(&text)
@@ -530,7 +530,7 @@ fn git(
     args: &[&str],
     index: Option<&Path>,
     stdin: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, crate::error::Error> {
     use std::io::Write;
     let mut cmd = crate::policy::fetch::git_command();
     cmd.arg("-C")
@@ -568,7 +568,8 @@ fn git(
             args[0],
             repo.display(),
             String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        )
+        .into());
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -597,7 +598,7 @@ impl Drop for TempIndex {
 
 /// Commits the proposal on a new branch of the pack's repository, from its HEAD, without
 /// touching its working tree or index. Returns the commit.
-fn branch(repo: &Path, rel: &str, p: &Proposal) -> Result<String, String> {
+fn branch(repo: &Path, rel: &str, p: &Proposal) -> Result<String, crate::error::Error> {
     let head = git(
         repo,
         &["rev-parse", "--verify", "HEAD^{commit}"],
@@ -617,7 +618,8 @@ fn branch(repo: &Path, rel: &str, p: &Proposal) -> Result<String, String> {
             "branch {} exists already in {}: delete it or merge it first",
             p.branch,
             repo.display()
-        ));
+        )
+        .into());
     }
     let blob = git(
         repo,

@@ -2,9 +2,9 @@
 //! an entry (rule, path, reason, approver, expiry) to `.agentgate.yaml`, keeping the file's
 //! comments and layout, and prints the line to paste into the pull request.
 
+use crate::error::{Outcome, Result};
 use crate::sink::note;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
@@ -36,15 +36,9 @@ pub struct AddArgs {
     pub config: Option<PathBuf>,
 }
 
-pub fn run(action: &Action) -> ExitCode {
+pub fn run(action: &Action) -> Result<Outcome> {
     let Action::Add(args) = action;
-    match add(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
-    }
+    add(args).map(|()| Outcome::Clean)
 }
 
 /// A date from `YYYY-MM-DD` or `Nd` (days from `today`, days since 1970).
@@ -57,7 +51,7 @@ fn expiry(value: &str, today: i64) -> Option<String> {
     Some(crate::dates::date(day * 86_400))
 }
 
-fn add(args: &AddArgs) -> Result<(), String> {
+fn add(args: &AddArgs) -> Result<(), crate::error::Error> {
     let reason = args.reason.trim();
     if reason.is_empty() {
         return Err("--reason must say why the finding is acceptable".into());
@@ -78,7 +72,8 @@ fn add(args: &AddArgs) -> Result<(), String> {
         return Err(format!(
             "{} locked by the organisation's policy: exceptions cannot suppress it",
             locked.join(", ")
-        ));
+        )
+        .into());
     }
     let today = crate::dates::today();
     let expires = match &args.expires {
@@ -113,7 +108,7 @@ fn add(args: &AddArgs) -> Result<(), String> {
         "Exception: {} on `{}`: {reason}{by}{until}\n",
         args.rule, args.path
     );
-    crate::sink::stdout(crate::mask::text(&line).as_bytes()).map_err(|e| e.to_string())
+    crate::sink::stdout(crate::mask::text(&line).as_bytes()).map_err(|e| e.to_string().into())
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! then scaffolds the pack's templates with every placeholder filled in, and offers the hook.
 
 use crate::engine::{self, ScanOptions};
+use crate::error::{Outcome, Result};
 use crate::sink::note;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,14 +31,8 @@ pub struct Args {
     pub hook: bool,
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    match init(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
-    }
+pub fn run(args: &Args) -> Result<Outcome> {
+    init(args).map(|()| Outcome::Clean)
 }
 
 /// The `extends:` entry for a pack named on the command line, as YAML lines.
@@ -64,7 +58,7 @@ fn extends_yaml(args: &Args, root: &Path) -> Option<String> {
     })
 }
 
-fn init(args: &Args) -> Result<(), String> {
+fn init(args: &Args) -> Result<(), crate::error::Error> {
     let opts = ScanOptions {
         paths: args.path.iter().cloned().collect(),
         config: args.config.clone(),
@@ -88,7 +82,8 @@ fn init(args: &Args) -> Result<(), String> {
                     .unwrap_or(Path::new(".agentgate.yaml"))
                     .display(),
                 config.extends.join(", ")
-            ));
+            )
+            .into());
         }
         let path = super::edit_config(config, &setup.project_root, |text| {
             crate::config::edit::set_block(text, "extends", &entry)

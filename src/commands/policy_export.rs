@@ -3,11 +3,11 @@
 //! gathers its inputs (the pack, the reviewed servers of `agentgate.lock`, the provenance),
 //! writes the result through the output boundary, or compares a committed file with it.
 
+use crate::error::{Outcome, Result};
 use crate::policy::export::{self, Identity};
 use crate::policy::vendor::Target;
 use crate::sink;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -24,25 +24,18 @@ pub struct ExportArgs {
     pub policy: super::PolicyArgs,
 }
 
-pub fn run(args: ExportArgs) -> ExitCode {
+pub fn run(args: ExportArgs) -> Result<Outcome> {
     let opts = crate::engine::ScanOptions {
         config: args.policy.config.clone(),
         policy: args.policy.policy.clone(),
         ..crate::engine::ScanOptions::default()
     };
-    let setup = match crate::engine::setup(&opts) {
-        Ok(s) => s,
-        Err(e) => {
-            super::print_error(e);
-            return ExitCode::from(2);
-        }
-    };
+    let setup = crate::engine::setup(&opts)?;
     let policy = &setup.config.policy;
     if policy.is_empty() {
-        sink::note(
-            "error: no policy pack: name one with `--policy DIR` or `extends:` in .agentgate.yaml",
+        return Err(
+            "no policy pack: name one with `--policy DIR` or `extends:` in .agentgate.yaml".into(),
         );
-        return ExitCode::from(2);
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let identities = reviewed_servers(&setup.project_root, &policy.mcp.allow);
@@ -54,33 +47,25 @@ pub fn run(args: ExportArgs) -> ExitCode {
     if let Some(file) = &args.check {
         return check(file, &out.text, &provenance, &cwd);
     }
-    let written = match &args.output {
-        Some(path) => make_parent(path, &cwd)
-            .and_then(|()| sink::file(path, out.text.as_bytes(), &cwd).map_err(|e| e.to_string())),
-        None => sink::stdout(out.text.as_bytes()).map_err(|e| e.to_string()),
-    };
-    match written {
-        Ok(()) => {
-            if let Some(path) = &args.output {
-                sink::note(&format!(
-                    "wrote {} ({})",
-                    path.display(),
-                    args.target.name()
-                ));
-            }
-            ExitCode::SUCCESS
+    match &args.output {
+        Some(path) => {
+            make_parent(path, &cwd)?;
+            sink::file(path, out.text.as_bytes(), &cwd).map_err(|e| format!("cannot write {e}"))?;
+            sink::note(&format!(
+                "wrote {} ({})",
+                path.display(),
+                args.target.name()
+            ));
         }
-        Err(e) => {
-            sink::note(&format!("error: cannot write {e}"));
-            ExitCode::from(2)
-        }
+        None => sink::stdout(out.text.as_bytes()).map_err(|e| format!("cannot write {e}"))?,
     }
+    Ok(Outcome::Clean)
 }
 
 /// Creates the missing directories of an output path (`-o claude/managed-settings.json` in a
 /// new platform repository) — only where the nearest existing one is a real directory inside
 /// the tree, or the path is outside it altogether: never through a symbolic link.
-fn make_parent(path: &Path, tree: &Path) -> Result<(), String> {
+fn make_parent(path: &Path, tree: &Path) -> Result<(), crate::error::Error> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -108,21 +93,18 @@ fn make_parent(path: &Path, tree: &Path) -> Result<(), String> {
             "cannot write {}: it leads out of {} through a symbolic link",
             path.display(),
             tree.display()
-        ));
+        )
+        .into());
     }
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()).into())
 }
 
 /// `--check`: the committed file against the export, provenance lines aside (committing the
 /// file next to the pack moves the pack's commit).
-fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> ExitCode {
-    let have = match crate::fsx::read_confined_text(file, cwd, crate::fsx::SMALL_FILE_CAP) {
-        Ok(t) => t,
-        Err(e) => {
-            sink::note(&format!("error: cannot read {e}"));
-            return ExitCode::from(2);
-        }
-    };
+fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> Result<Outcome> {
+    let have = crate::fsx::read_confined_text(file, cwd, crate::fsx::SMALL_FILE_CAP)
+        .map_err(|e| format!("cannot read {e}"))?;
     for p in provenance {
         sink::note(&format!("pack: {p}"));
     }
@@ -131,7 +113,7 @@ fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> Exit
     let (want, have) = (export::comparable(&written), export::comparable(&have));
     if want == have {
         sink::note(&format!("{} matches the policy pack", file.display()));
-        return ExitCode::SUCCESS;
+        return Ok(Outcome::Clean);
     }
     sink::note(&format!(
         "{} differs from what the policy pack produces (pack -, file +); regenerate it with `agentgate policy export … -o {}`",
@@ -139,10 +121,8 @@ fn check(file: &Path, expected: &str, provenance: &[String], cwd: &Path) -> Exit
         file.display()
     ));
     let diff = crate::policy::template::diff(&want, &have);
-    if sink::stdout(diff.as_bytes()).is_err() {
-        return ExitCode::from(2);
-    }
-    ExitCode::from(1)
+    sink::stdout(diff.as_bytes()).map_err(|e| format!("cannot write {e}"))?;
+    Ok(Outcome::Findings)
 }
 
 /// Where a pack layer came from, the same on every machine: a git pack's URL, ref and

@@ -1,26 +1,12 @@
-//! The configuration error type, shared by `.agentgate.yaml` and policy packs: a message with
-//! a short, masked snippet of the file at the offending span.
+//! Building configuration errors: a message with a short, masked and escaped snippet of the
+//! file at the offending span (the type itself is `crate::error::ConfigError`).
 
-use miette::{NamedSource, SourceSpan};
+pub use crate::error::ConfigError;
+use miette::NamedSource;
 use std::path::Path;
 
 /// Lines longer than this are not shown in an error's snippet.
 const MAX_SNIPPET_LINE: usize = 1000;
-
-/// A configuration problem, rendered by miette with the offending span.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(agentgate::config))]
-pub struct ConfigError {
-    pub message: String,
-    #[source_code]
-    pub src: Option<NamedSource<String>>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-}
 
 impl ConfigError {
     pub(crate) fn at(

@@ -161,7 +161,7 @@ impl Version {
 
 /// The lowest version a range allows: `>=2.1.3`, `>2.1`, `2.1.3`, `=2.1.3`, `>=2, <3`.
 /// `Ok(None)` for a range with only upper bounds; `Err` for text that is no range.
-fn lower_bound(range: &str) -> Result<Option<Version>, String> {
+fn lower_bound(range: &str) -> Result<Option<Version>, crate::error::Error> {
     let mut low: Option<Version> = None;
     for part in range.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (op, v) = ["<=", ">=", "<", ">", "=", "^", "~"]
@@ -390,7 +390,14 @@ fn parse_with(
     let check_selector = |s: &Spanned<String>| -> Result<String, Box<ConfigError>> {
         Selection::new(std::slice::from_ref(&s.value), &[], &[]).map_err(|msg| {
             let (o, l) = span_of(s);
-            ConfigError::at(path, text, o, l, msg, "not a rule, family or code prefix")
+            ConfigError::at(
+                path,
+                text,
+                o,
+                l,
+                msg.to_string(),
+                "not a rule, family or code prefix",
+            )
         })?;
         Ok(s.value.clone())
     };
@@ -585,8 +592,9 @@ fn parse_with(
             err.help = Some(format!("use one of {}", known.join(", ")));
             return Err(err);
         };
-        let low = lower_bound(&range.value)
-            .map_err(|msg| ConfigError::at(path, text, o, l, msg, "not a version range"))?;
+        let low = lower_bound(&range.value).map_err(|msg| {
+            ConfigError::at(path, text, o, l, msg.to_string(), "not a version range")
+        })?;
         agents.push((name.to_string(), low));
     }
     Ok(Config {
@@ -740,7 +748,7 @@ pub fn selection(
     config: &Config,
     select: &[String],
     ignore: &[String],
-) -> Result<Selection, String> {
+) -> Result<Selection, crate::error::Error> {
     let select = if select.is_empty() {
         &config.select
     } else {
@@ -790,7 +798,8 @@ pub fn selection(
                 return Err(format!(
                     "`{s}` would turn off or weaken {} locked by the organisation's policy",
                     hit.join(", ")
-                ));
+                )
+                .into());
             }
         }
     }

@@ -35,11 +35,11 @@ pub fn build(
     path: &Path,
     config: Option<&Path>,
     today: i64,
-) -> Result<RepoCard, String> {
+) -> Result<RepoCard, crate::error::Error> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     if !meta.is_dir() {
-        return Err(format!("{} is not a directory", path.display()));
+        return Err(format!("{} is not a directory", path.display()).into());
     }
     std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
     let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -216,21 +216,11 @@ fn agents(files: &[FileCtx]) -> Vec<String> {
     out.into_iter().map(|a| a.name().to_string()).collect()
 }
 
-fn is_context_file(kind: FileKind) -> bool {
-    matches!(
-        kind,
-        FileKind::ClaudeMd
-            | FileKind::AgentsMd
-            | FileKind::GeminiMd
-            | FileKind::CopilotInstructions
-    )
-}
-
 /// `today`: days since 1970; a file's `days` count from its last change to the scan date.
 fn context(root: &Path, files: &[FileCtx], cfg: &Config, today: i64) -> Context {
     let paths: Vec<String> = files
         .iter()
-        .filter(|f| is_context_file(f.kind))
+        .filter(|f| f.kind.is_context())
         .map(|f| f.path.clone())
         .collect();
     if paths.is_empty() {

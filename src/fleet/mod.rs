@@ -9,15 +9,16 @@ pub mod grade;
 pub mod html;
 pub mod markdown;
 pub mod model;
+mod style;
 pub mod usage_cmd;
 pub mod usage_html;
 pub mod usage_join;
 
+use crate::error::Outcome;
 use model::{FleetReport, RepoCard, SCHEMA_VERSION, Shard, Status};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -95,7 +96,7 @@ pub struct OutArgs {
 
 impl OutArgs {
     /// The trend: each `--history` report, then `report`, by date.
-    fn trend(&self, report: &FleetReport) -> Result<Vec<model::TrendPoint>, String> {
+    fn trend(&self, report: &FleetReport) -> Result<Vec<model::TrendPoint>, crate::error::Error> {
         if self.history.is_empty() {
             return Ok(Vec::new());
         }
@@ -111,7 +112,7 @@ impl OutArgs {
 }
 
 /// `I/N` with 1 ≤ I ≤ N.
-pub fn parse_shard(s: &str) -> Result<Shard, String> {
+pub fn parse_shard(s: &str) -> Result<Shard, crate::error::Error> {
     let (i, n) = s
         .split_once('/')
         .ok_or_else(|| format!("`{s}`: expected I/N, e.g. 1/4"))?;
@@ -124,7 +125,7 @@ pub fn parse_shard(s: &str) -> Result<Shard, String> {
         .parse()
         .map_err(|_| format!("`{s}`: N must be a number"))?;
     if count == 0 || index == 0 || index > count {
-        return Err(format!("`{s}`: need 1 ≤ I ≤ N and N ≥ 1"));
+        return Err(format!("`{s}`: need 1 ≤ I ≤ N and N ≥ 1").into());
     }
     Ok(Shard { index, count })
 }
@@ -132,12 +133,7 @@ pub fn parse_shard(s: &str) -> Result<Shard, String> {
 /// The shard (1-based) a repository belongs to: FNV-1a of its name, mod N. Stable across
 /// machines, runs and fleet growth (adding a repository never moves the others).
 pub fn shard_of(name: &str, count: u32) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in name.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash % u64::from(count.max(1))) as u32 + 1
+    (crate::diagnostic::fnv1a(name.bytes()) % u64::from(count.max(1))) as u32 + 1
 }
 
 /// A repository to scan: its name in the report and where it is.
@@ -149,7 +145,10 @@ pub struct Target {
 
 /// The repositories of `dirs` (each subdirectory that is not hidden; a DIR that is itself a
 /// clone counts as one) and of `repos_file`, sorted by name.
-pub fn discover(dirs: &[PathBuf], repos_file: Option<&Path>) -> Result<Vec<Target>, String> {
+pub fn discover(
+    dirs: &[PathBuf],
+    repos_file: Option<&Path>,
+) -> Result<Vec<Target>, crate::error::Error> {
     let mut out = Vec::new();
     for dir in dirs {
         if dir.join(".git").exists() {
@@ -202,7 +201,8 @@ pub fn discover(dirs: &[PathBuf], repos_file: Option<&Path>) -> Result<Vec<Targe
                 pair[0].name,
                 pair[0].path.display(),
                 pair[1].path.display()
-            ));
+            )
+            .into());
         }
     }
     Ok(out)
@@ -258,7 +258,7 @@ fn scan_one(t: &Target, config: Option<&Path>, today: i64) -> RepoCard {
     }));
     let reason = match run {
         Ok(Ok(card)) => return card,
-        Ok(Err(reason)) => reason,
+        Ok(Err(reason)) => reason.to_string(),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -279,12 +279,12 @@ fn scan_one(t: &Target, config: Option<&Path>, today: i64) -> RepoCard {
 
 /// Seconds since 1970 for the report: `SOURCE_DATE_EPOCH` when set (reproducible builds and
 /// tests), else now.
-pub fn report_time() -> Result<i64, String> {
+pub fn report_time() -> Result<i64, crate::error::Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
             .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds")),
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds").into()),
         _ => Ok(std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)),
@@ -314,7 +314,7 @@ pub fn report(repos: Vec<RepoCard>, shard: Option<Shard>, secs: i64) -> FleetRep
 
 /// Combines shard reports: repositories are unioned (a name in two inputs is an error) and
 /// the summary recomputed.
-pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, String> {
+pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, crate::error::Error> {
     let mut repos: Vec<RepoCard> = Vec::new();
     // Shards scanned with the same `--usage` exports carry the same fleet-wide usage: it is
     // kept (each card already has its own). Different usage per shard cannot be summed
@@ -341,7 +341,8 @@ pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, String>
             return Err(format!(
                 "repository `{}` is in more than one input (overlapping shards?)",
                 pair[0].name
-            ));
+            )
+            .into());
         }
     }
     let mut merged = report(repos, None, secs);
@@ -349,7 +350,7 @@ pub fn merge(inputs: Vec<FleetReport>, secs: i64) -> Result<FleetReport, String>
     Ok(merged)
 }
 
-pub fn load(path: &Path) -> Result<FleetReport, String> {
+pub fn load(path: &Path) -> Result<FleetReport, crate::error::Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
@@ -360,16 +361,18 @@ pub fn load(path: &Path) -> Result<FleetReport, String> {
             return Err(format!(
                 "{}: schema_version {v} is not supported (this agentgate reads {SCHEMA_VERSION})",
                 path.display()
-            ));
+            )
+            .into());
         }
         None => {
             return Err(format!(
                 "{}: not an agentgate fleet report (no schema_version)",
                 path.display()
-            ));
+            )
+            .into());
         }
     }
-    serde_json::from_value(value).map_err(|e| format!("{}: {e}", path.display()))
+    serde_json::from_value(value).map_err(|e| format!("{}: {e}", path.display()).into())
 }
 
 pub fn to_json(report: &FleetReport) -> String {
@@ -377,7 +380,7 @@ pub fn to_json(report: &FleetReport) -> String {
 }
 
 /// Writes every requested output; Markdown to standard output when nothing was requested.
-fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
+fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), crate::error::Error> {
     // Every string of every card through the masking boundary before any page is built: a
     // repository name, a server, a model or a path can hold a credential.
     let masked = serde_json::to_value(report)
@@ -408,31 +411,20 @@ fn write_outputs(report: &FleetReport, out: &OutArgs) -> Result<(), String> {
 }
 
 /// Writes `text` to `path` (`-`: standard output; a closed pipe is not an error).
-pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<(), crate::error::Error> {
     if path.as_os_str() == "-" {
         crate::sink::stdout(text.as_bytes())
-            .map_err(|e| format!("cannot write to standard output: {e}"))
+            .map_err(|e| format!("cannot write to standard output: {e}").into())
     } else {
         let cwd = std::env::current_dir().unwrap_or_default();
-        crate::sink::file(path, text.as_bytes(), &cwd).map_err(|e| format!("cannot write {e}"))
-    }
-}
-
-/// `agentgate fleet …`: 0 when the report was written (failed repositories are recorded in
-/// it), 1 when `diff` finds something worse, 2 on usage errors.
-pub fn main(action: FleetAction) -> ExitCode {
-    match run(action) {
-        Ok(code) => code,
-        Err(e) => {
-            crate::sink::note(&format!("error: {e}"));
-            ExitCode::from(2)
-        }
+        crate::sink::file(path, text.as_bytes(), &cwd)
+            .map_err(|e| format!("cannot write {e}").into())
     }
 }
 
 impl OutArgs {
     /// Usage errors are found before anything is scanned or written.
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), crate::error::Error> {
         let to_stdout = [&self.json, &self.html, &self.markdown]
             .iter()
             .filter(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
@@ -444,7 +436,9 @@ impl OutArgs {
     }
 }
 
-fn run(action: FleetAction) -> Result<ExitCode, String> {
+/// `agentgate fleet …`: clean when the report was written (failed repositories are recorded
+/// in it), findings when `diff` finds something worse.
+pub fn run(action: FleetAction) -> crate::error::Result<Outcome> {
     let secs = report_time()?;
     match action {
         FleetAction::Scan(args) => {
@@ -473,7 +467,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                 let names: String = targets.iter().map(|t| format!("{}\n", t.name)).collect();
                 let mut o = std::io::stdout().lock();
                 let _ = o.write_all(names.as_bytes()).and_then(|()| o.flush());
-                return Ok(ExitCode::SUCCESS);
+                return Ok(Outcome::Clean);
             }
             let progress = std::io::stderr().is_terminal();
             let mut cards = scan(
@@ -504,7 +498,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
                     .map(|s| format!(" (shard {}/{})", s.index, s.count))
                     .unwrap_or_default()
             );
-            Ok(ExitCode::SUCCESS)
+            Ok(Outcome::Clean)
         }
         FleetAction::Merge(args) => {
             args.out.validate()?;
@@ -516,7 +510,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             let mut report = merge(inputs, secs)?;
             report.trend = args.out.trend(&report)?;
             write_outputs(&report, &args.out)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Outcome::Clean)
         }
         FleetAction::Usage {
             args,
@@ -529,7 +523,7 @@ fn run(action: FleetAction) -> Result<ExitCode, String> {
             let text = diff::render(&d);
             let mut o = std::io::stdout().lock();
             let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
-            Ok(ExitCode::from(u8::from(d.worse > 0)))
+            Ok(Outcome::failing(d.worse > 0))
         }
     }
 }
@@ -540,8 +534,8 @@ mod tests {
 
     #[test]
     fn shard_parsing() {
-        assert_eq!(parse_shard("1/3"), Ok(Shard { index: 1, count: 3 }));
-        assert_eq!(parse_shard("3/3"), Ok(Shard { index: 3, count: 3 }));
+        assert_eq!(parse_shard("1/3").unwrap(), Shard { index: 1, count: 3 });
+        assert_eq!(parse_shard("3/3").unwrap(), Shard { index: 3, count: 3 });
         for bad in ["0/3", "4/3", "1/0", "x/2", "1", "1/2/3"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }

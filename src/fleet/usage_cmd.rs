@@ -3,11 +3,10 @@
 //! normalized rows. See docs/usage.md.
 
 use crate::usage::attribution::{Attributor, Clone};
-use crate::usage::export::{Exporter, RowFormat};
+use crate::usage::export::{Dest, Exporter, RowFormat};
 use crate::usage::metrics::{self, UsageReport};
 use crate::usage::{self, Options};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct UsageArgs {
@@ -41,19 +40,19 @@ pub struct UsageCommon {
 pub fn load_policy(
     config: Option<&Path>,
     policy: Option<&Path>,
-) -> Result<crate::policy::Policy, String> {
+) -> Result<crate::policy::Policy, crate::error::Error> {
     if let Some(dir) = policy {
         let pack = crate::policy::PackRef::Path(dir.to_string_lossy().into_owned());
         let cwd = std::env::current_dir().unwrap_or_default();
         return crate::policy::load(&crate::policy::Extends::One(pack), &cwd)
-            .map_err(|e| e.to_string());
+            .map_err(crate::error::Error::from);
     }
     match config {
         Some(c) => {
             let root = c.parent().unwrap_or(Path::new("."));
             crate::config::load(c, root)
                 .map(|cfg| cfg.policy)
-                .map_err(|e| e.to_string())
+                .map_err(crate::error::Error::from)
         }
         None => Ok(crate::policy::Policy::default()),
     }
@@ -66,22 +65,22 @@ pub fn build(
     clones: &[(String, PathBuf)],
     rows: Option<&Path>,
     now: i64,
-) -> Result<UsageReport, String> {
+) -> Result<UsageReport, crate::error::Error> {
     let files = usage::discover(inputs)?;
     let clones = clones.iter().map(|(n, p)| Clone::at(n, p)).collect();
     let export = match rows {
         None => None,
         Some(p) => {
-            let (format, out): (RowFormat, Box<dyn std::io::Write + Send>) = if p.as_os_str() == "-"
-            {
-                (RowFormat::Ndjson, Box::new(std::io::stdout()))
+            let (format, out) = if p.as_os_str() == "-" {
+                (RowFormat::Ndjson, Dest::Stdout)
             } else {
-                let f = std::fs::File::create(p)
+                let file = std::fs::File::create(p)
                     .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-                (
-                    RowFormat::for_path(p),
-                    Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
-                )
+                let spill_dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                (RowFormat::for_path(p), Dest::File { file, spill_dir })
             };
             Some(
                 Exporter::new(format, out)
@@ -164,7 +163,11 @@ pub fn text(r: &UsageReport) -> String {
     s
 }
 
-pub fn run(args: UsageArgs, clones: &[PathBuf], config: Option<&Path>) -> Result<ExitCode, String> {
+pub fn run(
+    args: UsageArgs,
+    clones: &[PathBuf],
+    config: Option<&Path>,
+) -> crate::error::Result<crate::error::Outcome> {
     let to_stdout = [&args.json, &args.html, &args.common.rows]
         .iter()
         .filter(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
@@ -211,5 +214,5 @@ pub fn run(args: UsageArgs, clones: &[PathBuf], config: Option<&Path>) -> Result
     {
         super::write_text(Path::new("-"), &text(&report))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(crate::error::Outcome::Clean)
 }

@@ -2,7 +2,8 @@
 //! shows when `fleet scan --usage` joined usage to the scorecards. Server-side rendered, no
 //! script needed; every string is HTML-escaped (and was masked when the report was built).
 
-use super::html::{STYLE, esc};
+use super::style::STYLE;
+use crate::escape::html as esc;
 use crate::usage::metrics::{Group, Metrics, UsageReport};
 use std::fmt::Write;
 

@@ -1,10 +1,12 @@
 //! One file as the rules see it, with its views built once on first use.
 
 use crate::classify::FileKind;
+use crate::model::knowledge::Knowledge;
 use crate::model::mcp::McpServer;
 use crate::model::permissions::Grant;
 use crate::syntax::{self, LineIndex, Node, SyntaxError};
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// One file as rules see it: its kind, text, and lazily built views (each built at most once):
 /// the parsed tree, its MCP servers and its permission grants.
@@ -18,6 +20,8 @@ pub struct FileCtx {
     outline: OnceCell<syntax::markdown::Outline>,
     /// Line starts, shared by every repository-level finding in this file.
     lines: OnceCell<LineIndex>,
+    /// The knowledge tables the rules judge this file with (built-in plus the packs').
+    knowledge: Arc<Knowledge>,
 }
 
 impl FileCtx {
@@ -31,7 +35,19 @@ impl FileCtx {
             grants: OnceCell::new(),
             outline: OnceCell::new(),
             lines: OnceCell::new(),
+            knowledge: Knowledge::builtin(),
         }
+    }
+
+    /// The same file judged with `knowledge` (the run's tables, when packs extend them).
+    pub fn with_knowledge(mut self, knowledge: Arc<Knowledge>) -> Self {
+        self.knowledge = knowledge;
+        self
+    }
+
+    /// The knowledge tables (commands, hooks, injection phrases, database servers).
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
     }
 
     /// The file's line index, built on first use.

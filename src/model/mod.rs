@@ -2,6 +2,7 @@
 //! extracted from parsed files, so rules reason about one model instead of fourteen formats.
 
 mod file;
+pub mod knowledge;
 pub mod mcp;
 pub mod permissions;
 mod project;

@@ -1,5 +1,8 @@
 //! Permission rules: Claude Code's grammar parsed exactly (`Tool`, `Tool(specifier)`,
-//! `mcp__server__tool`), and every agent's allow/ask/deny lists normalized into [`Grant`]s.
+//! `mcp__server__tool`), and every agent's allow/ask/deny lists normalized into [`Grant`]s:
+//! OpenCode's `permission` maps and GitHub Copilot's managed permission rules (`Shell(…)`,
+//! `Read(…)`, `Edit(…)`, `Domain(…)`; the mapping is data in rules/vendor-policy.yaml) become
+//! the same rules, so one set of checks reads every agent.
 
 use crate::classify::{Agent, FileKind};
 use crate::syntax::Node;
@@ -345,6 +348,35 @@ pub fn claude_grants(kind: FileKind, text: &str, tree: &Node) -> Vec<Grant> {
             }
         }
         FileKind::OpenCodeAgent => opencode_grants(tree.get("permission"), &mut out),
+        // Copilot enterprise managed settings: `permissions.allow/ask/deny` in Copilot's
+        // grammar. A rule whose tool is not Copilot's is no grant (AG623 reports it).
+        FileKind::CopilotManagedSettings => {
+            for (list, key, name) in [
+                (List::Allow, "permissions.allow", "allow"),
+                (List::Ask, "permissions.ask", "ask"),
+                (List::Deny, "permissions.deny", "deny"),
+            ] {
+                // `{ "overridable": [...] }`: the enterprise default, still in force.
+                let entries = tree
+                    .pointer(&["permissions", name])
+                    .map(|n| n.get("overridable").unwrap_or(n));
+                for item in entries.map_or(&[][..], Node::as_array) {
+                    let Some(s) = item.as_str() else { continue };
+                    let Some(normal) = crate::policy::vendor::from_copilot(s) else {
+                        continue;
+                    };
+                    let mut g = grant(
+                        list,
+                        PermissionRule::parse(&normal),
+                        s.to_string(),
+                        item.span.clone(),
+                        key,
+                    );
+                    g.agent = Agent::Copilot;
+                    out.push(g);
+                }
+            }
+        }
         // Skills and commands pre-approve their `allowed-tools` while they run (Agent Skills
         // spec field; Claude Code and Copilot honour it).
         FileKind::ClaudeSkill

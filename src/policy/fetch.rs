@@ -46,7 +46,7 @@ fn refresh() -> Refresh {
 const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The pack directory for `pack`, checked out into the cache if needed, and the commit.
-pub fn checkout(pack: &GitPack, base: &Path) -> Result<(PathBuf, String), String> {
+pub fn checkout(pack: &GitPack, base: &Path) -> Result<(PathBuf, String), crate::error::Error> {
     let rev = pack.rev.as_deref().unwrap_or("HEAD");
     let cache = cache_dir()?;
     let key = crate::diagnostic::fingerprint(&[&pack.git]);
@@ -83,14 +83,14 @@ pub fn checkout(pack: &GitPack, base: &Path) -> Result<(PathBuf, String), String
     }
     let sub = pack.path.as_deref().unwrap_or("").trim_matches('/');
     if sub.split('/').any(|c| c == "..") {
-        return Err(format!("{what}: `path` must stay inside the repository"));
+        return Err(format!("{what}: `path` must stay inside the repository").into());
     }
     let dir = if sub.is_empty() { dest } else { dest.join(sub) };
     Ok((dir, commit.id.to_hex_with_len(12).to_string()))
 }
 
 /// Where packs are cached: `$AGENTGATE_CACHE_DIR`, else the user cache directory.
-fn cache_dir() -> Result<PathBuf, String> {
+fn cache_dir() -> Result<PathBuf, crate::error::Error> {
     let dir = std::env::var_os("AGENTGATE_CACHE_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("agentgate")))
@@ -138,7 +138,7 @@ fn local_repo(url: &str, base: &Path) -> Option<PathBuf> {
 
 /// Fetches `rev` of a remote repository into a bare cache repository; returns it and the
 /// local ref to resolve. Offline, a ref fetched before is used with a warning.
-fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String> {
+fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), crate::error::Error> {
     let allowed = ["https://", "http://", "ssh://", "git://"]
         .iter()
         .any(|p| url.starts_with(p))
@@ -146,7 +146,8 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
     if !allowed || url.starts_with('-') {
         return Err(format!(
             "policy pack {url}: only https, ssh, git and local repositories are supported"
-        ));
+        )
+        .into());
     }
     let local_ref = format!("refs/agentgate/{}", crate::diagnostic::fingerprint(&[rev]));
     let stamp = bare.join(format!(
@@ -189,7 +190,8 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
             return Err(format!(
                 "policy pack {url}: cannot create the cache repository {}",
                 bare.display()
-            ));
+            )
+            .into());
         }
     }
     let refspec = format!("+{rev}:{local_ref}");
@@ -211,7 +213,7 @@ fn fetch(url: &str, rev: &str, bare: &Path) -> Result<(PathBuf, String), String>
     if !out.status.success() {
         let reason = String::from_utf8_lossy(&out.stderr).trim().to_string();
         if !cached() {
-            return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}"));
+            return Err(format!("policy pack {url}@{rev}: fetch failed: {reason}").into());
         }
         crate::sink::note(&format!(
             "warning: policy pack {url}@{rev}: fetch failed, using the cached copy"
@@ -230,7 +232,7 @@ fn write_tree(
     dir: &Path,
     depth: usize,
     budget: &mut u64,
-) -> Result<(), String> {
+) -> Result<(), crate::error::Error> {
     if depth > 16 {
         return Err("tree nested too deeply".into());
     }
@@ -244,7 +246,7 @@ fn write_tree(
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.filename().to_string();
         if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
-            return Err(format!("unsafe file name `{name}` in the pack"));
+            return Err(format!("unsafe file name `{name}` in the pack").into());
         }
         let mode = entry.mode();
         let path = dir.join(&name);
@@ -286,7 +288,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for url in ["ext::sh -c touch% /tmp/x", "-oProxyCommand=x", "fd::3"] {
             let e = fetch(url, "HEAD", &dir.path().join("b.git")).unwrap_err();
-            assert!(e.contains("only https"), "{url}: {e}");
+            assert!(e.to_string().contains("only https"), "{url}: {e}");
         }
     }
 }

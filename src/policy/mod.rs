@@ -89,6 +89,10 @@ pub struct Policy {
     /// Custom secret rules from the packs' `rules/*.yaml`: (file, YAML), in the built-in format.
     #[serde(default, skip_deserializing, serialize_with = "names")]
     pub secret_rules: Vec<(String, String)>,
+    /// Additions to the built-in knowledge tables from the packs' `knowledge/<table>.yaml`:
+    /// (file, YAML), in the built-in tables' format (see `model::knowledge`).
+    #[serde(default, skip_deserializing, serialize_with = "names")]
+    pub knowledge: Vec<(String, String)>,
     /// The packs this policy was assembled from, root first (filled in by [`load`]).
     #[serde(default, skip_deserializing)]
     pub layers: Vec<String>,
@@ -288,6 +292,16 @@ impl Policy {
         // Locks only accumulate: a later pack cannot unlock what an earlier one locked.
         union(&mut self.locked.rules, later.locked.rules);
         union(&mut self.locked.settings, later.locked.settings);
+        for (file, text) in later.secret_rules {
+            if !self.secret_rules.iter().any(|(f, _)| *f == file) {
+                self.secret_rules.push((file, text));
+            }
+        }
+        for (file, text) in later.knowledge {
+            if !self.knowledge.iter().any(|(f, _)| *f == file) {
+                self.knowledge.push((file, text));
+            }
+        }
         let a = later.attribution;
         if !a.repo_keys.is_empty() {
             self.attribution.repo_keys = a.repo_keys;
@@ -362,14 +376,12 @@ fn locate(pack: &PackRef, base: &Path) -> Result<(PathBuf, Option<String>), Box<
             }
             Ok((dir, None))
         }
-        PackRef::Git(g) => {
-            fetch::checkout(g, base)
-                .map_err(ConfigError::plain)
-                .map(|(dir, commit)| {
-                    let rev = g.rev.as_deref().unwrap_or("HEAD");
-                    (dir, Some(format!("{}@{rev} (commit {commit})", g.git)))
-                })
-        }
+        PackRef::Git(g) => fetch::checkout(g, base)
+            .map_err(|e| ConfigError::plain(e.to_string()))
+            .map(|(dir, commit)| {
+                let rev = g.rev.as_deref().unwrap_or("HEAD");
+                (dir, Some(format!("{}@{rev} (commit {commit})", g.git)))
+            }),
     }
 }
 
@@ -467,31 +479,45 @@ fn load_into(
     for (path, t) in template::load_dir(&canonical.join("templates"), &canonical, &name)? {
         policy.templates.insert(path, t);
     }
-    let rules_dir = canonical.join("rules");
-    if let Ok(entries) = std::fs::read_dir(&rules_dir) {
-        if !crate::fsx::stays_inside(&rules_dir, &canonical) {
-            return Err(ConfigError::plain(format!(
-                "policy pack {}: `rules` leads out of the pack through a symbolic link",
-                canonical.display()
-            )));
-        }
-        let mut files: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect();
-        files.sort();
-        for f in files {
-            let text =
-                crate::fsx::read_confined_text(&f, &canonical, crate::fsx::SMALL_FILE_CAP)
-                    .map_err(|e| ConfigError::plain(format!("cannot read the policy pack: {e}")))?;
-            policy.secret_rules.push((f.display().to_string(), text));
-        }
+    for (dir, into) in [
+        ("rules", &mut policy.secret_rules),
+        ("knowledge", &mut policy.knowledge),
+    ] {
+        into.extend(pack_yaml_files(&canonical, dir)?);
     }
     for (skill, s) in load_skills(&canonical.join("skills"), &canonical, &name)? {
         policy.skills.insert(skill, s);
     }
     Ok(())
+}
+
+/// The `*.yaml` files of a pack's `dir` (sorted): (path, text). None when there is no such
+/// directory; a directory that is a link out of the pack is an error.
+fn pack_yaml_files(canonical: &Path, dir: &str) -> Result<Vec<(String, String)>, Box<ConfigError>> {
+    let path = canonical.join(dir);
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        return Ok(Vec::new());
+    };
+    if !crate::fsx::stays_inside(&path, canonical) {
+        return Err(ConfigError::plain(format!(
+            "policy pack {}: `{dir}` leads out of the pack through a symbolic link",
+            canonical.display()
+        )));
+    }
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let text = crate::fsx::read_confined_text(&f, canonical, crate::fsx::SMALL_FILE_CAP)
+                .map_err(|e| ConfigError::plain(format!("cannot read the policy pack: {e}")))?;
+            Ok((f.display().to_string(), text))
+        })
+        .collect()
 }
 
 /// Normalized content hash of a skill file: the same text with CRLF or LF hashes the same.

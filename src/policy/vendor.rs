@@ -68,6 +68,10 @@ pub struct TargetSpec {
     pub fail_closed: BTreeMap<String, String>,
     pub permission_tools: Vec<String>,
     pub permission_tool_prefixes: Vec<String>,
+    /// Keys whose value may be wrapped as `{ "overridable": VALUE }` (an enterprise default
+    /// that a team's settings file may replace).
+    #[serde(default)]
+    pub overridable: Vec<String>,
     pub mcp_entry_keys: Vec<String>,
     pub server_name_pattern: String,
     pub examples: Examples,
@@ -98,6 +102,10 @@ pub struct Examples {
 pub struct Mapping {
     pub copilot_tools: BTreeMap<String, String>,
     pub copilot_domain_from: String,
+    /// Copilot managed permission tool → the normalized (Claude Code) tool.
+    pub from_copilot_tools: BTreeMap<String, String>,
+    /// Copilot's domain selector (`Domain`), normalized to `WebFetch(domain:…)`.
+    pub from_copilot_domain: String,
     /// (dotted Claude Code key, value) pairs of `forbid.claude_settings` that forbid bypass.
     pub bypass: Vec<(String, String)>,
     pub codex_without_bypass: BTreeMap<String, Vec<String>>,
@@ -145,9 +153,64 @@ pub fn copilot_rule(claude: &str) -> Option<String> {
     Some(format!("{to}{}", &claude[tool.len()..]))
 }
 
+/// A Copilot managed permission rule (`Shell(git push *)`, `Domain(*.example.com)`) as the
+/// normalized rule text the permission model parses (`Bash(git push *)`,
+/// `WebFetch(domain:*.example.com)`), or `None` when its tool is not Copilot's.
+pub fn from_copilot(rule: &str) -> Option<String> {
+    let m = &KNOWN.mapping;
+    let rule = rule.trim();
+    let tool = rule_tool(rule);
+    let rest = rule[tool.len()..].trim_start();
+    if !(rest.is_empty() || rest.starts_with('(') && rest.ends_with(')')) {
+        return None;
+    }
+    if tool == m.from_copilot_domain {
+        return Some(
+            match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                Some(host) if !host.trim().is_empty() => {
+                    format!("WebFetch(domain:{})", host.trim())
+                }
+                _ => "WebFetch".to_string(),
+            },
+        );
+    }
+    let to = m.from_copilot_tools.get(tool)?;
+    Some(format!("{to}{rest}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copilot_rules_normalize_both_ways() {
+        assert_eq!(
+            from_copilot("Shell(git push *)").as_deref(),
+            Some("Bash(git push *)")
+        );
+        assert_eq!(from_copilot("Bash(*)").as_deref(), Some("Bash(*)"));
+        assert_eq!(from_copilot("Shell").as_deref(), Some("Bash"));
+        assert_eq!(
+            from_copilot("Write(./.env)").as_deref(),
+            Some("Edit(./.env)")
+        );
+        assert_eq!(
+            from_copilot("Domain(*.example.com)").as_deref(),
+            Some("WebFetch(domain:*.example.com)")
+        );
+        assert_eq!(from_copilot("Domain").as_deref(), Some("WebFetch"));
+        assert_eq!(from_copilot("WebFetch(domain:x.example)"), None);
+        assert_eq!(from_copilot("Shell x"), None);
+        // Out through `copilot_rule` and back: the same normalized rule.
+        for claude in [
+            "Bash(npm test *)",
+            "Read(./.env)",
+            "WebFetch(domain:docs.example.com)",
+        ] {
+            let copilot = copilot_rule(claude).unwrap();
+            assert_eq!(from_copilot(&copilot).as_deref(), Some(claude), "{copilot}");
+        }
+    }
 
     #[test]
     fn knowledge_loads_and_names_every_target() {

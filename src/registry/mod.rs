@@ -287,7 +287,7 @@ impl Selection {
         select: &[String],
         ignore: &[String],
         overrides: &[(String, Severity)],
-    ) -> Result<Self, String> {
+    ) -> Result<Self, crate::error::Error> {
         let mut enabled = vec![select.is_empty(); RULES.len()];
         for s in select {
             for i in matching(s)? {
@@ -314,7 +314,7 @@ impl Selection {
 
     /// Locks the rules `selectors` match (the policy's `locked.rules`): they run whatever
     /// was selected, at no less than their default severity, and nothing suppresses them.
-    pub fn lock(&mut self, selectors: &[String]) -> Result<(), String> {
+    pub fn lock(&mut self, selectors: &[String]) -> Result<(), crate::error::Error> {
         for s in selectors {
             for i in matching(s)? {
                 self.locked[i] = true;
@@ -364,7 +364,7 @@ fn index(rule: &Rule) -> Option<usize> {
     RULES.iter().position(|r| std::ptr::eq(*r, rule))
 }
 
-fn matching(selector: &str) -> Result<Vec<usize>, String> {
+fn matching(selector: &str) -> Result<Vec<usize>, crate::error::Error> {
     let s = selector.trim();
     let hits: Vec<usize> = RULES
         .iter()
@@ -382,7 +382,7 @@ fn matching(selector: &str) -> Result<Vec<usize>, String> {
     if hits.is_empty() {
         return Err(format!(
             "unknown rule selector `{s}` (expected a code like AG101, a rule name, a family or `all`)"
-        ));
+        ).into());
     }
     Ok(hits)
 }

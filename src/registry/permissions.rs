@@ -14,7 +14,10 @@ pub static BASH_WILDCARD_ALLOW: Rule = Rule {
         what: "Finds `Bash`, `Bash(*)`, `PowerShell` and `PowerShell(*)` (and the equivalent `Bash(:*)`) in \
                `permissions.allow` of `.claude/settings.json` and `.claude/settings.local.json`, and in the \
                `allowed-tools` front matter of skills (`.claude/skills/*/SKILL.md`) and commands \
-               (`.claude/commands/*.md`). The same entries in `deny` or `ask` are fine and not reported.",
+               (`.claude/commands/*.md`). The same rules in other agents' grammars are read through the normalized \
+               permission model: `Shell`, `Shell(*)` and its alias `Bash(*)` in the `permissions.allow` of GitHub \
+               Copilot's enterprise managed settings (`copilot/managed-settings.json`), and OpenCode's \
+               `\"bash\": \"allow\"`. The same entries in `deny` or `ask` are fine and not reported.",
         why: "Claude Code treats `Bash` and `Bash(*)` as \"every command\". Committed to a repository, such a \
               rule lets the agent run anything without asking — `curl … | sh`, `rm -rf`, `git push --force` — \
               and a prompt injection in any file the agent reads can use it.",
@@ -25,6 +28,7 @@ pub static BASH_WILDCARD_ALLOW: Rule = Rule {
         references: &[
             "https://code.claude.com/docs/en/permissions",
             "https://code.claude.com/docs/en/skills",
+            "https://docs.github.com/en/copilot/reference/enterprise-administrators/enterprise-managed-settings",
         ],
     },
 };
@@ -84,14 +88,20 @@ pub static NETWORK_TOOL_ALLOW: Rule = Rule {
     summary: "An allow rule pre-approves a network tool or unrestricted web fetches",
     docs: Docs {
         what: "Finds allow rules for `curl`, `wget`, `nc`/`ncat`/`socat`, `ssh`, `scp`, `sftp`, `rsync`, `telnet`, \
-               `ftp`, and bare `WebFetch` or `WebFetch(domain:*)`.",
+               `ftp`, and bare `WebFetch` or `WebFetch(domain:*)` — and the same in GitHub Copilot's managed \
+               permission rules (`Shell(curl *)`, a bare `Domain` or `Domain(*)`), read through the normalized \
+               permission model.",
         why: "A pre-approved network tool is an exfiltration channel: a prompt injection can send source code or \
               secrets anywhere without a prompt. Claude Code's documentation calls URL-constraining Bash rules \
               fragile; `WebFetch(domain:…)` is the supported way to allow specific sites.",
         example: "```json\n{ \"permissions\": { \"allow\": [\"Bash(curl *)\", \"WebFetch\"] } }\n```",
         fix: "Allow specific domains with `WebFetch(domain:docs.example.com)` and deny `Bash(curl *)` / \
-              `Bash(wget *)`; keep other network tools under `ask`.",
-        references: &["https://code.claude.com/docs/en/permissions"],
+              `Bash(wget *)`; keep other network tools under `ask`. In Copilot managed settings, allow \
+              `Domain(docs.example.com)` and deny `Shell(curl *)`.",
+        references: &[
+            "https://code.claude.com/docs/en/permissions",
+            "https://docs.github.com/en/copilot/reference/enterprise-administrators/enterprise-managed-settings",
+        ],
     },
 };
 

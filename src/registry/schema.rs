@@ -12,8 +12,13 @@ pub static UNKNOWN_KEY: Rule = Rule {
     summary: "A key the agent's schema does not know (as of the version agentgate was checked against)",
     docs: Docs {
         what: "Checks the objects whose key set is closed — Claude Code `permissions`, `sandbox`, `statusLine`, \
-               hook groups and handlers, `.mcp.json` server entries — against the schema in rules/schemas/, \
-               which records the client version it was taken from. Unknown keys get a did-you-mean.",
+               hook groups and handlers, `.mcp.json` server entries; Codex `.codex/config.toml` `[mcp_servers.*]` \
+               and `[sandbox_workspace_write]`; Gemini CLI `.gemini/settings.json` `mcpServers`; VS Code \
+               `.vscode/mcp.json` `servers` (with their `sandbox` and `dev` objects) and `inputs`; the top level of \
+               Copilot CLI's repository settings `.github/copilot/settings.json` (a closed set of keys: \
+               `permissions` there is silently ignored) — against the \
+               schema in rules/schemas/, which records the client version or source commit it was taken from. \
+               Unknown keys get a did-you-mean.",
         why: "A misspelt key (`denyInsteadOfPromting`) or an invented one (`allowNetworkAccess`) does nothing: the \
               protection the author meant is not there. The finding is a warning and names the version, because \
               a newer client may have added the key since.",
@@ -23,6 +28,9 @@ pub static UNKNOWN_KEY: Rule = Rule {
         references: &[
             "https://json.schemastore.org/claude-code-settings.json",
             "https://code.claude.com/docs/en/settings",
+            "https://developers.openai.com/codex/config-reference",
+            "https://github.com/google-gemini/gemini-cli/blob/main/schemas/settings.schema.json",
+            "https://code.visualstudio.com/docs/agents/reference/mcp-configuration",
         ],
     },
 };
@@ -35,10 +43,13 @@ pub static WRONG_TYPE: Rule = Rule {
     confidence: Confidence::Exact,
     summary: "A value of the wrong type, so the agent rejects the setting (Claude Code: the whole file)",
     docs: Docs {
-        what: "Checks value types (string, number, boolean, array, object) of the keys listed in rules/schemas/.",
+        what: "Checks value types (string, number, boolean, array, object) of the keys listed in rules/schemas/ \
+               (Claude Code settings and `.mcp.json`, Codex `.codex/config.toml`, Gemini CLI \
+               `.gemini/settings.json`, VS Code `.vscode/mcp.json`).",
         why: "Claude Code validates settings and skips a file that fails validation entirely, with every deny \
               rule in it: `\"allow\": \"Bash(npm test)\"` (a string, not a list) or `\"timeout\": \"60\"` turns the \
-              file off.",
+              file off. Codex refuses to load a `config.toml` whose `[mcp_servers.*]` table has a value of the \
+              wrong type (`args = \"--stdio\"`).",
         example: "```json\n{ \"permissions\": { \"allow\": \"Bash(npm test)\" } }\n```",
         fix: "Use the type the schema expects: a list for rule lists, a number for timeouts, `true`/`false` \
               unquoted.",
@@ -58,10 +69,16 @@ pub fn known_as_of(agent: &str) -> Option<&'static str> {
         known_as_of: String,
     }
     static HEADS: std::sync::LazyLock<Vec<Head>> = std::sync::LazyLock::new(|| {
-        [include_str!("../../rules/schemas/claude-code.yaml")]
-            .iter()
-            .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
-            .collect()
+        [
+            include_str!("../../rules/schemas/claude-code.yaml"),
+            include_str!("../../rules/schemas/codex.yaml"),
+            include_str!("../../rules/schemas/gemini-cli.yaml"),
+            include_str!("../../rules/schemas/vscode.yaml"),
+            include_str!("../../rules/schemas/copilot-cli.yaml"),
+        ]
+        .iter()
+        .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
+        .collect()
     });
     HEADS
         .iter()

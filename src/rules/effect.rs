@@ -89,6 +89,11 @@ struct IgnoredMode {
 struct CodexIgnored {
     agent: String,
     versions: String,
+    /// The first release that drops the keys: a declared range (`agents:`) that starts
+    /// before it includes releases that honour them.
+    since: String,
+    /// What releases before `since` do with the keys.
+    before: String,
     #[allow(dead_code)]
     sources: Vec<String>,
     does_instead: String,
@@ -419,23 +424,56 @@ fn check_project_scope(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 
 // ---- AG704 ----
 
-fn check_codex(ctx: &FileCtx, emit: &mut Emitter<'_>) {
-    if ctx.kind != FileKind::CodexConfig {
-        return;
-    }
-    let Some(tree) = tree_of(ctx) else { return };
+/// Version-aware: with no declared Codex range, or one that starts at or after `since`, the
+/// keys do nothing (a warning: move them). A declared range that starts before `since`
+/// includes releases that honour them and send every request, with the API key, where the
+/// project says: an error, and the message names the releases.
+fn check_codex(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
     let k = &KNOWN.codex_project_ignored;
-    for key in &k.keys {
-        if let Some(m) = tree.member(key) {
-            emit.emit(
-                &CODEX_PROJECT_KEY_IGNORED,
-                Some(m.key_span.clone()),
-                format!(
+    let declared = repo
+        .agents
+        .iter()
+        .find(|(a, _)| *a == k.agent)
+        .and_then(|(_, low)| low.as_ref());
+    let older = match (declared, crate::config::Version::parse(&k.since)) {
+        (Some(low), Some(since)) if *low < since => Some(
+            low.0
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+        ),
+        _ => None,
+    };
+    for ctx in repo
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::CodexConfig)
+    {
+        let Some(tree) = tree_of(ctx) else { continue };
+        for key in &k.keys {
+            let Some(m) = tree.member(key) else { continue };
+            let message = match &older {
+                None => format!(
                     "`{key}` in a project .codex/config.toml: {} {}",
                     k.agent, k.does_instead
                 ),
-            )
-            .help = Some(format!(
+                Some(low) => format!(
+                    "`{key}` in a project .codex/config.toml: the declared codex range starts at {low}, and {} releases before {} {}",
+                    k.agent, k.since, k.before
+                ),
+            };
+            let d = emit.emit(
+                ctx,
+                &CODEX_PROJECT_KEY_IGNORED,
+                Some(m.key_span.clone()),
+                message,
+            );
+            // A severity the configuration set for AG704 is kept.
+            if older.is_some() && d.severity == CODEX_PROJECT_KEY_IGNORED.severity {
+                d.severity = crate::registry::Severity::Error;
+            }
+            d.help = Some(format!(
                 "move it to ~/.codex/config.toml; {} {}",
                 k.agent, k.versions
             ));
@@ -595,7 +633,7 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
         &PROJECT_SCOPE_IGNORED,
         super::Check::File(check_project_scope),
     ),
-    (&CODEX_PROJECT_KEY_IGNORED, super::Check::File(check_codex)),
+    (&CODEX_PROJECT_KEY_IGNORED, super::Check::Repo(check_codex)),
     (
         &HOOK_MATCHER_NEVER_FIRES,
         super::Check::File(check_hook_matchers),

@@ -397,6 +397,8 @@ fn is_placeholder(value: &str) -> bool {
         || (v.len() < 8 && v.bytes().all(|b| b.is_ascii_digit()))
         || v.contains(char::is_whitespace)
         || crate::secrets::validate::is_placeholder(v)
+        // Public by design (rules/secrets.yaml `public_prefixes`): Supabase publishable keys.
+        || crate::secrets::Engine::builtin().public_by_design(v).is_some()
         || ["todo", "replace", "...", "…"]
             .iter()
             .any(|m| lower.contains(m))
@@ -616,45 +618,6 @@ fn check_filesystem_root(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 }
 
 /// Database servers and what makes them read-only, as data (`rules/databases.yaml`).
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DbList {
-    #[allow(dead_code)]
-    source: Vec<String>,
-    #[allow(dead_code)]
-    checked: String,
-    entries: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Databases {
-    #[allow(dead_code)]
-    version: u32,
-    databases: DbList,
-    read_only_flags: DbList,
-    read_only_servers: DbList,
-    production_words: DbList,
-    #[cfg_attr(not(test), allow(dead_code))]
-    examples: Vec<DbExample>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(not(test), allow(dead_code))]
-struct DbExample {
-    server: String,
-    writable: bool,
-}
-
-fn databases() -> &'static Databases {
-    static D: std::sync::OnceLock<Databases> = std::sync::OnceLock::new();
-    D.get_or_init(|| {
-        serde_saphyr::from_str(include_str!("../../rules/databases.yaml"))
-            .expect("rules/databases.yaml is valid (tested)")
-    })
-}
-
 fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for server in ctx.mcp_servers() {
         let argv = server.argv();
@@ -663,7 +626,7 @@ fn check_database(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             .map(|t| t.value.to_ascii_lowercase())
             .collect::<Vec<_>>()
             .join(" ");
-        let known = databases();
+        let known = &ctx.knowledge().databases;
         let is_db = known.databases.entries.iter().any(|db| {
             launch.contains(db.as_str()) || server.name.to_ascii_lowercase().contains(db.as_str())
         });
@@ -933,17 +896,6 @@ mod tests {
     use super::*;
     use crate::rules::test_support::run;
 
-    #[test]
-    fn database_examples_are_judged_as_recorded() {
-        for ex in &super::databases().examples {
-            let text = format!("{{\"mcpServers\": {{\"db\": {}}}}}", ex.server);
-            let writable = run(".mcp.json", &text)
-                .iter()
-                .any(|d| d.rule.code == "AG206");
-            assert_eq!(writable, ex.writable, "{}", ex.server);
-        }
-    }
-
     fn codes(path: &str, text: &str) -> Vec<(&'static str, u32, u32)> {
         run(path, text)
             .iter()
@@ -1031,12 +983,13 @@ mod tests {
         // Fake credentials for the test (agentgate's own scan skips these lines).
         let bearer = "sk-live-9f8e7d6c5b4a3f2e1d0c"; // agentgate:allow: a fake credential for this test
         let dsn = "postgres://admin:Zx9Kq2Lm7Rt4Wp@db.internal:5432/app"; // agentgate:allow: a fake credential for this test
+        let key = "k8s7d6f5g4h3j2k1"; // agentgate:allow: a fake credential for this test
         let token = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko"; // agentgate:allow: a fake credential for this test
         let text = format!(
             r#"{{"mcpServers": {{
   "gh": {{"command": "github-mcp@1.0.0", "env": {{"GITHUB_TOKEN": "{token}", "LOG": "debug"}}}},
   "api": {{"type": "http", "url": "https://api.example.net/mcp", "headers": {{"Authorization": "Bearer {bearer}"}}}},
-  "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "k8s7d6f5g4h3j2k1"]}}
+  "db": {{"command": "dbhub@1.0.0", "args": ["--dsn={dsn}", "--api-key", "{key}"]}}
 }}}}"#
         );
         let d = run(".mcp.json", &text);

@@ -1,10 +1,10 @@
 //! The rule registry: the single table every surface reads (`--select`, `rules`, `explain`,
 //! docs/rules, SARIF `tool.driver.rules`, GitLab `check_name`), plus the context rules run in.
 
-mod commands;
 pub(crate) mod context;
 mod effect;
 mod hooks;
+mod knowledge;
 pub mod mcp;
 pub mod permissions;
 pub mod policy;
@@ -47,7 +47,7 @@ pub struct Knowledge {
 pub fn knowledge() -> Vec<Knowledge> {
     let mut out = schema::knowledge();
     out.extend(effect::knowledge());
-    out.extend(commands::knowledge());
+    out.extend(knowledge::facts());
     out.extend(permissions::guardrails().iter().map(|g| Knowledge {
         agent: "Claude Code".into(),
         topic: format!("guardrail {} (AG212, init)", g.key),
@@ -317,7 +317,23 @@ mod tests {
 /// them (no other files: the unit tests and the fuzzer use it).
 #[doc(hidden)]
 pub fn check_one(path: &str, text: &str, selection: &Selection) -> Vec<Diagnostic> {
-    let ctx = FileCtx::new(path, crate::classify::classify(path), text);
+    check_one_with(
+        path,
+        text,
+        selection,
+        &crate::model::knowledge::Knowledge::builtin(),
+    )
+}
+
+/// [`check_one`] with these knowledge tables.
+pub fn check_one_with(
+    path: &str,
+    text: &str,
+    selection: &Selection,
+    knowledge: &std::sync::Arc<crate::model::knowledge::Knowledge>,
+) -> Vec<Diagnostic> {
+    let ctx = FileCtx::new(path, crate::classify::classify(path), text)
+        .with_knowledge(std::sync::Arc::clone(knowledge));
     let mut emit = Emitter::new(path, text, selection);
     for check in file_checks(selection)
         .into_iter()
@@ -354,6 +370,7 @@ pub(crate) mod test_support {
 pub use crate::classify::{SUPPORT_NAMES, is_support_file};
 pub use crate::config::StaleThresholds;
 pub use crate::model::Repo;
+pub use knowledge::knowledge_problems;
 
 /// Collects repository-level diagnostics, placed in whichever file they concern.
 pub struct RepoEmitter<'a> {

@@ -1,13 +1,27 @@
-//! Over-broad tool permissions in Claude Code settings, skills and subagents.
+//! Over-broad tool permissions in Claude Code settings, skills and subagents, OpenCode
+//! configuration and Copilot managed settings: every agent's rules read through the
+//! normalized permission model (`FileCtx::grants`).
 
 pub use crate::registry::permissions::*;
 
 use super::{Emitter, FileCtx};
 use crate::classify::FileKind;
+use crate::model::knowledge::Knowledge;
 use crate::model::permissions::{Grant, List, broad_path, first_covering, glob_match};
 use crate::syntax::Node;
 
 // ---- checks ----
+
+/// An example rule for a help line, in the grant's own grammar (`Shell(…)`, `Domain(…)` for
+/// Copilot), so the fix can be pasted where the finding is.
+fn spelled(g: &Grant, claude: &str) -> String {
+    match g.agent {
+        crate::classify::Agent::Copilot => {
+            crate::policy::vendor::copilot_rule(claude).unwrap_or_else(|| claude.to_string())
+        }
+        _ => claude.to_string(),
+    }
+}
 
 /// Allow grants that are not already "every command" (AG101 covers those).
 fn allow_grants(ctx: &FileCtx) -> impl Iterator<Item = &Grant> {
@@ -16,8 +30,15 @@ fn allow_grants(ctx: &FileCtx) -> impl Iterator<Item = &Grant> {
 
 fn check_bash_wildcard(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx).filter(|g| g.rule.is_every_command()) {
-        emit.emit(&BASH_WILDCARD_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves every shell command", g.text, g.key))
-            .help = Some("allow specific commands instead, e.g. \"Bash(npm run test *)\"; put risky ones under `ask`".into());
+        emit.emit(
+            &BASH_WILDCARD_ALLOW,
+            Some(g.span.clone()),
+            format!("`{}` in {} pre-approves every shell command", g.text, g.key),
+        )
+        .help = Some(format!(
+            "allow specific commands instead, e.g. \"{}\"; put risky ones under `ask`",
+            spelled(g, "Bash(npm run test *)")
+        ));
     }
 }
 
@@ -48,7 +69,13 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(w) = super::commands::exec_wrappers().find(|w| covers_open(&pattern, w)) {
+        if let Some(w) = ctx
+            .knowledge()
+            .commands
+            .exec_wrappers
+            .iter()
+            .find(|w| covers_open(&pattern, w))
+        {
             emit.emit(
                 &EXEC_WRAPPER_ALLOW,
                 Some(g.span.clone()),
@@ -58,7 +85,8 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ),
             )
             .help = Some(format!(
-                "allow the exact command instead, e.g. \"Bash({w} <tool> <fixed args>)\", or move it to `ask`"
+                "allow the exact command instead, e.g. \"{}\", or move it to `ask`",
+                spelled(g, &format!("Bash({w} <tool> <fixed args>)"))
             ));
         }
     }
@@ -66,7 +94,7 @@ fn check_exec_wrapper(ctx: &FileCtx, emit: &mut Emitter<'_>) {
 
 /// What makes a concrete command risky to run unasked: a network tool, a destructive
 /// command or an exec wrapper (the lists behind AG103–AG105).
-pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
+pub(crate) fn risky_command<'k>(k: &'k Knowledge, cmd: &str) -> Option<&'k str> {
     let cmd = cmd.trim();
     let starts = |p: &str| {
         cmd == p
@@ -74,11 +102,12 @@ pub(super) fn risky_command(cmd: &str) -> Option<&'static str> {
                 .strip_prefix(p)
                 .is_some_and(|rest| rest.starts_with(char::is_whitespace))
     };
-    use super::commands as c;
-    c::network_tools()
-        .chain(c::destructive())
-        .chain(c::exec_wrappers())
-        .find(|p| starts(p) && !c::read_only_subcommand(cmd, p))
+    let c = &k.commands;
+    c.network_tools
+        .iter()
+        .chain(c.destructive.iter())
+        .chain(c.exec_wrappers.iter())
+        .find(|p| starts(p) && !k.read_only_subcommand(cmd, p))
 }
 
 fn names_program(pattern: &str, program: &str) -> bool {
@@ -92,7 +121,11 @@ fn names_program(pattern: &str, program: &str) -> bool {
 fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     for g in allow_grants(ctx) {
         let hit = match shell_pattern(g) {
-            Some(pattern) => super::commands::network_tools()
+            Some(pattern) => ctx
+                .knowledge()
+                .commands
+                .network_tools
+                .iter()
                 .find(|t| names_program(&pattern, t))
                 .map(|t| format!("`{t}`")),
             None if g.rule.tool == "WebFetch" => {
@@ -106,8 +139,18 @@ fn check_network(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             None => None,
         };
         if let Some(what) = hit {
-            emit.emit(&NETWORK_TOOL_ALLOW, Some(g.span.clone()), format!("`{}` in {} pre-approves {what}: a ready exfiltration channel", g.text, g.key))
-                .help = Some("allow specific sites with \"WebFetch(domain:docs.example.com)\" and keep network tools under `ask` or `deny`".into());
+            emit.emit(
+                &NETWORK_TOOL_ALLOW,
+                Some(g.span.clone()),
+                format!(
+                    "`{}` in {} pre-approves {what}: a ready exfiltration channel",
+                    g.text, g.key
+                ),
+            )
+            .help = Some(format!(
+                "allow specific sites with \"{}\" and keep network tools under `ask` or `deny`",
+                spelled(g, "WebFetch(domain:docs.example.com)")
+            ));
         }
     }
 }
@@ -117,9 +160,13 @@ fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
         let Some(pattern) = shell_pattern(g) else {
             continue;
         };
-        if let Some(cmd) = super::commands::destructive().find(|c| {
-            names_program(&pattern, c) && !super::commands::read_only_subcommand(&pattern, c)
-        }) {
+        let k = ctx.knowledge();
+        if let Some(cmd) = k
+            .commands
+            .destructive
+            .iter()
+            .find(|c| names_program(&pattern, c) && !k.read_only_subcommand(&pattern, c))
+        {
             emit.emit(
                 &DESTRUCTIVE_ALLOW,
                 Some(g.span.clone()),
@@ -129,7 +176,8 @@ fn check_destructive(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 ),
             )
             .help = Some(format!(
-                "move \"Bash({cmd} *)\" to `ask`; allow only read-only or local commands"
+                "move \"{}\" to `ask`; allow only read-only or local commands",
+                spelled(g, &format!("Bash({cmd} *)"))
             ));
         }
     }
@@ -516,7 +564,11 @@ fn check_auto_approve(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 let pattern = m.key.trim();
                 let everything = pattern.starts_with('/')
                     && ["/.*/", "/.+/", "/^.*$/", "/.*/i", "/^/"].contains(&pattern);
-                let risky = super::commands::risky_terminal()
+                let risky = ctx
+                    .knowledge()
+                    .commands
+                    .risky_terminal
+                    .iter()
                     .any(|r| pattern == r || pattern.starts_with(&format!("{r} ")));
                 if approves && (everything || risky) {
                     hits.push((

@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 const CLAUDE_CODE: &str = include_str!("../../rules/schemas/claude-code.yaml");
+const CODEX: &str = include_str!("../../rules/schemas/codex.yaml");
+const GEMINI_CLI: &str = include_str!("../../rules/schemas/gemini-cli.yaml");
+const VSCODE: &str = include_str!("../../rules/schemas/vscode.yaml");
+const COPILOT_CLI: &str = include_str!("../../rules/schemas/copilot-cli.yaml");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,10 +52,19 @@ struct Example {
 }
 
 static SCHEMAS: LazyLock<Vec<Schema>> = LazyLock::new(|| {
-    vec![
-        serde_saphyr::from_str(CLAUDE_CODE)
-            .expect("rules/schemas/claude-code.yaml is valid (tested)"),
+    [
+        ("claude-code", CLAUDE_CODE),
+        ("codex", CODEX),
+        ("gemini-cli", GEMINI_CLI),
+        ("vscode", VSCODE),
+        ("copilot-cli", COPILOT_CLI),
     ]
+    .into_iter()
+    .map(|(name, text)| {
+        serde_saphyr::from_str(text)
+            .unwrap_or_else(|e| panic!("rules/schemas/{name}.yaml is valid (tested): {e}"))
+    })
+    .collect()
 });
 
 /// The schemas' known-as-of versions and sources.
@@ -151,9 +164,13 @@ fn check(ctx: &FileCtx, emit: &mut Emitter<'_>, unknown: bool) {
                                     &UNKNOWN_KEY,
                                     Some(m.key_span.clone()),
                                     format!(
-                                        "`{}` is not a key of `{}`: not known as of {} {}",
+                                        "`{}` is not {}: not known as of {} {}",
                                         crate::secrets::printable(&m.key),
-                                        object.at,
+                                        if object.at.is_empty() {
+                                            "a top-level key".to_string()
+                                        } else {
+                                            format!("a key of `{}`", object.at)
+                                        },
                                         schema.agent,
                                         schema.known_as_of
                                     ),

@@ -87,9 +87,14 @@ fn walk(
             }
             continue;
         };
-        check_value(target, spec, &key, ty, &m.value, out);
+        // `{ "overridable": VALUE }`: an enterprise default that team files may replace.
+        let value = match m.value.members() {
+            [only] if only.key == "overridable" && spec.overridable.contains(&key) => &only.value,
+            _ => &m.value,
+        };
+        check_value(target, spec, &key, ty, value, out);
         let nested = format!("{key}.");
-        if let Value::Object(inner) = &m.value.value
+        if let Value::Object(inner) = &value.value
             && spec.keys.keys().any(|k| k.starts_with(&nested))
         {
             walk(target, spec, inner, &key, out);
@@ -451,25 +456,33 @@ fn settings_against_pack(
         .tree()
         .and_then(|t| t.member("permissions"))
         .map(|m| m.key_span.clone());
+    let grants: Vec<_> = trees.iter().flat_map(|(f, _)| f.grants().iter()).collect();
     let missing: Vec<String> = if target == Target::ClaudeManagedSettings {
-        let grants: Vec<_> = trees.iter().flat_map(|(f, _)| f.grants().iter()).collect();
         crate::model::permissions::uncovered_denies(&grants, &policy.require.claude_deny)
             .into_iter()
             .cloned()
             .collect()
     } else {
-        // A set: the file is repository content, and may hold many rules.
-        let denied: std::collections::HashSet<&str> = trees
-            .iter()
-            .filter_map(|(_, t)| t.pointer(&["permissions", "deny"]))
-            .flat_map(|d| d.as_array().iter().filter_map(Node::as_str))
-            .collect();
-        policy
+        // Copilot's rules are normalized grants too: a required deny is covered by an
+        // identical or broader deny in either spelling (`Shell(curl *)`, `Bash(curl *)`,
+        // `Shell`). Required rules are compared in the same normal form and named in
+        // Copilot's grammar.
+        let (copilot, normal): (Vec<String>, Vec<String>) = policy
             .require
             .claude_deny
             .iter()
-            .filter_map(|r| vendor::copilot_rule(r))
-            .filter(|r| !denied.contains(&r.as_str()))
+            .filter_map(|r| {
+                let c = vendor::copilot_rule(r)?;
+                let n = vendor::from_copilot(&c)?;
+                Some((c, n))
+            })
+            .unzip();
+        let uncovered = crate::model::permissions::uncovered_denies(&grants, &normal);
+        copilot
+            .into_iter()
+            .zip(&normal)
+            .filter(|(_, n)| uncovered.contains(n))
+            .map(|(c, _)| c)
             .collect()
     };
     for rule in missing {

@@ -25,11 +25,28 @@ struct PackFile {
     /// they are public by design and would otherwise fire in every clone of a sample app.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     allow: Vec<String>,
+    /// Key formats that are public by design (the provider documents them as safe to
+    /// publish, e.g. Supabase's `sb_publishable_`): a value starting with one is never a
+    /// finding, whichever rule or key name matched it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    public_prefixes: Vec<PublicPrefix>,
     /// Path parts of tests, fixtures and examples: heuristic findings there are lowered to a
     /// note (never hidden); exact ones stay errors (a checksum-valid token is real anywhere).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     test_paths: Vec<String>,
     rules: Vec<SecretRule>,
+}
+
+/// A key format that is public by design, with where the provider says so.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicPrefix {
+    pub prefix: String,
+    pub provider: String,
+    pub source: String,
+    /// Lines with such a value: the built-in pack must find nothing in them (tested).
+    #[serde(default)]
+    pub examples: Vec<String>,
 }
 
 /// One rule of a pack.
@@ -85,6 +102,7 @@ pub struct Engine {
     /// Keyword index → rules that own it.
     owners: Vec<Vec<usize>>,
     allow: std::collections::HashSet<String>,
+    public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
 }
 
@@ -187,6 +205,7 @@ impl Engine {
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             allow: pack.allow.into_iter().collect(),
+            public_prefixes: pack.public_prefixes,
             test_paths: pack
                 .test_paths
                 .into_iter()
@@ -227,6 +246,7 @@ impl Engine {
         let engine = Self::from_pack(PackFile {
             version: 1,
             allow: Vec::new(),
+            public_prefixes: Vec::new(),
             test_paths: Vec::new(),
             rules,
         })?;
@@ -245,6 +265,16 @@ impl Engine {
             }
         }
         Ok(engine)
+    }
+
+    /// The provider whose public-by-design key format `value` has (`Supabase` for
+    /// `sb_publishable_…`), if any.
+    pub fn public_by_design(&self, value: &str) -> Option<&str> {
+        let v = value.trim().trim_matches(['"', '\'']);
+        self.public_prefixes
+            .iter()
+            .find(|p| v.starts_with(p.prefix.as_str()))
+            .map(|p| p.provider.as_str())
     }
 
     pub fn builtin() -> &'static Engine {
@@ -413,7 +443,11 @@ impl Engine {
         let Ok(secret) = std::str::from_utf8(secret) else {
             return false;
         };
-        if secret.is_empty() || validate::is_placeholder(secret) || self.allow.contains(secret) {
+        if secret.is_empty()
+            || validate::is_placeholder(secret)
+            || self.allow.contains(secret)
+            || self.public_by_design(secret).is_some()
+        {
             return false;
         }
         // Rules for values that may be short (URL and command-line passwords) set no floor:
@@ -611,6 +645,29 @@ rules:
         );
         // Without heuristic rules (e.g. in a lockfile) only the exact one remains.
         assert_eq!(engine.scan(text, false).len(), 1);
+    }
+
+    #[test]
+    fn public_by_design_examples_are_never_findings() {
+        let engine = Engine::builtin();
+        engine.compile_all().unwrap();
+        assert!(!engine.public_prefixes.is_empty());
+        for p in &engine.public_prefixes {
+            assert!(p.source.starts_with("https://") && !p.examples.is_empty());
+            for ex in &p.examples {
+                assert!(ex.contains(&p.prefix), "{ex}");
+                assert!(engine.scan(ex.as_bytes(), true).is_empty(), "{ex}");
+            }
+        }
+        assert_eq!(
+            engine.public_by_design("\"sb_publishable_EgBhAsd9vVJMdtfDsL5_FK7a5g6DOpg\""),
+            Some("Supabase")
+        );
+        // The secret counterpart is still a finding.
+        let secret = b"SUPABASE_SECRET_KEY=sb_secret_rlkHjlWIKKJJEFKdC_qx17UsHU0UjUU"; // agentgate:allow: a fake key for this test
+        assert!(!engine.scan(secret, true).is_empty());
+        let fake = "sb_secret_rlkHjlWIKKJJEFKdC_qx17UsHU0UjUU"; // agentgate:allow: a fake key for this test
+        assert_eq!(engine.public_by_design(fake), None);
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub enum GitError {
     UnknownBase { base: String, reason: String },
 }
 
+impl From<GitError> for crate::error::Error {
+    fn from(e: GitError) -> Self {
+        crate::error::Error::Git(e.to_string())
+    }
+}
+
 /// A `.git` *file* (a linked worktree or submodule) holds one `gitdir:` line; one larger
 /// than this is not git's, and is never read (gix would read it whole).
 const MAX_GIT_FILE: u64 = 64 * 1024;
@@ -655,7 +661,9 @@ pub fn staleness(
             }
             let code: Vec<&String> = changed
                 .iter()
-                .filter(|c| c.starts_with(dirs[i].as_str()) && !is_context_name(c))
+                .filter(|c| {
+                    c.starts_with(dirs[i].as_str()) && !crate::classify::classify(c).is_context()
+                })
                 .collect();
             if !code.is_empty() {
                 since[i].0 += 1;
@@ -678,13 +686,6 @@ pub fn staleness(
                 })
             })
             .collect(),
-    )
-}
-
-fn is_context_name(path: &str) -> bool {
-    matches!(
-        path.rsplit('/').next(),
-        Some("CLAUDE.md" | "AGENTS.md" | "GEMINI.md" | "copilot-instructions.md")
     )
 }
 

@@ -2,6 +2,7 @@
 //! honoured, `.git/` skipped, symlinks never followed out of the root.
 
 use super::{Item, relative};
+use crate::classify::Classifier;
 use crate::registry::scan;
 use crate::source::excludes::Excludes;
 use ignore::{WalkBuilder, WalkState};
@@ -15,6 +16,7 @@ pub fn walk(
     paths: &[PathBuf],
     project_root: &Path,
     excludes: &Excludes,
+    kinds: &Classifier,
     no_ignore: bool,
     visit: &(dyn Fn(Item) + Sync),
 ) {
@@ -35,7 +37,7 @@ pub fn walk(
             Ok(target) if target.is_dir() && target.starts_with(project_root) => {
                 walked.push(target);
             }
-            _ => visit_symlink(p, rel, &project, Some(project_root), visit),
+            _ => visit_symlink(p, rel, &project, Some(project_root), kinds, visit),
         }
     }
     // Named files (pre-commit passes them) need no walker: its idle workers sleep in 1 ms
@@ -47,7 +49,7 @@ pub fn walk(
         use rayon::prelude::*;
         files
             .par_iter()
-            .for_each(|p| visit_named_file(p, project_root, excludes, visit));
+            .for_each(|p| visit_named_file(p, project_root, excludes, kinds, visit));
     }
     let paths = dirs.as_slice();
     let Some((first, rest)) = paths.split_first() else {
@@ -78,7 +80,7 @@ pub fn walk(
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit_entry(&entry, paths, project_root, excludes, visit),
+                Ok(entry) => visit_entry(&entry, paths, project_root, excludes, kinds, visit),
                 Err(err) => visit(problem_from_error(&err, project_root)),
             }
             WalkState::Continue
@@ -91,6 +93,7 @@ fn visit_entry(
     roots: &[PathBuf],
     project_root: &Path,
     excludes: &Excludes,
+    kinds: &Classifier,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     let Some(file_type) = entry.file_type() else {
@@ -115,9 +118,9 @@ fn visit_entry(
             abs: path.to_path_buf(),
         });
     } else if file_type.is_symlink() {
-        visit_symlink(path, rel, roots, Some(project_root), visit);
+        visit_symlink(path, rel, roots, Some(project_root), kinds, visit);
     } else if !file_type.is_dir() {
-        special_file(rel, &file_type, visit);
+        special_file(rel, &file_type, kinds, visit);
     }
     // Directories are descended by the walker.
 }
@@ -129,6 +132,7 @@ pub fn visit_tracked(
     rels: &[String],
     project_root: &Path,
     excludes: &Excludes,
+    kinds: &Classifier,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     use rayon::prelude::*;
@@ -141,7 +145,7 @@ pub fn visit_tracked(
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             return; // deleted in the working tree: nothing to check
         };
-        let kind = crate::classify::classify(rel);
+        let kind = kinds.classify(rel);
         if kind.is_agent_file() || crate::classify::must_stay_local(rel).is_some() {
             visit(Item::Problem {
                 rel: rel.clone(),
@@ -150,9 +154,9 @@ pub fn visit_tracked(
             });
         }
         if meta.file_type().is_symlink() {
-            visit_symlink(&path, rel.clone(), &project, Some(project_root), visit);
+            visit_symlink(&path, rel.clone(), &project, Some(project_root), kinds, visit);
         } else {
-            visit_named_file(&path, project_root, excludes, visit);
+            visit_named_file(&path, project_root, excludes, kinds, visit);
         }
     });
 }
@@ -163,6 +167,7 @@ fn visit_named_file(
     path: &Path,
     project_root: &Path,
     excludes: &Excludes,
+    kinds: &Classifier,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     let (rel, utf8) = relative(path, project_root);
@@ -185,14 +190,19 @@ fn visit_named_file(
             abs: path.to_path_buf(),
         });
     } else {
-        special_file(rel, &meta.file_type(), visit);
+        special_file(rel, &meta.file_type(), kinds, visit);
     }
 }
 
 /// FIFOs, sockets and devices are never opened (a FIFO would block the scan forever). One in
 /// an agent file's place is reported: that file was not checked.
-fn special_file(rel: String, file_type: &std::fs::FileType, visit: &(dyn Fn(Item) + Sync)) {
-    if !crate::classify::classify(&rel).is_agent_file() {
+fn special_file(
+    rel: String,
+    file_type: &std::fs::FileType,
+    kinds: &Classifier,
+    visit: &(dyn Fn(Item) + Sync),
+) {
+    if !kinds.classify(&rel).is_agent_file() {
         return;
     }
     #[cfg(unix)]
@@ -225,6 +235,7 @@ fn visit_symlink(
     rel: String,
     roots: &[PathBuf],
     project_root: Option<&Path>,
+    kinds: &Classifier,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     let target = match std::fs::canonicalize(path) {
@@ -249,7 +260,7 @@ fn visit_symlink(
         // be checked, so the scan is incomplete (inside the repository but outside the
         // scanned directories, it is only a note: a partial run by choice).
         let out_of_repo = !project_root.is_some_and(|p| target.starts_with(p));
-        let kind = crate::classify::classify(&rel);
+        let kind = kinds.classify(&rel);
         if out_of_repo && (kind.is_agent_file() || crate::classify::is_support_file(&rel)) {
             visit(Item::Problem {
                 message: format!(
@@ -276,7 +287,7 @@ fn visit_symlink(
     } else if let Ok(meta) = std::fs::metadata(&target)
         && !meta.is_dir()
     {
-        special_file(rel, &meta.file_type(), visit);
+        special_file(rel, &meta.file_type(), kinds, visit);
     }
     // A link to a directory inside the root: its files are walked under their own names.
 }

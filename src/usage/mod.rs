@@ -5,7 +5,7 @@
 //! Every file is streamed (line by line, or value by value for pretty-printed API pages),
 //! gzip or not, its format detected from its first value. Each source module turns what it
 //! reads into normalized [`Row`]s; [`FileCtx::emit`] attributes a row to a team and
-//! repository ([`attribution`]), optionally writes it out ([`export`]) and adds it to the
+//! repository ([`attribution`]), optionally writes it out ([`export`], in input order) and adds it to the
 //! aggregate ([`aggregate`]) — nothing per row is kept. Files are read in parallel, each into
 //! its own aggregate, merged at the end. [`metrics`] turns the aggregate into the report.
 //! Field mappings and formulas: docs/usage.md.
@@ -260,12 +260,13 @@ pub struct FileCtx<'a> {
     opts: &'a Options,
     /// Attribution per distinct hints: (team, repository, how the repository was found).
     resolved: FastMap<Hints, (Option<Sym>, Option<Sym>, attribution::Via)>,
-    export_buf: Vec<u8>,
-    export_names: Vec<Option<String>>,
+    /// This file's share of the row export (`--rows`).
+    part: Option<export::Part>,
 }
 
 impl<'a> FileCtx<'a> {
-    pub fn new(path: &str, opts: &'a Options) -> Self {
+    /// `index`: the file's place in the input list (the order of the exported rows).
+    pub fn new(path: &str, index: usize, opts: &'a Options) -> Self {
         FileCtx {
             strings: Interner::default(),
             agg: Agg::default(),
@@ -275,8 +276,7 @@ impl<'a> FileCtx<'a> {
             },
             opts,
             resolved: FastMap::default(),
-            export_buf: Vec::new(),
-            export_names: Vec::new(),
+            part: opts.export.as_ref().map(|e| e.part(index)),
         }
     }
 
@@ -314,25 +314,15 @@ impl<'a> FileCtx<'a> {
                 (team, repo, r.via)
             }
         };
-        if let Some(exporter) = &self.opts.export {
-            exporter.write_row(
-                &mut self.export_buf,
-                &row,
-                team,
-                repo,
-                &self.strings,
-                &mut self.export_names,
-            );
-            if self.export_buf.len() >= 1 << 16 {
-                exporter.flush(&mut self.export_buf);
-            }
+        if let (Some(exporter), Some(part)) = (&self.opts.export, &mut self.part) {
+            exporter.write(part, &row, team, repo, &self.strings);
         }
         self.agg.add(&row, team, repo, via);
     }
 
     fn finish(mut self) -> (InputFile, Interner, Agg) {
-        if let Some(exporter) = &self.opts.export {
-            exporter.flush(&mut self.export_buf);
+        if let (Some(exporter), Some(part)) = (&self.opts.export, self.part.take()) {
+            exporter.close(part);
         }
         (self.file, self.strings, self.agg)
     }
@@ -378,8 +368,11 @@ pub struct Ingest {
 /// result does not depend on scheduling. A file that cannot be opened or recognised is
 /// recorded in its [`InputFile`], never fatal.
 pub fn ingest(files: &[PathBuf], opts: &Options) -> Ingest {
-    let parts: Vec<(InputFile, Interner, Agg)> =
-        files.par_iter().map(|path| read_file(path, opts)).collect();
+    let parts: Vec<(InputFile, Interner, Agg)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| read_file(path, i, opts))
+        .collect();
     let mut strings = Interner::default();
     let mut agg = Agg::default();
     let mut out = Vec::with_capacity(parts.len());
@@ -398,23 +391,25 @@ pub fn ingest(files: &[PathBuf], opts: &Options) -> Ingest {
     }
 }
 
-fn read_file(path: &Path, opts: &Options) -> (InputFile, Interner, Agg) {
-    let mut ctx = FileCtx::new(&path.display().to_string(), opts);
+fn read_file(path: &Path, index: usize, opts: &Options) -> (InputFile, Interner, Agg) {
+    let mut ctx = FileCtx::new(&path.display().to_string(), index, opts);
     if let Err(e) = reader::read(path, &mut ctx) {
-        ctx.file.errors.push(crate::secrets::printable(&e));
+        ctx.file
+            .errors
+            .push(crate::secrets::printable(&e.to_string()));
     }
     ctx.finish()
 }
 
 /// Reads text that is already in memory (tests, fixtures).
 pub fn ingest_bytes(name: &str, bytes: &[u8], opts: &Options) -> Ingest {
-    let mut ctx = FileCtx::new(name, opts);
+    let mut ctx = FileCtx::new(name, 0, opts);
     if let Err(e) = reader::read_from(
         Box::new(std::io::Cursor::new(bytes.to_vec())),
         name,
         &mut ctx,
     ) {
-        ctx.file.errors.push(e);
+        ctx.file.errors.push(e.to_string());
     }
     let (file, strings, agg) = ctx.finish();
     let mut merged = Interner::default();

@@ -24,11 +24,11 @@ pub fn looks_like_export(path: &Path) -> bool {
         && !name.ends_with(".meta.json")
 }
 
-pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
+pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), crate::error::Error> {
     let meta = std::fs::symlink_metadata(path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     if !meta.is_file() && !meta.file_type().is_symlink() {
-        return Err(format!("{} is not a regular file", path.display()));
+        return Err(format!("{} is not a regular file", path.display()).into());
     }
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -36,7 +36,11 @@ pub fn read(path: &Path, ctx: &mut FileCtx) -> Result<(), String> {
 }
 
 /// Streams `input` (possibly gzip) into `ctx`.
-pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> Result<(), String> {
+pub fn read_from(
+    input: Box<dyn Read + Send>,
+    name: &str,
+    ctx: &mut FileCtx,
+) -> Result<(), crate::error::Error> {
     let mut raw = BufReader::with_capacity(1 << 20, input);
     let head = raw
         .fill_buf()
@@ -49,7 +53,8 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         return Err(format!(
             "{name}: zstd-compressed; decompress it first (`zstd -d`) — gzip is read as is"
-        ));
+        )
+        .into());
     } else {
         Box::new(raw)
     };
@@ -67,7 +72,8 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
                 if too_long {
                     return Err(format!(
                         "{name}:{lineno}: the first line is over {MAX_LINE} bytes"
-                    ));
+                    )
+                    .into());
                 }
                 if !line.iter().all(u8::is_ascii_whitespace) {
                     break;
@@ -110,46 +116,52 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
             Ok(())
         }
         Err(e) if e.is_eof() => {
-            // A pretty-printed document (an API page saved as is): value by value.
+            // A pretty-printed document (an API page saved as is): value by value, and a
+            // top-level array (Copilot's documented example) element by element, so memory
+            // is bounded by one record, not by the file.
             let stream = std::io::Cursor::new(std::mem::take(&mut line)).chain(reader);
-            let mut values =
-                serde_json::Deserializer::from_reader(stream).into_iter::<serde_json::Value>();
+            let mut de = serde_json::Deserializer::from_reader(stream);
             let mut handler: Option<Handler> = None;
             let mut n = 0u64;
+            let mut stopped = false;
             loop {
-                match values.next() {
-                    None => break,
-                    Some(Err(e)) => {
-                        ctx.bad(format!(
-                            "{name}:{}:{}: invalid JSON: {e}",
-                            e.line(),
-                            e.column()
-                        ));
+                match de.end() {
+                    Ok(()) => break,
+                    Err(e) if e.is_io() => {
+                        ctx.bad(format!("{name}: cannot read: {e}"));
                         break;
                     }
-                    Some(Ok(v)) => {
-                        n += 1;
-                        // A top-level array (Copilot's documented example) holds the records.
-                        let items = match v {
-                            serde_json::Value::Array(items) => items,
-                            v => vec![v],
+                    // Trailing characters: the next value.
+                    Err(_) => {}
+                }
+                n += 1;
+                let mut each = |item: serde_json::Value| -> bool {
+                    let bytes = serde_json::to_vec(&item).unwrap_or_default();
+                    if handler.is_none() {
+                        let Some(format) = probe(&bytes).ok().and_then(|p| p.format()) else {
+                            ctx.file.errors.push(unknown_format());
+                            stopped = true;
+                            return false;
                         };
-                        for item in items {
-                            let bytes = serde_json::to_vec(&item).unwrap_or_default();
-                            if handler.is_none() {
-                                let Some(format) = probe(&bytes).ok().and_then(|p| p.format())
-                                else {
-                                    ctx.file.errors.push(unknown_format());
-                                    return Ok(());
-                                };
-                                ctx.file.format = Some(format);
-                                handler = Some(Handler::new(format, name));
-                            }
-                            if let Some(h) = &mut handler {
-                                h.value(ctx, &bytes, n);
-                            }
-                        }
+                        ctx.file.format = Some(format);
+                        handler = Some(Handler::new(format, name));
                     }
+                    if let Some(h) = &mut handler {
+                        h.value(ctx, &bytes, n);
+                    }
+                    true
+                };
+                let result = serde::de::DeserializeSeed::deserialize(Items(&mut each), &mut de);
+                if stopped {
+                    return Ok(());
+                }
+                if let Err(e) = result {
+                    ctx.bad(format!(
+                        "{name}:{}:{}: invalid JSON: {e}",
+                        e.line(),
+                        e.column()
+                    ));
+                    break;
                 }
             }
             if let Some(mut h) = handler {
@@ -167,6 +179,63 @@ pub fn read_from(input: Box<dyn Read + Send>, name: &str, ctx: &mut FileCtx) -> 
 }
 
 pub use super::json::{parse, parse_seed};
+
+/// One top-level value, handed to the callback whole — or, for an array, one element at a
+/// time as it is parsed. The callback returns `false` to stop.
+struct Items<'f>(&'f mut dyn FnMut(serde_json::Value) -> bool);
+
+const STOP: &str = "stopped";
+
+impl<'de> serde::de::DeserializeSeed<'de> for Items<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Items<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            if !(self.0)(item) {
+                return Err(serde::de::Error::custom(STOP));
+            }
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let v = serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        (self.0)(v);
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        (self.0)(v.into());
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        (self.0)(v.into());
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        (self.0)(v.into());
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        (self.0)(v.into());
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        (self.0)(v.into());
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        (self.0)(serde_json::Value::Null);
+        Ok(())
+    }
+}
 
 /// The probe of a line: its object, or the first element of an array on the line.
 fn probe(line: &[u8]) -> Result<Probe, serde_json::Error> {
@@ -391,6 +460,40 @@ mod tests {
                 ("last".into(), false)
             ]
         );
+    }
+
+    /// A pretty-printed top-level array is read element by element (memory bounded by one
+    /// record), then the next top-level value; bad JSON after them is counted.
+    #[test]
+    fn top_level_arrays_stream_their_elements() {
+        let line = include_str!("../../tests/fixtures/usage/copilot/users-1-day.ndjson")
+            .lines()
+            .next()
+            .unwrap();
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        let pretty = |login: &str| {
+            let mut r = rec.clone();
+            r["user_login"] = login.into();
+            serde_json::to_string_pretty(&r).unwrap()
+        };
+        let text = format!(
+            "[\n{},\n{},\n{}\n]\n{}\n{{\"broken\": ",
+            pretty("a"),
+            pretty("b"),
+            pretty("c"),
+            pretty("d")
+        );
+        let opts = crate::usage::Options::default();
+        let got = crate::usage::ingest_bytes("users.json", text.as_bytes(), &opts);
+        let f = &got.files[0];
+        assert_eq!(f.format, Some(Format::CopilotUsage));
+        assert_eq!((f.rows, f.skipped_lines), (4, 1), "{:?}", f.errors);
+        assert!(f.errors[0].contains("invalid JSON"), "{:?}", f.errors);
+        let unknown =
+            crate::usage::ingest_bytes("x.json", b"[\n {\"a\": 1},\n {\"b\": 2}\n]\n", &opts);
+        assert_eq!(unknown.files[0].format, None);
+        assert_eq!(unknown.files[0].rows, 0);
+        assert_eq!(unknown.files[0].errors, [unknown_format()]);
     }
 
     #[test]

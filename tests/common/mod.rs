@@ -40,9 +40,6 @@ impl Tree {
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(bin());
         cmd.args(args).current_dir(self.path()).stdin(Stdio::null());
-        if matches!(args.first(), Some(&"check" | &"baseline")) && !args.contains(&"--select") {
-            cmd.args(["--ignore", "AG501"]);
-        }
         for var in [
             "NO_COLOR",
             "GITHUB_STEP_SUMMARY",
@@ -184,8 +181,7 @@ pub fn clip(s: &str) -> &str {
     &s[..end]
 }
 
-/// Runs `agentgate ARGS` in `dir` (with `--ignore AG501` for `check` without `--select`, as
-/// [`Tree::run`] does), killed after `deadline`; fails on a timeout, a panic or a peak RSS
+/// Runs `agentgate ARGS` in `dir`, killed after `deadline`; fails on a timeout, a panic or a peak RSS
 /// (`VmHWM`, sampled every 5 ms) of `memory_mib` or more. Output goes to files, so a large
 /// report cannot block the child on a full pipe.
 #[track_caller]
@@ -200,9 +196,6 @@ pub fn run_bounded(
     let (out_path, err_path) = (out_dir.path().join("out"), out_dir.path().join("err"));
     let mut cmd = Command::new(bin());
     cmd.args(args);
-    if matches!(args.first(), Some(&"check")) && !args.contains(&"--select") {
-        cmd.args(["--ignore", "AG501"]);
-    }
     for var in [
         "NO_COLOR",
         "GITHUB_STEP_SUMMARY",
