@@ -116,13 +116,13 @@ const DFA_AFTER: usize = 4 << 20;
 fn keyword_automaton(
     words: &[String],
     kind: aho_corasick::AhoCorasickKind,
-) -> Result<AhoCorasick, String> {
+) -> Result<AhoCorasick, crate::error::Error> {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(kind == aho_corasick::AhoCorasickKind::DFA)
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(kind))
         .build(words)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string().into())
 }
 
 /// Longest stretch of a line searched on either side of a keyword hit.
@@ -130,16 +130,17 @@ const CONTEXT: usize = 4096;
 
 impl Engine {
     /// Parses and checks a pack. Regexes are compiled lazily; [`Engine::compile_all`] checks them.
-    pub fn load(yaml: &str) -> Result<Self, String> {
+    pub fn load(yaml: &str) -> Result<Self, crate::error::Error> {
         Self::from_pack(parse_yaml(yaml)?)
     }
 
-    fn from_pack(pack: PackFile) -> Result<Self, String> {
+    fn from_pack(pack: PackFile) -> Result<Self, crate::error::Error> {
         if pack.version != 1 {
             return Err(format!(
                 "unsupported secrets pack version {} (expected 1)",
                 pack.version
-            ));
+            )
+            .into());
         }
         let mut seen = foldhash::HashSet::default();
         let mut words: Vec<String> = Vec::new();
@@ -149,7 +150,7 @@ impl Engine {
         let mut word_index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         for (i, r) in pack.rules.iter().enumerate() {
             if !seen.insert(r.id.as_str()) {
-                return Err(format!("duplicate secret rule id `{}`", r.id));
+                return Err(format!("duplicate secret rule id `{}`", r.id).into());
             }
             if let Some(v) = r
                 .validator
@@ -160,13 +161,13 @@ impl Engine {
                     "rule `{}`: unknown validator `{v}` (known: {})",
                     r.id,
                     validate::VALIDATORS.join(", ")
-                ));
+                )
+                .into());
             }
             if r.keywords.is_empty() || r.keywords.iter().any(|k| k.len() < 3) {
-                return Err(format!(
-                    "rule `{}`: needs keywords of at least 3 characters",
-                    r.id
-                ));
+                return Err(
+                    format!("rule `{}`: needs keywords of at least 3 characters", r.id).into(),
+                );
             }
             for k in &r.keywords {
                 let k = k.to_ascii_lowercase();
@@ -224,12 +225,12 @@ impl Engine {
     /// An engine for an organisation's own rules (a policy pack's `rules/*.yaml`): each file is
     /// a pack in the built-in format; ids must not clash with built-in ones, regexes must
     /// compile and every example must be found by its rule.
-    pub fn org(packs: &[(String, String)]) -> Result<Self, String> {
+    pub fn org(packs: &[(String, String)]) -> Result<Self, crate::error::Error> {
         let mut rules: Vec<SecretRule> = Vec::new();
         for (name, yaml) in packs {
             let pack = parse_yaml(yaml).map_err(|e| format!("{name}: {e}"))?;
             if pack.version != 1 {
-                return Err(format!("{name}: unsupported pack version {}", pack.version));
+                return Err(format!("{name}: unsupported pack version {}", pack.version).into());
             }
             for r in pack.rules {
                 if Self::builtin()
@@ -238,7 +239,7 @@ impl Engine {
                     .chain(&rules)
                     .any(|b| b.id == r.id)
                 {
-                    return Err(format!("{name}: rule id `{}` is already taken", r.id));
+                    return Err(format!("{name}: rule id `{}` is already taken", r.id).into());
                 }
                 rules.push(r);
             }
@@ -261,7 +262,8 @@ impl Engine {
                     "rule `{}`: its example `{}` is not found",
                     r.id,
                     printable(e)
-                ));
+                )
+                .into());
             }
         }
         Ok(engine)
@@ -280,7 +282,7 @@ impl Engine {
     pub fn builtin() -> &'static Engine {
         static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
             serde_json::from_str(BUILTIN_PACK_JSON)
-                .map_err(|e| e.to_string())
+                .map_err(|e| crate::error::Error::from(e.to_string()))
                 .and_then(Engine::from_pack)
                 .expect("the built-in secrets pack is valid (tested)")
         });
@@ -348,7 +350,7 @@ impl Engine {
     }
 
     /// Compiles every regex now; errors name the rule (for tests and org-pack validation).
-    pub fn compile_all(&self) -> Result<(), String> {
+    pub fn compile_all(&self) -> Result<(), crate::error::Error> {
         for r in &self.rules {
             build_regex(&r.regex).map_err(|e| format!("rule `{}`: invalid regex: {e}", r.id))?;
         }
@@ -496,16 +498,16 @@ fn secret_group<'t>(caps: &regex::bytes::Captures<'t>) -> Option<regex::bytes::M
     caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))
 }
 
-fn parse_yaml(yaml: &str) -> Result<PackFile, String> {
-    serde_saphyr::from_str(yaml).map_err(|e| e.without_snippet().to_string())
+fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
+    serde_saphyr::from_str(yaml).map_err(|e| e.without_snippet().to_string().into())
 }
 
 /// The JSON form of a YAML pack, as embedded in the binary.
-pub fn pack_json(yaml: &str) -> Result<String, String> {
+pub fn pack_json(yaml: &str) -> Result<String, crate::error::Error> {
     let pack = parse_yaml(yaml)?;
     serde_json::to_string(&pack)
         .map(|s| s + "\n")
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string().into())
 }
 
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
