@@ -84,7 +84,8 @@ pub fn line_start(path: &str) -> Cow<'_, str> {
     }
 }
 
-/// HTML-escapes text for element content and quoted attributes.
+/// Escapes text for HTML and XML element content and quoted attributes (the dashboard, JUnit):
+/// markup characters as references, control characters and the XML non-characters as U+FFFD.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -94,7 +95,8 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

@@ -32,7 +32,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             r#"  <testsuite name="{}" tests="{n}" failures="{n}" errors="0" skipped="0">"#,
-            xml(path)
+            crate::escape::html(path)
         )?;
         for d in diags {
             writeln!(
@@ -40,42 +40,24 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 r#"    <testcase name="agentgate.{}.{}" classname="{}" file="{}" line="{}">"#,
                 d.rule.code,
                 d.rule.name,
-                xml(path.rsplit_once('.').map_or(path, |(stem, _)| stem)),
-                xml(path),
+                crate::escape::html(path.rsplit_once('.').map_or(path, |(stem, _)| stem)),
+                crate::escape::html(path),
                 d.line()
             )?;
             writeln!(
                 out,
                 r#"      <failure message="{}" type="{}">{}:{}:{}: {} {}</failure>"#,
-                xml(&d.message),
+                crate::escape::html(&d.message),
                 d.severity,
-                xml(path),
+                crate::escape::html(path),
                 d.line(),
                 d.col(),
                 d.rule.code,
-                xml(&d.message)
+                crate::escape::html(&d.message)
             )?;
             writeln!(out, "    </testcase>")?;
         }
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")
-}
-
-/// Escapes text and attribute values; drops characters XML 1.0 cannot carry.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
