@@ -4,7 +4,7 @@
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Agent {
@@ -170,11 +170,60 @@ struct Example {
 /// Path → kind: the built-in table, and rows an organisation's packs add
 /// (`knowledge/kinds.yaml`, checked first: a pack names its own locations).
 pub struct Classifier {
-    table: Table,
-    matcher: GlobSet,
+    table: &'static Rows,
     /// The packs' rows and their glob set (empty without packs).
     extra: Vec<FileKind>,
     extra_matcher: GlobSet,
+}
+
+/// The built-in rows, each with the literal its paths must end with and its glob compiled on
+/// first need: a glob set compiles a regex for most of these rows (about 30, over a
+/// millisecond at every start), while a commit hook meets two or three of them.
+struct Rows {
+    table: Table,
+    suffixes: Vec<String>,
+    matchers: Vec<OnceLock<globset::GlobMatcher>>,
+}
+
+impl Rows {
+    fn new(table: Table) -> Self {
+        let suffixes = table.rows.iter().map(|r| literal_suffix(&r.glob)).collect();
+        let matchers = table.rows.iter().map(|_| OnceLock::new()).collect();
+        Rows {
+            table,
+            suffixes,
+            matchers,
+        }
+    }
+
+    /// The first row whose glob matches.
+    fn classify(&self, path: &str) -> FileKind {
+        // Cheap reject: every built-in agent file has one of these in its name or a parent
+        // directory.
+        if !self.table.hints.iter().any(|h| path.contains(h.as_str())) {
+            return Other;
+        }
+        (0..self.table.rows.len())
+            .find(|&i| {
+                path.ends_with(self.suffixes[i].as_str())
+                    && self.matchers[i]
+                        .get_or_init(|| {
+                            Glob::new(&self.table.rows[i].glob)
+                                .expect("classification patterns are valid globs (tested)")
+                                .compile_matcher()
+                        })
+                        .is_match(path)
+            })
+            .map_or(Other, |i| self.table.rows[i].kind)
+    }
+}
+
+/// The literal a glob's matches end with: what follows its last special character, less a
+/// leading `/` (`**/AGENTS.md` matches `AGENTS.md`).
+fn literal_suffix(glob: &str) -> String {
+    let special = |c: char| matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\');
+    let tail = glob.rsplit(special).next().unwrap_or_default();
+    tail.trim_start_matches('/').to_string()
 }
 
 /// A pack's `knowledge/kinds.yaml`: rows in the built-in format (`source`, `checked`
@@ -204,19 +253,12 @@ struct PackRow {
     checked: String,
 }
 
-static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
-    let table: Table = crate::builtin::KINDS.load();
-    let mut builder = GlobSetBuilder::new();
-    for row in &table.rows {
-        builder.add(Glob::new(&row.glob).expect("classification patterns are valid globs"));
-    }
-    let matcher = builder.build().expect("classification table compiles");
-    Classifier {
-        table,
-        matcher,
-        extra: Vec::new(),
-        extra_matcher: GlobSet::empty(),
-    }
+static ROWS: LazyLock<Rows> = LazyLock::new(|| Rows::new(crate::builtin::KINDS.load()));
+
+static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| Classifier {
+    table: &ROWS,
+    extra: Vec::new(),
+    extra_matcher: GlobSet::empty(),
 });
 
 /// Classifies a project-relative, `/`-separated path by the built-in table.
@@ -237,7 +279,6 @@ impl Classifier {
         if packs.is_empty() {
             return Ok(None);
         }
-        let builtin: Table = crate::builtin::KINDS.load();
         let mut builder = GlobSetBuilder::new();
         let mut extra = Vec::new();
         let mut examples = Vec::new();
@@ -252,8 +293,7 @@ impl Classifier {
             examples.extend(t.examples.into_iter().map(|e| (file, e)));
         }
         let c = Classifier {
-            table: builtin,
-            matcher: CLASSIFIER.matcher.clone(),
+            table: &ROWS,
             extra,
             extra_matcher: builder.build().map_err(|e| e.to_string())?,
         };
@@ -275,16 +315,7 @@ impl Classifier {
         {
             return self.extra[i];
         }
-        // Cheap reject: every built-in agent file has one of these in its name or a parent
-        // directory.
-        if !self.table.hints.iter().any(|h| path.contains(h.as_str())) {
-            return Other;
-        }
-        self.matcher
-            .matches(path)
-            .into_iter()
-            .min()
-            .map_or(Other, |i| self.table.rows[i].kind)
+        self.table.classify(path)
     }
 }
 
@@ -477,16 +508,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn suffix_prefilter_keeps_the_glob_set_answer() {
+        let rows = &*ROWS;
+        let mut set = GlobSetBuilder::new();
+        for r in &rows.table.rows {
+            set.add(Glob::new(&r.glob).unwrap());
+        }
+        let set = set.build().unwrap();
+        let mut paths: Vec<String> = Vec::new();
+        for e in &rows.table.examples {
+            for p in [
+                e.path.clone(),
+                format!("a/b/{}", e.path),
+                format!("x{}", e.path),
+            ] {
+                paths.push(p.replace("SKILL", "skill"));
+                paths.push(p);
+            }
+        }
+        assert!(paths.len() > 150);
+        for p in &paths {
+            let want = set
+                .matches(p)
+                .into_iter()
+                .min()
+                .map_or(Other, |i| rows.table.rows[i].kind);
+            let want = if rows.table.hints.iter().any(|h| p.contains(h.as_str())) {
+                want
+            } else {
+                Other
+            };
+            assert_eq!(rows.classify(p), want, "{p}");
+        }
+        assert_eq!(literal_suffix("**/AGENTS.md"), "AGENTS.md");
+        assert_eq!(
+            literal_suffix("**/.github/agents/**/*.agent.md"),
+            ".agent.md"
+        );
+        assert_eq!(literal_suffix("**/x.{yml,yaml}"), "");
+    }
+
+    #[test]
     fn table_examples_classify_as_recorded() {
         let c = &*CLASSIFIER;
-        assert!(c.table.examples.len() >= 40, "examples went missing");
-        for ex in &c.table.examples {
+        assert!(c.table.table.examples.len() >= 40, "examples went missing");
+        for ex in &c.table.table.examples {
             assert_eq!(classify(&ex.path), ex.kind, "{}", ex.path);
         }
         // Every row is reachable: some example lands on each kind the table names.
-        for row in &c.table.rows {
+        for row in &c.table.table.rows {
             assert!(
-                c.table.examples.iter().any(|e| e.kind == row.kind),
+                c.table.table.examples.iter().any(|e| e.kind == row.kind),
                 "no example for {:?}",
                 row.kind
             );

@@ -145,6 +145,9 @@ pub struct Scan {
 }
 
 /// [`run_in`], keeping the configuration and the parsed agent files.
+/// Tracked files up to which a working tree is walked on one thread.
+const SMALL_TREE: usize = 64;
+
 pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, Error> {
     let Setup {
         roots,
@@ -163,17 +166,21 @@ pub fn scan_in(opts: &ScanOptions, root: Option<&Path>) -> Result<Scan, Error> {
         })?;
         scanner.index = Some(index);
     } else {
+        let index = source::git::index_paths(&project_root);
+        // A repository that tracks a few dozen files is walked on one thread.
+        let small = index.as_ref().is_some_and(|i| i.len() <= SMALL_TREE);
         source::walk::walk(
             &roots,
             &project_root,
             &config.excludes,
             scanner.kinds(),
             opts.no_ignore,
+            small,
             &|item| scanner.visit(item),
         );
         // Ignore files only prune untracked files: whatever git tracks under the checked
         // directories and the walk did not see is visited now.
-        if let Some(index) = source::git::index_paths(&project_root) {
+        if let Some(index) = index {
             let dirs: Vec<String> = roots
                 .iter()
                 .filter(|r| r.is_dir())

@@ -430,7 +430,9 @@ mod tests {
             let len = (seed % 90) as usize;
             let mut s = Vec::new();
             for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let b = alphabet[(seed >> 33) as usize % alphabet.len()];
                 // Runs of one class, so 20+ runs are common.
                 let n = 1 + (seed >> 50) as usize % 12;

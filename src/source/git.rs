@@ -60,13 +60,48 @@ fn guard_git_file(start: &Path) -> Result<(), GitError> {
 
 /// `gix::discover` behind [`guard_git_file`].
 pub fn discover(start: &Path) -> Result<gix::Repository, GitError> {
-    guard_git_file(start)?;
-    gix::discover(start).map_err(|_| GitError::NotARepo(start.display().to_string()))
+    opened(start, true, || {
+        gix::discover(start)
+            .map(gix::Repository::into_sync)
+            .map_err(|_| GitError::NotARepo(start.display().to_string()))
+    })
 }
 
 fn open(root: &Path) -> Result<gix::Repository, GitError> {
-    guard_git_file(root)?;
-    gix::open(root).map_err(|e| GitError::Broken(e.to_string()))
+    opened(root, false, || {
+        gix::open(root)
+            .map(gix::Repository::into_sync)
+            .map_err(|e| GitError::Broken(e.to_string()))
+    })
+}
+
+/// Repositories this process opened, by the path asked for and how (discovered or opened):
+/// opening one reads its configuration and git's global files, which one run would otherwise
+/// pay three or four times (the walk, the index, staleness). References, the index and
+/// objects are still read from disk at each use.
+type Opened = Vec<(PathBuf, bool, gix::ThreadSafeRepository)>;
+static OPENED: std::sync::Mutex<Opened> = std::sync::Mutex::new(Vec::new());
+
+fn opened(
+    path: &Path,
+    discover: bool,
+    open: impl FnOnce() -> Result<gix::ThreadSafeRepository, GitError>,
+) -> Result<gix::Repository, GitError> {
+    guard_git_file(path)?;
+    let found = |list: &Opened| {
+        list.iter()
+            .find(|(p, d, _)| p == path && *d == discover)
+            .map(|(_, _, r)| r.to_thread_local())
+    };
+    if let Some(repo) = OPENED.lock().ok().as_deref().and_then(found) {
+        return Ok(repo);
+    }
+    let repo = open()?;
+    let local = repo.to_thread_local();
+    if let Ok(mut list) = OPENED.lock() {
+        list.push((path.to_path_buf(), discover, repo));
+    }
+    Ok(local)
 }
 
 /// The repository's working-tree root, if `start` is inside one.
@@ -117,7 +152,8 @@ pub fn staged(
     }
 
     let repo = repo.into_sync();
-    wanted.par_iter().for_each_init(
+    super::for_each_init(
+        &wanted,
         || repo.to_thread_local(),
         |repo, (rel, id)| match repo.find_header(*id).map(|h| h.size()) {
             // The size is known before the object is inflated: a huge blob is never loaded.
@@ -130,15 +166,15 @@ pub fn staged(
                 ),
             }),
             _ => match repo.find_blob(*id) {
-            Ok(blob) => visit(Item::Blob {
-                rel: rel.clone(),
-                data: blob.detach().data,
-            }),
-            Err(e) => visit(Item::Problem {
-                rel: rel.clone(),
-                rule: &scan::UNREADABLE_FILE,
-                message: format!("cannot read the staged blob {id}: {e}"),
-            }),
+                Ok(blob) => visit(Item::Blob {
+                    rel: rel.clone(),
+                    data: blob.detach().data,
+                }),
+                Err(e) => visit(Item::Problem {
+                    rel: rel.clone(),
+                    rule: &scan::UNREADABLE_FILE,
+                    message: format!("cannot read the staged blob {id}: {e}"),
+                }),
             },
         },
     );

@@ -12,6 +12,35 @@ use std::path::PathBuf;
 /// pieces up to this size); anything larger is reported and makes the scan incomplete.
 pub const MAX_SCAN_SIZE: u64 = 128 << 20;
 
+/// Fewer items than this are visited on the calling thread: starting the thread pool costs
+/// more than checking a handful of files, and a commit hook usually stages one or two.
+const PARALLEL_FROM: usize = 8;
+
+/// Runs `f` over `items`, on the thread pool only when there are enough of them.
+fn for_each<T: Sync>(items: &[T], f: impl Fn(&T) + Sync + Send) {
+    use rayon::prelude::*;
+    if items.len() < PARALLEL_FROM {
+        items.iter().for_each(f);
+    } else {
+        items.par_iter().for_each(f);
+    }
+}
+
+/// [`for_each`] with per-thread state made by `init` (a repository handle).
+fn for_each_init<T: Sync, S>(
+    items: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) + Sync + Send,
+) {
+    use rayon::prelude::*;
+    if items.len() < PARALLEL_FROM {
+        let mut state = init();
+        items.iter().for_each(|t| f(&mut state, t));
+    } else {
+        items.par_iter().for_each_init(init, f);
+    }
+}
+
 /// One thing a source found.
 pub enum Item {
     /// A file in the working tree, read by the engine only if a rule needs it.

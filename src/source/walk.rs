@@ -8,7 +8,10 @@ use crate::source::excludes::Excludes;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 
-/// Walks `paths` (absolute, canonical) and calls `visit` from several threads.
+/// Walks `paths` (absolute, canonical) and calls `visit` from several threads, or on this
+/// one when `small` (a tree known to hold a few dozen files: starting the walker's threads
+/// and their allocator arenas, and their idle sleeps in 1 ms steps, cost more than such a
+/// tree takes to check).
 /// With `no_ignore`, ignore files (`.gitignore`, `.ignore`, git's excludes) are not read;
 /// otherwise they prune the walk, and [`visit_tracked`] brings back what they hid of the
 /// files git tracks.
@@ -18,6 +21,7 @@ pub fn walk(
     excludes: &Excludes,
     kinds: &Classifier,
     no_ignore: bool,
+    small: bool,
     visit: &(dyn Fn(Item) + Sync),
 ) {
     // Arguments that are symbolic links (pre-commit passes them by name) are followed only
@@ -45,12 +49,9 @@ pub fn walk(
     let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = walked
         .into_iter()
         .partition(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()));
-    {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .for_each(|p| visit_named_file(p, project_root, excludes, kinds, visit));
-    }
+    super::for_each(&files, |p| {
+        visit_named_file(p, project_root, excludes, kinds, visit)
+    });
     let paths = dirs.as_slice();
     let Some((first, rest)) = paths.split_first() else {
         return;
@@ -77,6 +78,15 @@ pub fn walk(
             e.file_name() != ".git"
                 && !filter_excludes.is_excluded(&relative(e.path(), &filter_root).0)
         });
+    if small {
+        for entry in builder.build() {
+            match entry {
+                Ok(entry) => visit_entry(&entry, paths, project_root, excludes, kinds, visit),
+                Err(err) => visit(problem_from_error(&err, project_root)),
+            }
+        }
+        return;
+    }
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
             match entry {
@@ -135,9 +145,8 @@ pub fn visit_tracked(
     kinds: &Classifier,
     visit: &(dyn Fn(Item) + Sync),
 ) {
-    use rayon::prelude::*;
     let project = [project_root.to_path_buf()];
-    rels.par_iter().for_each(|rel| {
+    super::for_each(rels, |rel| {
         if rel.split('/').any(|c| c == ".." || c.is_empty()) || excludes.is_excluded(rel) {
             return;
         }
@@ -154,7 +163,14 @@ pub fn visit_tracked(
             });
         }
         if meta.file_type().is_symlink() {
-            visit_symlink(&path, rel.clone(), &project, Some(project_root), kinds, visit);
+            visit_symlink(
+                &path,
+                rel.clone(),
+                &project,
+                Some(project_root),
+                kinds,
+                visit,
+            );
         } else {
             visit_named_file(&path, project_root, excludes, kinds, visit);
         }
