@@ -364,3 +364,34 @@ fn published_sample_values_are_allowed_exactly() {
         }
     }
 }
+
+/// Pack rules without a `source` (a provider's documentation URL, or a peer scanner's rule
+/// that states the format). A ratchet: the count may only go down. Lower it when you add
+/// sources; a new rule must come with one.
+const RULES_WITHOUT_SOURCE: usize = 133;
+
+#[test]
+fn pack_rules_without_a_source_do_not_grow() {
+    let engine = Engine::builtin();
+    let missing: Vec<&str> = engine
+        .rules
+        .iter()
+        .filter(|r| r.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        missing.len() <= RULES_WITHOUT_SOURCE,
+        "{} pack rules have no `source` (at most {RULES_WITHOUT_SOURCE} allowed): {}",
+        missing.len(),
+        missing.join(", ")
+    );
+    for r in &engine.rules {
+        if let Some(s) = &r.source {
+            assert!(
+                s.starts_with("https://") || s.starts_with("agentgate:"),
+                "{}: source is neither a URL nor an agentgate note: {s}",
+                r.id
+            );
+        }
+    }
+}
