@@ -401,6 +401,18 @@ def misses(labels_path, report, pack_yaml, set_dir):
             rejected.setdefault(key, set()).update(own)
         else:
             absent[key] = absent.get(key, 0) + 1
+    # Peer rules written as "provider name, then an assignment, then a value of some shape"
+    # (gitleaks' template) against rules keyed on the value's own prefix or structure.
+    patterns = {f"{src}.{rid}": p for src, rid, p in peer_patterns(os.path.join(os.path.dirname(labels_path), "kingfisher-rules.json"))}
+    context = lambda key: "{0,3}(?:=|>|:{1,3}=" in patterns.get(key, "")
+    pos = [x for x in labels if x["label"] == 1]
+    for name, pick in (("provider name + assignment", True), ("prefixed or structured value", False)):
+        xs = [x for x in pos if context(f'{x["source"]}.{x["rule"]}') == pick]
+        got = sum(1 for x in xs if x["file"] in hit)
+        print(f"{name} formats: {got}/{len(xs)} found")
+    with_validator = {r["id"] for r in pack["rules"] if r.get("validator")}
+    v = sum(1 for own in rejected.values() if own & with_validator)
+    print(f"peer rules whose values a pack rule with a structural validator (checksum, base64, …) rejected: {v}")
     print(f"no pack rule for the format: {sum(absent.values())} examples of {len(absent)} peer rules")
     for k, n in sorted(absent.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {n}  {k}")

@@ -48,11 +48,5 @@ echo
   "Kingfisher $v_kf=$work/reports/kingfisher.json" \
   "detect-secrets $v_ds=$work/reports/detect-secrets.json"
 echo
-echo "agentgate's misses by peer rule (largest first), from $work/misses.json:"
-python3 - "$work/misses.json" "agentgate $v_ag" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))[sys.argv[2]]
-for rule, n in sorted(m.items(), key=lambda kv: (-kv[1], kv[0]))[:40]:
-    print(f"  {n}  {rule}")
-print(f"  ({len(m)} peer rules with at least one miss)")
-PY
+echo "agentgate's misses:"
+"$venv/bin/python" scripts/recall.py misses "$work/labels.json" "$work/reports/agentgate.json" rules/secrets.yaml "$work/set"
