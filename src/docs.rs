@@ -74,11 +74,3 @@ pub fn write(dir: &Path) -> std::io::Result<usize> {
     }
     Ok(pages.len())
 }
-
-/// Regenerates `rules/secrets.json` (the embedded pack) from `rules/secrets.yaml`.
-pub fn write_secrets_json(rules_dir: &Path) -> Result<(), crate::error::Error> {
-    let yaml =
-        std::fs::read_to_string(rules_dir.join("secrets.yaml")).map_err(|e| e.to_string())?;
-    let json = crate::secrets::pack_json(&yaml)?;
-    std::fs::write(rules_dir.join("secrets.json"), json).map_err(|e| e.to_string().into())
-}

@@ -4,6 +4,7 @@
 //! rules → diagnostics → one renderer per format. See README.md and docs/.
 
 pub mod baseline;
+pub mod builtin;
 pub mod classify;
 pub mod cli;
 pub mod commands;

@@ -14,8 +14,6 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
-const KNOWLEDGE: &str = include_str!("../rules/masking.yaml");
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Knowledge {
@@ -37,44 +35,114 @@ struct Examples {
     keep: Vec<String>,
 }
 
+/// The masking patterns, each compiled on first need: most strings of a run (messages,
+/// paths) hold no credential word, no `://` and no `bearer`, and a commit hook should not pay
+/// for compiling patterns it never runs.
 struct Masker {
     knowledge: Knowledge,
+    /// The credential words, escaped and joined for the patterns.
+    words: String,
     /// `KEY = VALUE`, `"key": "value"`, `Authorization: Bearer VALUE`.
-    assignment: Regex,
+    assignment: OnceLock<Regex>,
     /// `--api-key VALUE`, `--password=VALUE`.
-    flag: Regex,
-    bearer: Regex,
-    url_password: Regex,
-    token: Regex,
+    flag: OnceLock<Regex>,
+    bearer: OnceLock<Regex>,
+    url_password: OnceLock<Regex>,
+}
+
+const VALUE: &str = r#"([^\s"'`,;)}\]]+)"#;
+
+fn build(re: &str) -> Regex {
+    Regex::new(re).expect("masking regexes are valid (tested)")
+}
+
+// Names and keywords are matched as ASCII (`(?-u)`): Unicode `\w` and Unicode case folding of
+// every credential word made these the costliest regexes of a small run (a few milliseconds
+// at every start). Values stay Unicode-aware.
+impl Masker {
+    fn assignment(&self) -> &Regex {
+        self.assignment.get_or_init(|| {
+            build(&format!(
+                r#"(?-u:[\w.-])*(?i-u:{})(?-u:[\w.-])*["']?\s*(?::|=>|=)\s*["']?(?:(?i-u:bearer|token|basic|digest)\s+)?{VALUE}"#,
+                self.words
+            ))
+        })
+    }
+
+    fn flag(&self) -> &Regex {
+        self.flag.get_or_init(|| {
+            build(&format!(
+                r#"--(?-u:[\w-])*(?i-u:{})(?-u:[\w-])*(?:=|\s+)["']?{VALUE}"#,
+                self.words
+            ))
+        })
+    }
+
+    fn bearer(&self) -> &Regex {
+        self.bearer
+            .get_or_init(|| build(r"(?i-u)\bbearer(?u:\s)+([A-Za-z0-9._~+/=-]{8,})"))
+    }
+
+    fn url_password(&self) -> &Regex {
+        self.url_password.get_or_init(|| {
+            build(r#"(?-u:\b)(?i-u:[a-z][a-z0-9+.-]*)://[^\s/@:"'`]*:([^\s@"'`]+)@"#)
+        })
+    }
+
+    /// Does `lower` (an ASCII-lower-cased string) hold a credential word? The patterns that
+    /// need one cannot match without it.
+    fn names_a_credential(&self, lower: &str) -> bool {
+        self.knowledge
+            .credential_words
+            .iter()
+            .any(|w| lower.contains(w.as_str()))
+    }
+}
+
+/// Token-shaped runs: `[A-Za-z0-9+_-]{20,}={0,2}`, leftmost and non-overlapping, found without
+/// a regex (every masked string is searched for them).
+fn token_runs(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = s.as_bytes();
+    let in_token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'_' | b'-');
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let start = at;
+            while at < bytes.len() && in_token(bytes[at]) {
+                at += 1;
+            }
+            if at - start >= 20 {
+                let mut end = at;
+                while end < bytes.len() && end - at < 2 && bytes[end] == b'=' {
+                    end += 1;
+                }
+                at = end;
+                return Some(start..end);
+            }
+            at += 1;
+        }
+        None
+    })
 }
 
 static MASKER: LazyLock<Masker> = LazyLock::new(|| {
-    let knowledge: Knowledge =
-        serde_saphyr::from_str(KNOWLEDGE).expect("rules/masking.yaml is valid (tested)");
+    let mut knowledge: Knowledge = crate::builtin::MASKING.load();
+    for w in &mut knowledge.credential_words {
+        w.make_ascii_lowercase();
+    }
     let words = knowledge
         .credential_words
         .iter()
         .map(|w| regex::escape(w))
         .collect::<Vec<_>>()
         .join("|");
-    let value = r#"([^\s"'`,;)}\]]+)"#;
-    let build = |re: String| Regex::new(&re).expect("masking regexes are valid (tested)");
-    // Names and keywords are matched as ASCII (`(?-u)`): Unicode `\w` and Unicode case
-    // folding of every credential word made these the costliest regexes of a small run
-    // (a few milliseconds at every start). Values stay Unicode-aware.
     Masker {
-        assignment: build(format!(
-            r#"(?-u:[\w.-])*(?i-u:{words})(?-u:[\w.-])*["']?\s*(?::|=>|=)\s*["']?(?:(?i-u:bearer|token|basic|digest)\s+)?{value}"#
-        )),
-        flag: build(format!(
-            r#"--(?-u:[\w-])*(?i-u:{words})(?-u:[\w-])*(?:=|\s+)["']?{value}"#
-        )),
-        bearer: build(r"(?i-u)\bbearer(?u:\s)+([A-Za-z0-9._~+/=-]{8,})".to_string()),
-        url_password: build(
-            r#"(?-u:\b)(?i-u:[a-z][a-z0-9+.-]*)://[^\s/@:"'`]*:([^\s@"'`]+)@"#.to_string(),
-        ),
-        token: build(r"[A-Za-z0-9+_-]{20,}={0,2}".to_string()),
         knowledge,
+        words,
+        assignment: OnceLock::new(),
+        flag: OnceLock::new(),
+        bearer: OnceLock::new(),
+        url_password: OnceLock::new(),
     }
 });
 
@@ -115,15 +183,25 @@ fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
     for e in &engines {
         out.extend(e.scan(s.as_bytes(), true).into_iter().map(|f| f.secret));
     }
-    for c in m.url_password.captures_iter(s) {
-        if let Some(g) = c.get(1) {
-            out.push(g.range());
+    if s.contains("://") {
+        for c in m.url_password().captures_iter(s) {
+            if let Some(g) = c.get(1) {
+                out.push(g.range());
+            }
         }
     }
     // Over whole outputs these would misread the format itself (`secrets:1:1:` in a concise
     // line); the data inside was masked field by field with them already.
     if level != Level::Sink {
-        for re in [&m.assignment, &m.flag, &m.bearer] {
+        let lower = s.to_ascii_lowercase();
+        let mut patterns = Vec::with_capacity(3);
+        if m.names_a_credential(&lower) {
+            patterns.extend([m.assignment(), m.flag()]);
+        }
+        if lower.contains("bearer") {
+            patterns.push(m.bearer());
+        }
+        for re in patterns {
             for c in re.captures_iter(s) {
                 if let Some(g) = c.get(1)
                     && holds_value(g.as_str())
@@ -134,11 +212,7 @@ fn ranges(s: &str, level: Level) -> Vec<Range<usize>> {
         }
     }
     if level == Level::Full {
-        for t in m.token.find_iter(s) {
-            if looks_random(t.as_str(), &m.knowledge) {
-                out.push(t.range());
-            }
-        }
+        out.extend(token_runs(s).filter(|t| looks_random(&s[t.clone()], &m.knowledge)));
     }
     out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
@@ -345,6 +419,30 @@ pub fn sink(bytes: &[u8]) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_runs_are_the_token_pattern() {
+        let re = Regex::new(r"[A-Za-z0-9+_-]{20,}={0,2}").unwrap();
+        let mut seed = 7u64;
+        let alphabet = b"aZ9+_-=== .:/\xc3\xa9";
+        let mut found = 0;
+        for _ in 0..2000 {
+            let len = (seed % 90) as usize;
+            let mut s = Vec::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let b = alphabet[(seed >> 33) as usize % alphabet.len()];
+                // Runs of one class, so 20+ runs are common.
+                let n = 1 + (seed >> 50) as usize % 12;
+                s.extend(std::iter::repeat_n(b, n));
+            }
+            let s = String::from_utf8_lossy(&s).into_owned();
+            let want: Vec<_> = re.find_iter(&s).map(|m| m.range()).collect();
+            found += want.len();
+            assert_eq!(token_runs(&s).collect::<Vec<_>>(), want, "{s:?}");
+        }
+        assert!(found > 100, "the inputs hold tokens ({found})");
+    }
 
     #[test]
     fn knowledge_examples() {

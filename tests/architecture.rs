@@ -9,6 +9,7 @@ const LAYERS: &[&[&str]] = &[
     // Leaves: parsers, safe file I/O, rule metadata, the secrets engine, the output boundary.
     &[
         "fsx",
+        "builtin",
         "syntax",
         "registry",
         "secrets",

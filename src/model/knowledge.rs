@@ -6,6 +6,7 @@
 //! rules before the scan (see `rules::knowledge_problems`). Built once per run; every file
 //! the rules see carries it.
 
+use crate::builtin::Table;
 use serde::Deserialize;
 use std::sync::{Arc, LazyLock};
 
@@ -184,11 +185,11 @@ pub const TABLES: &[&str] = &["commands", "hooks", "injection", "databases", KIN
 /// which the walk and the engine use, not by the rules.
 pub const KINDS: &str = "kinds";
 
-const BUILTIN_TABLES: [(&str, &str); 4] = [
-    ("commands", include_str!("../../rules/commands.yaml")),
-    ("hooks", include_str!("../../rules/hooks.yaml")),
-    ("injection", include_str!("../../rules/injection.yaml")),
-    ("databases", include_str!("../../rules/databases.yaml")),
+const BUILTIN_TABLES: [Table; 4] = [
+    crate::builtin::COMMANDS,
+    crate::builtin::HOOKS,
+    crate::builtin::INJECTION,
+    crate::builtin::DATABASES,
 ];
 
 static BUILTIN: LazyLock<Arc<Knowledge>> = LazyLock::new(|| {
@@ -217,7 +218,8 @@ impl Knowledge {
                 .and_then(|s| s.to_str())
                 .unwrap_or("");
             let before = k.examples_len();
-            k.add(table, text).map_err(|e| format!("{path}: {e}"))?;
+            k.add(Table::yaml(table, text))
+                .map_err(|e| format!("{path}: {e}"))?;
             k.take_pack_examples(path, before);
             k.packs.push(path.clone());
         }
@@ -227,19 +229,18 @@ impl Knowledge {
 
     fn builtin_tables() -> Knowledge {
         let mut k = Knowledge::default();
-        for (name, text) in BUILTIN_TABLES {
-            k.add(name, text)
-                .unwrap_or_else(|e| panic!("rules/{name}.yaml is valid (tested): {e}"));
+        for table in BUILTIN_TABLES {
+            k.add(table)
+                .unwrap_or_else(|e| panic!("rules/{}.yaml is valid (tested): {e}", table.name()));
         }
         k
     }
 
-    /// Adds one table's text (the built-in format; sections optional) to `self`.
-    fn add(&mut self, table: &str, text: &str) -> Result<(), crate::error::Error> {
-        let err = |e: serde_saphyr::Error| e.to_string();
-        match table {
+    /// Adds one table (the built-in format; sections optional) to `self`.
+    fn add(&mut self, table: Table) -> Result<(), crate::error::Error> {
+        match table.name() {
             "commands" => {
-                let t: Commands = serde_saphyr::from_str(text).map_err(err)?;
+                let t: Commands = table.parse()?;
                 let c = &mut self.commands;
                 c.exec_wrappers.add(t.exec_wrappers);
                 c.network_tools.add(t.network_tools);
@@ -254,7 +255,7 @@ impl Knowledge {
                 c.examples.extend(t.examples);
             }
             "hooks" => {
-                let t: Hooks = serde_saphyr::from_str(text).map_err(err)?;
+                let t: Hooks = table.parse()?;
                 let h = &mut self.hooks;
                 h.fetchers.add(t.fetchers);
                 h.runners.add(t.runners);
@@ -265,7 +266,7 @@ impl Knowledge {
                 h.examples.extend(t.examples);
             }
             "injection" => {
-                let t: Injection = serde_saphyr::from_str(text).map_err(err)?;
+                let t: Injection = table.parse()?;
                 let i = &mut self.injection;
                 i.source.extend(t.source);
                 if i.checked.is_empty() {
@@ -280,7 +281,7 @@ impl Knowledge {
                 i.examples.extend(t.examples);
             }
             "databases" => {
-                let t: Databases = serde_saphyr::from_str(text).map_err(err)?;
+                let t: Databases = table.parse()?;
                 let d = &mut self.databases;
                 d.databases.add(t.databases);
                 d.read_only_flags.add(t.read_only_flags);

@@ -7,8 +7,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-const KNOWLEDGE: &str = include_str!("../../rules/vendor-policy.yaml");
-
 /// An export target, named as on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Target {
@@ -111,9 +109,7 @@ pub struct Mapping {
     pub codex_without_bypass: BTreeMap<String, Vec<String>>,
 }
 
-pub static KNOWN: LazyLock<Knowledge> = LazyLock::new(|| {
-    serde_saphyr::from_str(KNOWLEDGE).expect("rules/vendor-policy.yaml is valid (tested)")
-});
+pub static KNOWN: LazyLock<Knowledge> = LazyLock::new(|| crate::builtin::VENDOR_POLICY.load());
 
 /// Whether the pack forbids bypass mode (`forbid.claude_settings` names it).
 pub fn forbids_bypass(policy: &super::Policy) -> bool {

@@ -68,18 +68,8 @@ pub fn known_as_of(agent: &str) -> Option<&'static str> {
         agent: String,
         known_as_of: String,
     }
-    static HEADS: std::sync::LazyLock<Vec<Head>> = std::sync::LazyLock::new(|| {
-        [
-            include_str!("../../rules/schemas/claude-code.yaml"),
-            include_str!("../../rules/schemas/codex.yaml"),
-            include_str!("../../rules/schemas/gemini-cli.yaml"),
-            include_str!("../../rules/schemas/vscode.yaml"),
-            include_str!("../../rules/schemas/copilot-cli.yaml"),
-        ]
-        .iter()
-        .map(|t| serde_saphyr::from_str(t).expect("rules/schemas are valid (tested)"))
-        .collect()
-    });
+    static HEADS: std::sync::LazyLock<Vec<Head>> =
+        std::sync::LazyLock::new(|| crate::builtin::SCHEMAS.iter().map(|t| t.load()).collect());
     HEADS
         .iter()
         .find(|h| h.agent == agent)

@@ -12,8 +12,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-const KNOWLEDGE: &str = include_str!("../../rules/no-effect.yaml");
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Knowledge {
@@ -158,9 +156,7 @@ struct Example {
     fires: String,
 }
 
-static KNOWN: LazyLock<Knowledge> = LazyLock::new(|| {
-    serde_saphyr::from_str(KNOWLEDGE).expect("rules/no-effect.yaml is valid (tested)")
-});
+static KNOWN: LazyLock<Knowledge> = LazyLock::new(|| crate::builtin::NO_EFFECT.load());
 
 /// What rules/no-effect.yaml knows, per fact: (agent, topic, versions, sources).
 pub(crate) fn knowledge() -> Vec<super::Knowledge> {

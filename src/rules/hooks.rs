@@ -495,8 +495,6 @@ fn check_http_hooks(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     }
 }
 
-const ENV_KNOWLEDGE: &str = include_str!("../../rules/env.yaml");
-
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnvKnowledge {
@@ -535,9 +533,8 @@ struct EnvExample {
     fires: String,
 }
 
-static ENV: std::sync::LazyLock<EnvKnowledge> = std::sync::LazyLock::new(|| {
-    serde_saphyr::from_str(ENV_KNOWLEDGE).expect("rules/env.yaml is valid (tested)")
-});
+static ENV: std::sync::LazyLock<EnvKnowledge> =
+    std::sync::LazyLock::new(|| crate::builtin::ENV.load());
 
 impl Names {
     fn matches(&self, key: &str) -> bool {

@@ -370,8 +370,6 @@ fn check_shadowed(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
     }
 }
 
-const GUARDRAILS: &str = include_str!("../../rules/guardrails.yaml");
-
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GuardrailFile {
@@ -394,8 +392,8 @@ pub struct Guardrail {
 }
 
 static GUARDRAIL_LIST: std::sync::LazyLock<Vec<Guardrail>> = std::sync::LazyLock::new(|| {
-    serde_saphyr::from_str::<GuardrailFile>(GUARDRAILS)
-        .expect("rules/guardrails.yaml is valid (tested)")
+    crate::builtin::GUARDRAILS
+        .load::<GuardrailFile>()
         .guardrails
 });
 

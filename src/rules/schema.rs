@@ -9,12 +9,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-const CLAUDE_CODE: &str = include_str!("../../rules/schemas/claude-code.yaml");
-const CODEX: &str = include_str!("../../rules/schemas/codex.yaml");
-const GEMINI_CLI: &str = include_str!("../../rules/schemas/gemini-cli.yaml");
-const VSCODE: &str = include_str!("../../rules/schemas/vscode.yaml");
-const COPILOT_CLI: &str = include_str!("../../rules/schemas/copilot-cli.yaml");
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Schema {
@@ -51,21 +45,8 @@ struct Example {
     fires: String,
 }
 
-static SCHEMAS: LazyLock<Vec<Schema>> = LazyLock::new(|| {
-    [
-        ("claude-code", CLAUDE_CODE),
-        ("codex", CODEX),
-        ("gemini-cli", GEMINI_CLI),
-        ("vscode", VSCODE),
-        ("copilot-cli", COPILOT_CLI),
-    ]
-    .into_iter()
-    .map(|(name, text)| {
-        serde_saphyr::from_str(text)
-            .unwrap_or_else(|e| panic!("rules/schemas/{name}.yaml is valid (tested): {e}"))
-    })
-    .collect()
-});
+static SCHEMAS: LazyLock<Vec<Schema>> =
+    LazyLock::new(|| crate::builtin::SCHEMAS.iter().map(|t| t.load()).collect());
 
 /// The schemas' known-as-of versions and sources.
 pub(crate) fn knowledge() -> Vec<super::Knowledge> {

@@ -3,6 +3,7 @@
 //! in a window around its keyword hits and compiled on first use, then offline confirmation
 //! (placeholders, entropy, structural validators).
 
+mod keywords;
 pub mod validate;
 
 use crate::registry::Confidence;
@@ -11,11 +12,6 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
-
-/// The built-in pack, embedded in the binary as JSON generated from `rules/secrets.yaml`
-/// (`agentgate generate-docs` rewrites it; a test keeps the two in sync). JSON loads in about a
-/// millisecond, YAML in about twenty: start-up time is what a pre-commit hook pays.
-pub const BUILTIN_PACK_JSON: &str = include_str!("../../rules/secrets.json");
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -93,9 +89,10 @@ impl std::fmt::Debug for Engine {
 pub struct Engine {
     pub rules: Vec<SecretRule>,
     regexes: Vec<OnceLock<Option<Regex>>>,
-    /// The keyword automaton: an NFA, quick to build (what a commit hook with a few files
-    /// pays), then a DFA, faster to search, once a run has scanned [`DFA_AFTER`] bytes.
-    keywords: AhoCorasick,
+    /// The keyword pass: an index by first bytes, built in microseconds (what a commit hook
+    /// with a few files pays), then a DFA, faster to search, once a run has scanned
+    /// [`DFA_AFTER`] bytes.
+    keywords: keywords::KeywordIndex,
     keywords_dfa: OnceLock<Option<AhoCorasick>>,
     words: Vec<String>,
     scanned: std::sync::atomic::AtomicUsize,
@@ -106,21 +103,17 @@ pub struct Engine {
     test_paths: Vec<String>,
 }
 
-/// Bytes scanned with the NFA before the DFA (about 20 ms to build) pays for itself.
+/// Bytes scanned with the index before the DFA (about 20 ms to build) pays for itself.
 const DFA_AFTER: usize = 4 << 20;
 
-/// The keywords are lower case. The NFA matches them case-sensitively against a lower-cased
-/// copy of the text: an ASCII case-insensitive automaton has twice the transitions and took
-/// over twice as long to build (about 2 ms of a commit hook's run against 0.8 ms). The DFA,
-/// built once a run has scanned enough to pay for it, matches the text as it is.
-fn keyword_automaton(
-    words: &[String],
-    kind: aho_corasick::AhoCorasickKind,
-) -> Result<AhoCorasick, crate::error::Error> {
+/// The keywords are lower case; the index matches them against a lower-cased copy of the
+/// text. The DFA, built once a run has scanned enough to pay for it, matches the text as it
+/// is, ASCII case-insensitively.
+fn keyword_dfa(words: &[String]) -> Result<AhoCorasick, crate::error::Error> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(kind == aho_corasick::AhoCorasickKind::DFA)
+        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(kind))
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .map_err(|e| e.to_string().into())
 }
@@ -181,28 +174,18 @@ impl Engine {
                 }
             }
         }
-        // Non-overlapping leftmost-longest search is several times faster than overlapping
-        // search. A keyword that sits inside a longer one would be shadowed by it, so each
-        // keyword's owners also include the owners of every keyword it contains.
-        // Each keyword's substrings are looked up in a map: linear in the keywords' lengths,
-        // not quadratic in their number (start-up time is what a commit hook pays).
+        // The keyword pass is leftmost-longest and non-overlapping (several times faster than
+        // overlapping search). A keyword that sits inside a longer one would be shadowed by
+        // it, so each keyword's owners also include the owners of every keyword it contains.
+        let keywords = keywords::KeywordIndex::new(&words);
         let direct = owners.clone();
-        for (i, w) in words.iter().enumerate() {
-            for start in 0..w.len() {
-                for end in start + 3..=w.len() {
-                    if let Some(&j) = w
-                        .get(start..end)
-                        .and_then(|sub| word_index.get(sub))
-                        .filter(|&&j| j != i)
-                    {
-                        owners[i].extend(&direct[j]);
-                    }
-                }
+        for (i, own) in owners.iter_mut().enumerate() {
+            for j in keywords.inside(&words, i) {
+                own.extend(&direct[j]);
             }
-            owners[i].sort_unstable();
-            owners[i].dedup();
+            own.sort_unstable();
+            own.dedup();
         }
-        let keywords = keyword_automaton(&words, aho_corasick::AhoCorasickKind::ContiguousNFA)?;
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             allow: pack.allow.into_iter().collect(),
@@ -281,9 +264,9 @@ impl Engine {
 
     pub fn builtin() -> &'static Engine {
         static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
-            serde_json::from_str(BUILTIN_PACK_JSON)
-                .map_err(|e| crate::error::Error::from(e.to_string()))
-                .and_then(Engine::from_pack)
+            // Embedded as JSON by build.rs: it loads in about a millisecond, the YAML in
+            // about twenty, and start-up time is what a pre-commit hook pays.
+            Engine::from_pack(crate::builtin::SECRETS.load())
                 .expect("the built-in secrets pack is valid (tested)")
         });
         &ENGINE
@@ -366,34 +349,35 @@ impl Engine {
             .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
         let dfa = if before + text.len() > DFA_AFTER {
             self.keywords_dfa
-                .get_or_init(|| {
-                    keyword_automaton(&self.words, aho_corasick::AhoCorasickKind::DFA).ok()
-                })
+                .get_or_init(|| keyword_dfa(&self.words).ok())
                 .as_ref()
         } else {
             None
         };
-        let lowered;
-        let (automaton, haystack) = match dfa {
-            Some(dfa) => (dfa, text),
-            None => {
-                lowered = text.to_ascii_lowercase();
-                (&self.keywords, &lowered[..])
-            }
-        };
-        for m in automaton.find_iter(haystack) {
-            for &rule in &self.owners[m.pattern().as_usize()] {
+        let mut hit = |keyword: usize, m_start: usize, m_end: usize| {
+            for &rule in &self.owners[keyword] {
                 let r = &self.rules[rule];
                 if !heuristic && r.confidence == Confidence::Heuristic {
                     continue;
                 }
                 // The keyword's own line (capped), or a rule's explicit window for multi-line secrets.
-                let start = line_start(text, m.start(), CONTEXT);
+                let start = line_start(text, m_start, CONTEXT);
                 let end = match r.window {
-                    Some(w) => (m.end() + w).min(text.len()),
-                    None => line_end(text, m.end(), CONTEXT),
+                    Some(w) => (m_end + w).min(text.len()),
+                    None => line_end(text, m_end, CONTEXT),
                 };
                 windows.push((rule, start, end));
+            }
+        };
+        match dfa {
+            Some(dfa) => {
+                for m in dfa.find_iter(text) {
+                    hit(m.pattern().as_usize(), m.start(), m.end());
+                }
+            }
+            None => {
+                let lowered = text.to_ascii_lowercase();
+                self.keywords.find_iter(&self.words, &lowered, hit);
             }
         }
         windows.sort_unstable();
@@ -423,6 +407,11 @@ impl Engine {
             }
         }
         self.dedupe(findings)
+    }
+
+    /// The keywords of the pass (lower case, de-duplicated).
+    pub fn keyword_list(&self) -> &[String] {
+        &self.words
     }
 
     /// Does rule `i` alone (no deduplication against other rules) report something in `text`?
@@ -500,14 +489,6 @@ fn secret_group<'t>(caps: &regex::bytes::Captures<'t>) -> Option<regex::bytes::M
 
 fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
     serde_saphyr::from_str(yaml).map_err(|e| e.without_snippet().to_string().into())
-}
-
-/// The JSON form of a YAML pack, as embedded in the binary.
-pub fn pack_json(yaml: &str) -> Result<String, crate::error::Error> {
-    let pack = parse_yaml(yaml)?;
-    serde_json::to_string(&pack)
-        .map(|s| s + "\n")
-        .map_err(|e| e.to_string().into())
 }
 
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
