@@ -309,13 +309,17 @@ fn allow_list() -> Vec<String> {
 /// Lines in which a published Google API key sits in the sample apps and docs it comes from.
 fn google_key_lines(key: &str) -> Vec<String> {
     vec![
-        format!("const firebaseConfig = {{ apiKey: \"{key}\", authDomain: \"demo.firebaseapp.com\" }};"),
+        format!(
+            "const firebaseConfig = {{ apiKey: \"{key}\", authDomain: \"demo.firebaseapp.com\" }};"
+        ),
         format!("\t<key>API_KEY</key>\n\t<string>{key}</string>"),
         format!("          \"current_key\": \"{key}\""),
         format!("    apiKey: '{key}',"),
         format!("VITE_GOOGLE_MAPS_API_KEY={key}"),
         format!("GOOGLE_API_KEY=\"{key}\""),
-        format!("<script src=\"https://maps.googleapis.com/maps/api/js?key={key}&callback=initMap\"></script>"),
+        format!(
+            "<script src=\"https://maps.googleapis.com/maps/api/js?key={key}&callback=initMap\"></script>"
+        ),
     ]
 }
 
