@@ -294,3 +294,108 @@ fn unusual_slack_token_in_mcp_env_is_reported_and_masked() {
         );
     }
 }
+
+/// The pack's `allow:` list, read from the YAML itself (the engine keeps it private).
+fn allow_list() -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Pack {
+        allow: Vec<String>,
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/secrets.yaml");
+    let yaml = std::fs::read_to_string(path).unwrap();
+    serde_saphyr::from_str::<Pack>(&yaml).unwrap().allow
+}
+
+/// Lines in which a published Google API key sits in the sample apps and docs it comes from.
+fn google_key_lines(key: &str) -> Vec<String> {
+    vec![
+        format!(
+            "const firebaseConfig = {{ apiKey: \"{key}\", authDomain: \"demo.firebaseapp.com\" }};"
+        ),
+        format!("\t<key>API_KEY</key>\n\t<string>{key}</string>"),
+        format!("          \"current_key\": \"{key}\""),
+        format!("    apiKey: '{key}',"),
+        format!("VITE_GOOGLE_MAPS_API_KEY={key}"),
+        format!("GOOGLE_API_KEY=\"{key}\""),
+        format!(
+            "<script src=\"https://maps.googleapis.com/maps/api/js?key={key}&callback=initMap\"></script>"
+        ),
+    ]
+}
+
+#[test]
+fn published_sample_values_are_allowed_exactly() {
+    let engine = Engine::builtin();
+    let allow = allow_list();
+    let google: Vec<&String> = allow.iter().filter(|k| k.starts_with("AIza")).collect();
+    assert!(google.len() >= 9, "{google:?}");
+    for value in &allow {
+        let mut lines = vec![format!("value = \"{value}\""), format!("secret: {value}")];
+        if value.starts_with("AIza") {
+            lines.extend(google_key_lines(value));
+        }
+        for line in &lines {
+            let found = engine.scan(line.as_bytes(), true);
+            assert!(found.is_empty(), "allowed value reported: {line}");
+        }
+    }
+    // Exact match, not a prefix or a shape: the same key with one character changed, or a
+    // random key of the same shape, is still reported in every one of those lines.
+    let mut near: Vec<String> = google
+        .iter()
+        .map(|k| {
+            let mut b = k.as_bytes().to_vec();
+            let last = b.len() - 1;
+            b[last] = if b[last] == b'Q' { b'R' } else { b'Q' };
+            String::from_utf8(b).unwrap()
+        })
+        .collect();
+    near.push("AIzaSyRk7mQ2xV9pLw4tNc8bJd3hFg6sZe1uYo5".to_string()); // agentgate:allow: a random fake key
+    for key in &near {
+        assert!(!allow.contains(key));
+        // Firebase's documented example is 37 characters, short of a real key's 39: only the
+        // credential-assignment rule sees it, so its near miss is checked in an assignment.
+        let lines = if key.len() == 39 {
+            google_key_lines(key)
+        } else {
+            vec![format!("const firebaseConfig = {{ apiKey: \"{key}\" }};")]
+        };
+        for line in lines {
+            assert!(
+                !engine.scan(line.as_bytes(), true).is_empty(),
+                "near miss not reported: {line}"
+            );
+        }
+    }
+}
+
+/// Pack rules without a `source` (a provider's documentation URL, or a peer scanner's rule
+/// that states the format). A ratchet: the count may only go down. Lower it when you add
+/// sources; a new rule must come with one.
+const RULES_WITHOUT_SOURCE: usize = 132;
+
+#[test]
+fn pack_rules_without_a_source_do_not_grow() {
+    let engine = Engine::builtin();
+    let missing: Vec<&str> = engine
+        .rules
+        .iter()
+        .filter(|r| r.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        missing.len() <= RULES_WITHOUT_SOURCE,
+        "{} pack rules have no `source` (at most {RULES_WITHOUT_SOURCE} allowed): {}",
+        missing.len(),
+        missing.join(", ")
+    );
+    for r in &engine.rules {
+        if let Some(s) = &r.source {
+            assert!(
+                s.starts_with("https://") || s.starts_with("agentgate:"),
+                "{}: source is neither a URL nor an agentgate note: {s}",
+                r.id
+            );
+        }
+    }
+}
