@@ -176,24 +176,62 @@ pub struct Classifier {
     extra_matcher: GlobSet,
 }
 
-/// The built-in rows, each with the literal its paths must end with and its glob compiled on
-/// first need: a glob set compiles a regex for most of these rows (about 30, over a
-/// millisecond at every start), while a commit hook meets two or three of them.
+/// The built-in rows, each with the literals its paths must hold and end with, and its glob
+/// compiled on first need: a glob set compiles a regex for most of these rows (about 30, over
+/// a millisecond at every start), and each compiled glob costs about 40 µs, while a commit
+/// hook meets one or two of them. A `**/name` row needs no glob at all.
 struct Rows {
     table: Table,
     suffixes: Vec<String>,
+    /// Literal runs of each glob (outside `[…]` and `{…}`) that every match contains.
+    pieces: Vec<Vec<String>>,
+    /// For a `**/<literal>` row, the literal: a path matches when it is it or ends in `/` it.
+    basenames: Vec<Option<String>>,
     matchers: Vec<OnceLock<globset::GlobMatcher>>,
 }
 
 impl Rows {
     fn new(table: Table) -> Self {
         let suffixes = table.rows.iter().map(|r| literal_suffix(&r.glob)).collect();
+        let pieces = table.rows.iter().map(|r| literal_pieces(&r.glob)).collect();
+        let basenames = table
+            .rows
+            .iter()
+            .map(|r| {
+                r.glob
+                    .strip_prefix("**/")
+                    .filter(|rest| !rest.contains(['*', '?', '[', ']', '{', '}', '\\']))
+                    .map(str::to_string)
+            })
+            .collect();
         let matchers = table.rows.iter().map(|_| OnceLock::new()).collect();
         Rows {
             table,
             suffixes,
+            pieces,
+            basenames,
             matchers,
         }
+    }
+
+    fn row_matches(&self, i: usize, path: &str) -> bool {
+        if !path.ends_with(self.suffixes[i].as_str()) {
+            return false;
+        }
+        if let Some(name) = &self.basenames[i] {
+            return path.strip_suffix(name.as_str()) == Some("")
+                || path
+                    .strip_suffix(name.as_str())
+                    .is_some_and(|d| d.ends_with('/'));
+        }
+        self.pieces[i].iter().all(|p| path.contains(p.as_str()))
+            && self.matchers[i]
+                .get_or_init(|| {
+                    Glob::new(&self.table.rows[i].glob)
+                        .expect("classification patterns are valid globs (tested)")
+                        .compile_matcher()
+                })
+                .is_match(path)
     }
 
     /// The first row whose glob matches.
@@ -204,16 +242,7 @@ impl Rows {
             return Other;
         }
         (0..self.table.rows.len())
-            .find(|&i| {
-                path.ends_with(self.suffixes[i].as_str())
-                    && self.matchers[i]
-                        .get_or_init(|| {
-                            Glob::new(&self.table.rows[i].glob)
-                                .expect("classification patterns are valid globs (tested)")
-                                .compile_matcher()
-                        })
-                        .is_match(path)
-            })
+            .find(|&i| self.row_matches(i, path))
             .map_or(Other, |i| self.table.rows[i].kind)
     }
 }
@@ -224,6 +253,20 @@ fn literal_suffix(glob: &str) -> String {
     let special = |c: char| matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\');
     let tail = glob.rsplit(special).next().unwrap_or_default();
     tail.trim_start_matches('/').to_string()
+}
+
+/// The literal runs of a glob that any path it matches contains: the text between its
+/// special characters, less `/` at either end (`**/` and `/**` match empty too). Nothing for
+/// a glob with `[…]`, `{…}` or escapes, whose literal text is not all literal.
+fn literal_pieces(glob: &str) -> Vec<String> {
+    if glob.contains(['[', ']', '{', '}', '\\']) {
+        return Vec::new();
+    }
+    glob.split(['*', '?'])
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A pack's `knowledge/kinds.yaml`: rows in the built-in format (`source`, `checked`
@@ -546,6 +589,32 @@ mod tests {
             ".agent.md"
         );
         assert_eq!(literal_suffix("**/x.{yml,yaml}"), "");
+        assert_eq!(
+            literal_pieces("**/.github/agents/**/*.agent.md"),
+            [".github/agents", ".agent.md"]
+        );
+        assert!(literal_pieces("**/x.{yml,yaml}").is_empty());
+        // The `**/name` shortcut, as globset reads such a glob.
+        for p in [
+            "AGENTS.md",
+            "a/AGENTS.md",
+            "xAGENTS.md",
+            "a/xAGENTS.md",
+            "AGENTS.md/b",
+        ] {
+            let want = Glob::new("**/AGENTS.md")
+                .unwrap()
+                .compile_matcher()
+                .is_match(p);
+            let i = rows
+                .table
+                .rows
+                .iter()
+                .position(|r| r.glob == "**/AGENTS.md")
+                .unwrap();
+            assert!(rows.basenames[i].is_some());
+            assert_eq!(rows.row_matches(i, p), want, "{p}");
+        }
     }
 
     #[test]

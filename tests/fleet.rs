@@ -53,7 +53,7 @@ fn since(date: &str) -> i64 {
 
 /// A GitHub token with a valid checksum, from the secrets pack's own examples.
 fn github_example() -> String {
-    let engine = agentgate::secrets::Engine::builtin();
+    let engine = agentgate::secrets::Engine::builtin_with_examples();
     let rule = engine
         .rules
         .iter()

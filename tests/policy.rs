@@ -607,7 +607,7 @@ fn fix_and_init_never_write_through_symlinks() {
 /// The drift diff (AG609) and the `fix --diff` preview show file lines: never a credential.
 #[test]
 fn diffs_never_print_a_secret() {
-    let example = agentgate::secrets::Engine::builtin()
+    let example = agentgate::secrets::Engine::builtin_with_examples()
         .rules
         .iter()
         .find(|r| r.id.starts_with("github-pat"))

@@ -279,7 +279,7 @@ fn output_into_a_fifo_writes_through_it() {
 /// Real-looking credentials: the first example of each of `n` exact rules of the pack, as
 /// (line to plant, the secret value the engine finds in it).
 fn pack_secrets(n: usize) -> Vec<(String, String)> {
-    let engine = agentgate::secrets::Engine::builtin();
+    let engine = agentgate::secrets::Engine::builtin_with_examples();
     let mut out = Vec::new();
     for (i, rule) in engine.rules.iter().enumerate() {
         if rule.confidence != agentgate::rules::Confidence::Exact || out.len() >= n {

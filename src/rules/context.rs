@@ -762,20 +762,90 @@ fn check_volatile(ctx: &FileCtx, emit: &mut Emitter<'_>) {
     if !always_loaded(ctx.kind) {
         return;
     }
-    static VOLATILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?im-u)(last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b)").expect("valid")
-    });
-    if let Some(m) = VOLATILE.find(&ctx.text) {
+    if let Some(m) = volatile(ctx.text.as_bytes()) {
         emit.emit(
             &VOLATILE_CONTEXT,
-            Some(m.range()),
+            Some(m.clone()),
             format!(
                 "`{}` changes often; each change invalidates every developer's prompt cache",
-                m.as_str()
+                &ctx.text[m]
             ),
         )
         .help = Some("remove it: git records when the file changed".into());
     }
+}
+
+/// The first text that changes with every edit or build: what the regex
+/// `(?i-u)last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|
+/// \b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|
+/// \b[0-9a-f]{40}\b` finds (leftmost, then the first alternative), matched by hand: compiling
+/// that regex was a tenth of a small repository's check. The tests compare the two.
+fn volatile(text: &[u8]) -> Option<std::ops::Range<usize>> {
+    let word = |i: usize| {
+        text.get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let lit = |at: usize, s: &str| {
+        text.get(at..at + s.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(s.as_bytes()))
+    };
+    let digits = |at: usize, n: usize| {
+        text.get(at..at + n)
+            .is_some_and(|t| t.iter().all(u8::is_ascii_digit))
+    };
+    let run = |at: usize, f: fn(&u8) -> bool| {
+        text[at.min(text.len())..]
+            .iter()
+            .take_while(|b| f(b))
+            .count()
+    };
+    let date = |at: usize| {
+        digits(at, 4)
+            && lit(at + 4, "-")
+            && digits(at + 5, 2)
+            && lit(at + 7, "-")
+            && digits(at + 8, 2)
+    };
+    let on_at = |at: usize| lit(at, "on") || lit(at, "at");
+    for p in 0..text.len() {
+        let boundary = p == 0 || !word(p - 1);
+        let end = if lit(p, "last") && (lit(p + 4, " ") || lit(p + 4, "-")) && lit(p + 5, "updated")
+        {
+            Some(p + 12)
+        } else if lit(p, "updated ") && on_at(p + 8) {
+            Some(p + 10)
+        } else if lit(p, "generated ") && on_at(p + 10) {
+            Some(p + 12)
+        } else if lit(p, "as of ") && date(p + 6) {
+            Some(p + 16)
+        } else if boundary
+            && date(p)
+            && (lit(p + 10, "t") || lit(p + 10, " "))
+            && digits(p + 11, 2)
+            && lit(p + 13, ":")
+            && digits(p + 14, 2)
+        {
+            Some(p + 16)
+        } else if boundary && lit(p, "build") {
+            let sep = run(p + 5, |b| matches!(b, b' ' | b'#' | b':'));
+            let n = run(p + 5 + sep, u8::is_ascii_digit);
+            (sep > 0 && n >= 3).then_some(p + 5 + sep + n)
+        } else {
+            None
+        };
+        // The last two alternatives, tried only where the earlier ones failed.
+        let end = end.or_else(|| {
+            let hex = run(p + 7, u8::is_ascii_hexdigit);
+            if boundary && lit(p, "commit ") && (7..=40).contains(&hex) && !word(p + 7 + hex) {
+                return Some(p + 7 + hex);
+            }
+            (boundary && run(p, u8::is_ascii_hexdigit) == 40 && !word(p + 40)).then_some(p + 40)
+        });
+        if let Some(end) = end {
+            return Some(p..end);
+        }
+    }
+    None
 }
 
 /// Commands in a context file, with their spans: inline code and shell-like fenced blocks.
@@ -1436,6 +1506,84 @@ pub(crate) const CHECKS: &[(&super::Rule, super::Check)] = &[
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::run;
+
+    /// The hand matcher against the regex it stands for, on texts built from the pieces each
+    /// alternative is made of (a fixed pseudo-random sequence: reproducible).
+    #[test]
+    fn volatile_matches_as_its_regex() {
+        let re = regex::bytes::Regex::new(r"(?im-u)(last[ -]updated|updated (?:on|at)|generated (?:on|at)|as of \d{4}-\d{2}-\d{2}|\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\bbuild[ #:]+\d{3,}|\bcommit [0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b)").unwrap();
+        let pieces: [&[u8]; 34] = [
+            b"last updated",
+            b"updated at",
+            b"as of 2026-12-03",
+            b"2026-12-03 10:10",
+            b"build: 4521",
+            b"commit 0a1b2c3d",
+            b"last",
+            b"LAST",
+            b" ",
+            b"-",
+            b"updated",
+            b"Updated",
+            b"on",
+            b"AT",
+            b"generated",
+            b"as of ",
+            b"2026",
+            b"-12-",
+            b"03",
+            b"T",
+            b"t",
+            b":",
+            b"10",
+            b"build",
+            b"BUILD",
+            b"#",
+            b"123",
+            b"9",
+            b"commit ",
+            b"deadbee",
+            b"f0e1d2c3b4a59687",
+            b"x",
+            b"_",
+            b"\xc3\xa9",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..200_000 {
+            let n = 1 + next() % 9;
+            let text: Vec<u8> = (0..n)
+                .flat_map(|_| pieces[(next() % pieces.len() as u64) as usize].to_vec())
+                .collect();
+            let want = re.find(&text).map(|m| m.range());
+            assert_eq!(
+                super::volatile(&text),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+            found += usize::from(want.is_some());
+        }
+        // Both outcomes are well represented.
+        assert!(found > 40_000 && found < 160_000, "{found}");
+        let hash = "a".repeat(40);
+        for (text, want) in [
+            ("commit 0123abc.", Some(0..14)),
+            ("commit 0123ab.", None),
+            (hash.as_str(), Some(0..40)),
+            (&hash[..39], None),
+            ("cargo build --release", None),
+            ("Build #4521 passed", Some(0..11)),
+        ] {
+            assert_eq!(super::volatile(text.as_bytes()), want, "{text}");
+        }
+    }
 
     #[test]
     fn invisible_characters() {

@@ -96,8 +96,11 @@ pub struct Engine {
     keywords_dfa: OnceLock<Option<AhoCorasick>>,
     words: Vec<String>,
     scanned: std::sync::atomic::AtomicUsize,
-    /// Keyword index → rules that own it.
+    /// Keyword index → rules that own it directly.
     owners: Vec<Vec<usize>>,
+    /// Keyword index → rules to try when it matches: its owners and the owners of every
+    /// keyword inside it. Computed on a keyword's first match (a run meets few of them).
+    expanded: Vec<OnceLock<Vec<usize>>>,
     allow: std::collections::HashSet<String>,
     public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
@@ -174,18 +177,8 @@ impl Engine {
                 }
             }
         }
-        // The keyword pass is leftmost-longest and non-overlapping (several times faster than
-        // overlapping search). A keyword that sits inside a longer one would be shadowed by
-        // it, so each keyword's owners also include the owners of every keyword it contains.
         let keywords = keywords::KeywordIndex::new(&words);
-        let direct = owners.clone();
-        for (i, own) in owners.iter_mut().enumerate() {
-            for j in keywords.inside(&words, i) {
-                own.extend(&direct[j]);
-            }
-            own.sort_unstable();
-            own.dedup();
-        }
+        let expanded = words.iter().map(|_| OnceLock::new()).collect();
         let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Self {
             allow: pack.allow.into_iter().collect(),
@@ -202,6 +195,7 @@ impl Engine {
             words,
             scanned: Default::default(),
             owners,
+            expanded,
         })
     }
 
@@ -267,6 +261,17 @@ impl Engine {
             // Embedded as JSON by build.rs: it loads in about a millisecond, the YAML in
             // about twenty, and start-up time is what a pre-commit hook pays.
             Engine::from_pack(crate::builtin::SECRETS.load())
+                .expect("the built-in secrets pack is valid (tested)")
+        });
+        &ENGINE
+    }
+
+    /// The built-in pack with its rules' examples and negative examples, which
+    /// [`Engine::builtin`] leaves out (only tests read them). Same rules, same order.
+    #[doc(hidden)]
+    pub fn builtin_with_examples() -> &'static Engine {
+        static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+            Engine::from_pack(crate::builtin::SECRETS_WITH_EXAMPLES.load())
                 .expect("the built-in secrets pack is valid (tested)")
         });
         &ENGINE
@@ -342,6 +347,10 @@ impl Engine {
 
     /// Scans `text` once. `heuristic` is false for files where generic rules are noise
     /// (lockfiles, checksums, minified bundles).
+    ///
+    /// The keyword pass is leftmost-longest and non-overlapping (several times faster than
+    /// overlapping search). A keyword that sits inside a longer one is shadowed by it, so a
+    /// match tries the rules of every keyword inside the matched one too ([`Self::rules_for`]).
     pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
         let before = self
@@ -355,7 +364,7 @@ impl Engine {
             None
         };
         let mut hit = |keyword: usize, m_start: usize, m_end: usize| {
-            for &rule in &self.owners[keyword] {
+            for &rule in self.rules_for(keyword) {
                 let r = &self.rules[rule];
                 if !heuristic && r.confidence == Confidence::Heuristic {
                     continue;
@@ -415,6 +424,19 @@ impl Engine {
     }
 
     /// Does rule `i` alone (no deduplication against other rules) report something in `text`?
+    /// The rules a match of keyword `w` tries: its owners and those of the keywords inside it.
+    fn rules_for(&self, w: usize) -> &[usize] {
+        self.expanded[w].get_or_init(|| {
+            let mut own = self.owners[w].clone();
+            for j in self.keywords.inside(&self.words, w) {
+                own.extend(&self.owners[j]);
+            }
+            own.sort_unstable();
+            own.dedup();
+            own
+        })
+    }
+
     /// Used to check each rule's examples.
     pub fn scan_rule(&self, i: usize, text: &[u8]) -> bool {
         let r = &self.rules[i];
@@ -632,7 +654,7 @@ rules:
 
     #[test]
     fn public_by_design_examples_are_never_findings() {
-        let engine = Engine::builtin();
+        let engine = Engine::builtin_with_examples();
         engine.compile_all().unwrap();
         assert!(!engine.public_prefixes.is_empty());
         for p in &engine.public_prefixes {
