@@ -816,15 +816,15 @@ fn volatile(text: &[u8]) -> Option<std::ops::Range<usize>> {
             Some(p + 10)
         } else if lit(p, "generated ") && on_at(p + 10) {
             Some(p + 12)
-        } else if lit(p, "as of ") && date(p + 6) {
-            Some(p + 16)
-        } else if boundary
-            && date(p)
-            && (lit(p + 10, "t") || lit(p + 10, " "))
-            && digits(p + 11, 2)
-            && lit(p + 13, ":")
-            && digits(p + 14, 2)
+        } else if (lit(p, "as of ") && date(p + 6))
+            || (boundary
+                && date(p)
+                && (lit(p + 10, "t") || lit(p + 10, " "))
+                && digits(p + 11, 2)
+                && lit(p + 13, ":")
+                && digits(p + 14, 2))
         {
+            // Both are 16 bytes long: `as of ` and a date, or a date and a time.
             Some(p + 16)
         } else if boundary && lit(p, "build") {
             let sep = run(p + 5, |b| matches!(b, b' ' | b'#' | b':'));
