@@ -5,11 +5,14 @@
 //! and holds no pointers, so it costs the loader no relocations. The YAML stays the one
 //! source; a table that does not parse fails the build, naming the file.
 //!
-//! Format (read by `builtin::Reader`): a tag byte, then for U a LEB128 u64, I a zigzag LEB128,
-//! F 8 bytes little-endian, S a LEB128 length and UTF-8 bytes, A a LEB128 count and the items,
-//! M a LEB128 count and (key as S without its tag, value) pairs.
+//! Format (read by `builtin::Reader`), framed in ASCII so that the whole table is UTF-8 when
+//! its strings are, checked once: a tag byte, then for `u` and `i` decimal digits and `;`, `d`
+//! an f64 as Rust prints it and `;`, `s` the byte length, `:` and the UTF-8 bytes, `a` a count,
+//! `:` and the items, `m` a count, `:` and (key as `s` without its tag, value) pairs; `n`, `f`
+//! and `t` stand alone (null, false, true).
 
 use serde_json::Value;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -37,13 +40,13 @@ fn convert(dir: &Path, out: &Path) {
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let value: Value =
                 serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let mut bytes = Vec::new();
+            let mut bytes = String::new();
             encode(&value, &mut bytes);
             std::fs::write(out.join(format!("{stem}.bin")), bytes).expect("OUT_DIR is writable");
             if stem == "secrets" {
                 // The secrets pack's examples are half its size and only the tests read them:
                 // a run loads the pack without them.
-                let mut bytes = Vec::new();
+                let mut bytes = String::new();
                 encode(&without_examples(value), &mut bytes);
                 std::fs::write(out.join("secrets-run.bin"), bytes).expect("OUT_DIR is writable");
             }
@@ -64,48 +67,32 @@ fn without_examples(mut pack: Value) -> Value {
     pack
 }
 
-// Tags, as `builtin::Reader` reads them.
-const NULL: u8 = 0;
-const FALSE: u8 = 1;
-const TRUE: u8 = 2;
-const U: u8 = 3;
-const I: u8 = 4;
-const F: u8 = 5;
-const S: u8 = 6;
-const A: u8 = 7;
-const M: u8 = 8;
-
-fn encode(value: &Value, out: &mut Vec<u8>) {
+fn encode(value: &Value, out: &mut String) {
     match value {
-        Value::Null => out.push(NULL),
-        Value::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
         Value::Number(n) => {
             if let Some(u) = n.as_u64() {
-                out.push(U);
-                leb128(u, out);
+                write!(out, "u{u};").unwrap();
             } else if let Some(i) = n.as_i64() {
-                out.push(I);
-                leb128(((i << 1) ^ (i >> 63)) as u64, out);
+                write!(out, "i{i};").unwrap();
             } else {
-                out.push(F);
                 let f = n.as_f64().expect("a JSON number is an f64");
-                out.extend_from_slice(&f.to_le_bytes());
+                write!(out, "d{f:?};").unwrap();
             }
         }
         Value::String(s) => {
-            out.push(S);
+            out.push('s');
             string(s, out);
         }
         Value::Array(items) => {
-            out.push(A);
-            leb128(items.len() as u64, out);
+            write!(out, "a{}:", items.len()).unwrap();
             for v in items {
                 encode(v, out);
             }
         }
         Value::Object(map) => {
-            out.push(M);
-            leb128(map.len() as u64, out);
+            write!(out, "m{}:", map.len()).unwrap();
             for (k, v) in map {
                 string(k, out);
                 encode(v, out);
@@ -114,19 +101,6 @@ fn encode(value: &Value, out: &mut Vec<u8>) {
     }
 }
 
-fn string(s: &str, out: &mut Vec<u8>) {
-    leb128(s.len() as u64, out);
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn leb128(mut n: u64, out: &mut Vec<u8>) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn string(s: &str, out: &mut String) {
+    write!(out, "{}:{s}", s.len()).unwrap();
 }

@@ -1,5 +1,5 @@
-//! The built-in knowledge tables, embedded in the compact binary form that `build.rs` converts
-//! from `rules/**/*.yaml` (the one source; build.rs documents the format). Org packs stay
+//! The built-in knowledge tables, embedded in the compact form that `build.rs` converts from
+//! `rules/**/*.yaml` (the one source; build.rs documents the format). Org packs stay
 //! YAML: [`Table`] reads either, so a loader has one code path for both.
 
 use serde::de::value::{Error as DeError, MapAccessDeserializer};
@@ -8,10 +8,11 @@ use serde::de::{
     SeqAccess, Visitor,
 };
 
-/// The binary form of `rules/<name>.yaml`, embedded at build time.
+/// The compact form of `rules/<name>.yaml`, embedded at build time (as a `str`: the compiler
+/// checks it is UTF-8, so a run need not).
 macro_rules! bin {
     ($name:literal) => {
-        include_bytes!(concat!(env!("OUT_DIR"), "/rules/", $name, ".bin"))
+        include_str!(concat!(env!("OUT_DIR"), "/rules/", $name, ".bin"))
     };
 }
 
@@ -37,7 +38,7 @@ pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/copilot-cli", bin!("schemas/copilot-cli")),
 ];
 
-/// One table: built-in (binary) or a pack's file (YAML text).
+/// One table: built-in (compact form) or a pack's file (YAML text).
 #[derive(Clone, Copy)]
 pub struct Table<'a> {
     name: &'a str,
@@ -46,12 +47,12 @@ pub struct Table<'a> {
 
 #[derive(Clone, Copy)]
 enum Body<'a> {
-    Bin(&'static [u8]),
+    Bin(&'static str),
     Yaml(&'a str),
 }
 
 impl<'a> Table<'a> {
-    const fn builtin(name: &'a str, bin: &'static [u8]) -> Self {
+    const fn builtin(name: &'a str, bin: &'static str) -> Self {
         Table {
             name,
             body: Body::Bin(bin),
@@ -91,27 +92,18 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Reads the binary form (see build.rs). The bytes are the build's own output, but a reader
-/// still never panics on them: a short or malformed table is an error.
+/// Reads the compact form (see build.rs). The text is the build's own output, but a reader
+/// still never panics on it: a short or malformed table is an error.
 struct Reader {
-    bin: &'static [u8],
+    bin: &'static str,
     at: usize,
 }
-
-const NULL: u8 = 0;
-const FALSE: u8 = 1;
-const TRUE: u8 = 2;
-const U: u8 = 3;
-const I: u8 = 4;
-const F: u8 = 5;
-const S: u8 = 6;
-const A: u8 = 7;
-const M: u8 = 8;
 
 impl Reader {
     fn byte(&mut self) -> Result<u8, DeError> {
         let b = *self
             .bin
+            .as_bytes()
             .get(self.at)
             .ok_or_else(|| DeError::custom("truncated table"))?;
         self.at += 1;
@@ -119,34 +111,52 @@ impl Reader {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.bin.get(self.at).copied()
+        self.bin.as_bytes().get(self.at).copied()
     }
 
-    fn leb128(&mut self) -> Result<u64, DeError> {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            n |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(n);
+    /// The text up to (not including) `end`, which is consumed.
+    fn until(&mut self, end: u8) -> Result<&'static str, DeError> {
+        let rest = self.bin.get(self.at..).unwrap_or_default();
+        let n = rest
+            .bytes()
+            .position(|b| b == end)
+            .ok_or_else(|| DeError::custom("truncated table"))?;
+        self.at += n + 1;
+        Ok(&rest[..n])
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, end: u8) -> Result<T, DeError> {
+        self.until(end)?
+            .parse()
+            .map_err(|_| DeError::custom("malformed number"))
+    }
+
+    /// A length or count: decimal digits, then `:` (most are a byte or two, read inline).
+    fn count(&mut self) -> Result<usize, DeError> {
+        let mut n = 0usize;
+        loop {
+            match self.byte()? {
+                b':' => return Ok(n),
+                d @ b'0'..=b'9' => {
+                    n = n
+                        .checked_mul(10)
+                        .and_then(|n| n.checked_add(usize::from(d - b'0')))
+                        .ok_or_else(|| DeError::custom("length out of range"))?;
+                }
+                _ => return Err(DeError::custom("malformed length")),
             }
         }
-        Err(DeError::custom("overlong integer"))
-    }
-
-    fn len(&mut self) -> Result<usize, DeError> {
-        usize::try_from(self.leb128()?).map_err(|_| DeError::custom("length out of range"))
     }
 
     fn str(&mut self) -> Result<&'static str, DeError> {
-        let n = self.len()?;
-        let bytes = self
+        let n = self.count()?;
+        let s = self
             .at
             .checked_add(n)
             .and_then(|end| self.bin.get(self.at..end))
             .ok_or_else(|| DeError::custom("truncated string"))?;
         self.at += n;
-        std::str::from_utf8(bytes).map_err(|_| DeError::custom("string is not UTF-8"))
+        Ok(s)
     }
 }
 
@@ -155,28 +165,19 @@ impl<'de> Deserializer<'de> for &mut Reader {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.byte()? {
-            NULL => visitor.visit_unit(),
-            FALSE => visitor.visit_bool(false),
-            TRUE => visitor.visit_bool(true),
-            U => visitor.visit_u64(self.leb128()?),
-            I => {
-                let z = self.leb128()?;
-                visitor.visit_i64(((z >> 1) as i64) ^ -((z & 1) as i64))
-            }
-            F => {
-                let mut b = [0u8; 8];
-                for x in &mut b {
-                    *x = self.byte()?;
-                }
-                visitor.visit_f64(f64::from_le_bytes(b))
-            }
-            S => visitor.visit_str(self.str()?),
-            A => {
-                let left = self.len()?;
+            b'n' => visitor.visit_unit(),
+            b'f' => visitor.visit_bool(false),
+            b't' => visitor.visit_bool(true),
+            b'u' => visitor.visit_u64(self.number(b';')?),
+            b'i' => visitor.visit_i64(self.number(b';')?),
+            b'd' => visitor.visit_f64(self.number(b';')?),
+            b's' => visitor.visit_borrowed_str(self.str()?),
+            b'a' => {
+                let left = self.count()?;
                 visitor.visit_seq(Items { r: self, left })
             }
-            M => {
-                let left = self.len()?;
+            b'm' => {
+                let left = self.count()?;
                 visitor.visit_map(Items { r: self, left })
             }
             t => Err(DeError::custom(format!("unknown tag {t}"))),
@@ -185,7 +186,7 @@ impl<'de> Deserializer<'de> for &mut Reader {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.peek() {
-            Some(NULL) => {
+            Some(b'n') => {
                 self.at += 1;
                 visitor.visit_none()
             }
@@ -200,13 +201,13 @@ impl<'de> Deserializer<'de> for &mut Reader {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match self.peek() {
-            Some(S) => {
+            Some(b's') => {
                 self.at += 1;
                 visitor.visit_enum(self.str()?.into_deserializer())
             }
-            Some(M) => {
+            Some(b'm') => {
                 self.at += 1;
-                let left = self.len()?;
+                let left = self.count()?;
                 visitor.visit_enum(MapAccessDeserializer::new(Items { r: self, left }))
             }
             _ => self.deserialize_any(visitor),
@@ -310,28 +311,28 @@ mod tests {
     }
 
     #[test]
-    fn malformed_bytes_are_errors_not_panics() {
+    fn malformed_tables_are_errors_not_panics() {
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
         struct N {
             n: u32,
         }
         // {"n": "x"}: a type mismatch.
-        let e = Table::builtin("t", b"\x08\x01\x01n\x06\x01x")
-            .parse::<N>()
-            .unwrap_err();
+        let e = Table::builtin("t", "m1:1:ns1:x").parse::<N>().unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
-        // Truncated in the middle of a string, an unknown tag, trailing bytes.
+        // Truncated inside a string, a length past the end, an unknown tag, a malformed
+        // number, trailing text, a length splitting a character.
         for bin in [
-            &b"\x08\x01\x01n\x06\x05x"[..],
-            b"\x09",
-            b"\x08\x01\x01n\x03\x01\x00",
+            "m1:1:ns5:x",
+            "m1:1:ns99999999999999999999:x",
+            "x",
+            "m1:1:nu4x;",
+            "m1:1:nu1;u",
+            "s1:é",
         ] {
             assert!(Table::builtin("t", bin).parse::<N>().is_err(), "{bin:?}");
         }
-        let n: N = Table::builtin("t", b"\x08\x01\x01n\x03\x2a")
-            .parse()
-            .unwrap();
+        let n: N = Table::builtin("t", "m1:1:nu42;").parse().unwrap();
         assert_eq!(n.n, 42);
     }
 }

@@ -167,6 +167,59 @@ fn walk_includes_dot_dirs_and_honours_gitignore() {
     );
 }
 
+/// The user's global excludes (`core.excludesFile` in `~/.gitconfig`, else
+/// `$XDG_CONFIG_HOME/git/ignore`) prune the walk like a `.gitignore`; `--no-ignore` reads none.
+#[test]
+fn walk_honours_the_global_excludes_file() {
+    let t = Tree::new();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    std::fs::write(
+        h.join(".gitconfig"),
+        "[core]\n\texcludesFile = \"~/global-ignore\"\n",
+    )
+    .unwrap();
+    std::fs::write(h.join("global-ignore"), "scratch/\n").unwrap();
+    std::fs::create_dir_all(h.join("xdg/git")).unwrap();
+    std::fs::write(h.join("xdg/git/ignore"), "notes/\n").unwrap();
+    t.write("scratch/.claude/settings.json", BAD_SETTINGS);
+    t.write("notes/.claude/settings.json", BAD_SETTINGS);
+    t.write("kept/.claude/settings.json", BAD_SETTINGS);
+    let home_s = h.to_str().unwrap();
+    let xdg = h.join("xdg");
+    let env = [("HOME", home_s), ("XDG_CONFIG_HOME", xdg.to_str().unwrap())];
+    let files = |r: &common::Run| {
+        let mut f: Vec<String> = r
+            .stdout
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        f.sort();
+        f
+    };
+    let r = t.run_env(&["check", "--format", "concise", "-q"], &env);
+    // The configured file wins over the default one, as in git.
+    assert_eq!(
+        files(&r),
+        ["kept/.claude/settings.json", "notes/.claude/settings.json"],
+        "{}",
+        r.stdout
+    );
+    std::fs::write(h.join(".gitconfig"), "[user]\n\tname = x\n").unwrap();
+    let r = t.run_env(&["check", "--format", "concise", "-q"], &env);
+    assert_eq!(
+        files(&r),
+        [
+            "kept/.claude/settings.json",
+            "scratch/.claude/settings.json"
+        ],
+        "{}",
+        r.stdout
+    );
+    let r = t.run_env(&["check", "--format", "concise", "-q", "--no-ignore"], &env);
+    assert_eq!(files(&r).len(), 3, "{}", r.stdout);
+}
+
 #[test]
 fn text_format_shows_snippet_and_summary() {
     let t = Tree::new();

@@ -3,6 +3,7 @@
 
 pub mod excludes;
 pub mod git;
+mod global_excludes;
 pub mod walk;
 
 use crate::registry::Rule;

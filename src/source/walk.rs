@@ -64,6 +64,14 @@ pub fn walk(
     let filter_excludes = excludes.clone();
     if no_ignore {
         builder.standard_filters(false);
+    } else {
+        // The user's global excludes, read by `global_excludes` rather than the walker, which
+        // compiles a regex to find them. As an explicit ignore file its anchored patterns
+        // (`/build`) match nothing: a file they hid is scanned, never the reverse.
+        builder.git_global(false);
+        if let Some(path) = super::global_excludes::path() {
+            let _ = builder.add_ignore(path);
+        }
     }
     // The walker would read a `.git` *file* (a worktree's `gitdir:` pointer) whole, at every
     // level, to find `info/exclude`: a repository decides those bytes (a 4 GiB sparse `.git`
