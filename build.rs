@@ -44,13 +44,40 @@ fn convert(dir: &Path, out: &Path) {
             encode(&value, &mut bytes);
             std::fs::write(out.join(format!("{stem}.bin")), bytes).expect("OUT_DIR is writable");
             if stem == "secrets" {
-                // The secrets pack's examples are half its size and only the tests read them:
-                // a run loads the pack without them.
-                let mut bytes = String::new();
-                encode(&without_examples(value), &mut bytes);
-                std::fs::write(out.join("secrets-run.bin"), bytes).expect("OUT_DIR is writable");
+                run_secrets(without_examples(value), out);
             }
         }
+    }
+}
+
+/// The secrets pack as a run reads it (`secrets::Engine::from_builtin`). Its examples are
+/// half its size and only the tests read them, and a run reads few of its rules: so the pack
+/// without examples or rules (`secrets-top`), each rule's text end to end (`secrets-rules`),
+/// and what the keyword pass needs of each rule with where its text is (`secrets-heads`).
+fn run_secrets(mut pack: Value, out: &Path) {
+    let rules = pack["rules"].take();
+    pack["rules"] = Value::Array(Vec::new());
+    let mut top = String::new();
+    encode(&pack, &mut top);
+    let mut texts = String::new();
+    let mut heads = Vec::new();
+    for rule in rules.as_array().expect("`rules` is a list") {
+        let at = texts.len();
+        encode(rule, &mut texts);
+        let mut head = serde_json::Map::new();
+        for key in ["keywords", "confidence", "window"] {
+            if let Some(v) = rule.get(key) {
+                head.insert(key.into(), v.clone());
+            }
+        }
+        head.insert("at".into(), at.into());
+        head.insert("len".into(), (texts.len() - at).into());
+        heads.push(Value::Object(head));
+    }
+    let mut index = String::new();
+    encode(&Value::Array(heads), &mut index);
+    for (name, text) in [("top", top), ("rules", texts), ("heads", index)] {
+        std::fs::write(out.join(format!("secrets-{name}.bin")), text).expect("OUT_DIR is writable");
     }
 }
 

@@ -4,8 +4,8 @@
 
 use serde::de::value::{Error as DeError, MapAccessDeserializer};
 use serde::de::{
-    DeserializeOwned, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess,
-    SeqAccess, Visitor,
+    Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, Error as _, IntoDeserializer,
+    MapAccess, SeqAccess, Visitor,
 };
 
 /// The compact form of `rules/<name>.yaml`, embedded at build time (as a `str`: the compiler
@@ -26,9 +26,12 @@ pub const ENV: Table = Table::builtin("env", bin!("env"));
 pub const GUARDRAILS: Table = Table::builtin("guardrails", bin!("guardrails"));
 pub const NO_EFFECT: Table = Table::builtin("no-effect", bin!("no-effect"));
 pub const VENDOR_POLICY: Table = Table::builtin("vendor-policy", bin!("vendor-policy"));
-/// The secrets pack as a run loads it: without examples (half its size), which only the tests
-/// read, from [`SECRETS_WITH_EXAMPLES`].
-pub const SECRETS: Table = Table::builtin("secrets", bin!("secrets-run"));
+/// The secrets pack as a run reads it (build.rs `run_secrets`): without examples, which only
+/// the tests read (from [`SECRETS_WITH_EXAMPLES`]), nor rules; the rules' texts end to end;
+/// and for each rule, its keyword-pass fields and where its text is.
+pub const SECRETS: Table = Table::builtin("secrets", bin!("secrets-top"));
+pub const SECRETS_RULES: &str = bin!("secrets-rules");
+pub const SECRETS_HEADS: Table = Table::builtin("secrets", bin!("secrets-heads"));
 pub const SECRETS_WITH_EXAMPLES: Table = Table::builtin("secrets", bin!("secrets"));
 pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/claude-code", bin!("schemas/claude-code")),
@@ -73,22 +76,41 @@ impl<'a> Table<'a> {
 
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, String> {
         match self.body {
-            Body::Bin(bin) => {
-                let mut r = Reader { bin, at: 0 };
-                let value = T::deserialize(&mut r).map_err(|e| e.to_string())?;
-                match r.at == bin.len() {
-                    true => Ok(value),
-                    false => Err(format!("{} trailing bytes", bin.len() - r.at)),
-                }
-            }
+            Body::Bin(bin) => read_all(bin, |r| T::deserialize(r)),
             Body::Yaml(text) => serde_saphyr::from_str(text).map_err(|e| e.to_string()),
         }
+    }
+
+    /// A built-in table read as `T` whose strings may borrow from the embedded text (no copy).
+    pub fn parse_borrowed<T: Deserialize<'static>>(&self) -> Result<T, String> {
+        match self.body {
+            Body::Bin(bin) => read_all(bin, |r| T::deserialize(r)),
+            Body::Yaml(_) => Err(format!("{}: not a built-in table", self.name)),
+        }
+    }
+
+    /// The built-in table `text` (a part of an embedded table) under this table's name.
+    pub fn part(&self, text: &'static str) -> Table<'a> {
+        Table::builtin(self.name, text)
     }
 
     /// A built-in table, which the tests load: a failure here is a bug, not bad input.
     pub fn load<T: DeserializeOwned>(&self) -> T {
         self.parse()
             .unwrap_or_else(|e| panic!("rules/{}.yaml is valid (tested): {e}", self.name))
+    }
+}
+
+/// Reads a whole table with `read`; text left over is an error.
+fn read_all<T>(
+    bin: &'static str,
+    read: impl FnOnce(&mut Reader) -> Result<T, DeError>,
+) -> Result<T, String> {
+    let mut r = Reader { bin, at: 0 };
+    let value = read(&mut r).map_err(|e| e.to_string())?;
+    match r.at == bin.len() {
+        true => Ok(value),
+        false => Err(format!("{} trailing bytes", bin.len() - r.at)),
     }
 }
 
@@ -298,8 +320,10 @@ mod tests {
             let from_yaml: serde_json::Value = Table::yaml(name, &text).load();
             assert_eq!(from_tree, from_yaml, "{name}");
         }
-        // The run's copy of the secrets pack is the same less its examples.
+        // The run's copy of the secrets pack is the same less its examples and rules (whose
+        // texts the engine's tests compare).
         let mut full: serde_json::Value = SECRETS_WITH_EXAMPLES.load();
+        full["rules"] = serde_json::json!([]);
         for list in ["rules", "public_prefixes"] {
             for entry in full[list].as_array_mut().unwrap() {
                 let entry = entry.as_object_mut().unwrap();

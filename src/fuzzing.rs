@@ -96,7 +96,7 @@ pub fn secrets(data: &[u8]) {
     for heuristic in [true, false] {
         for f in engine.scan(data, heuristic) {
             assert!(f.secret.start <= f.secret.end && f.secret.end <= data.len());
-            assert!(f.rule < engine.rules.len());
+            assert!(f.rule < engine.len());
         }
     }
 }

@@ -55,8 +55,7 @@ fn since(date: &str) -> i64 {
 fn github_example() -> String {
     let engine = agentgate::secrets::Engine::builtin_with_examples();
     let rule = engine
-        .rules
-        .iter()
+        .rules()
         .find(|r| r.id.starts_with("github-pat"))
         .expect("a GitHub token rule");
     rule.examples.first().expect("an example").clone()

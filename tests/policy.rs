@@ -608,8 +608,7 @@ fn fix_and_init_never_write_through_symlinks() {
 #[test]
 fn diffs_never_print_a_secret() {
     let example = agentgate::secrets::Engine::builtin_with_examples()
-        .rules
-        .iter()
+        .rules()
         .find(|r| r.id.starts_with("github-pat"))
         .and_then(|r| r.examples.first().cloned())
         .expect("a GitHub token example");

@@ -281,7 +281,7 @@ fn output_into_a_fifo_writes_through_it() {
 fn pack_secrets(n: usize) -> Vec<(String, String)> {
     let engine = agentgate::secrets::Engine::builtin_with_examples();
     let mut out = Vec::new();
-    for (i, rule) in engine.rules.iter().enumerate() {
+    for (i, rule) in engine.rules().enumerate() {
         if rule.confidence != agentgate::rules::Confidence::Exact || out.len() >= n {
             continue;
         }

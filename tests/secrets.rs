@@ -10,13 +10,9 @@ use common::Tree;
 fn pack_examples_and_negative_examples() {
     let engine = Engine::builtin_with_examples();
     engine.compile_all().unwrap();
-    assert!(
-        engine.rules.len() >= 120,
-        "only {} rules",
-        engine.rules.len()
-    );
+    assert!(engine.len() >= 120, "only {} rules", engine.len());
     let mut failures = Vec::new();
-    for (i, rule) in engine.rules.iter().enumerate() {
+    for (i, rule) in engine.rules().enumerate() {
         if rule.examples.is_empty() || rule.negative_examples.is_empty() {
             failures.push(format!("{}: needs examples and negative_examples", rule.id));
         }
@@ -38,7 +34,7 @@ fn pack_examples_and_negative_examples() {
 fn plant(t: &Tree) -> Vec<String> {
     let engine = Engine::builtin_with_examples();
     let mut planted = Vec::new();
-    for (i, rule) in engine.rules.iter().enumerate() {
+    for (i, rule) in engine.rules().enumerate() {
         let Some(ex) = rule.examples.first() else {
             continue;
         };
@@ -87,7 +83,7 @@ fn planted_secrets_are_found_and_never_printed() {
     );
     // Every secret finding names its pack rule and provider, in JSON and in SARIF.
     let engine = Engine::builtin_with_examples();
-    let known = |id: &str| engine.rules.iter().any(|r| r.id == id);
+    let known = |id: &str| engine.rules().any(|r| r.id == id);
     let mut typed = std::collections::HashSet::new();
     for d in json["diagnostics"].as_array().unwrap() {
         if d["code"] == "AG402" || d["code"] == "AG403" {
@@ -111,7 +107,7 @@ fn planted_secrets_are_found_and_never_printed() {
         }
     }
     assert!(
-        typed.len() >= engine.rules.len() * 9 / 10,
+        typed.len() >= engine.len() * 9 / 10,
         "{} typed",
         typed.len()
     );
@@ -129,7 +125,7 @@ fn planted_secrets_are_found_and_never_printed() {
 #[test]
 fn explain_knows_every_pack_rule() {
     let t = Tree::new();
-    for rule in &Engine::builtin_with_examples().rules {
+    for rule in Engine::builtin_with_examples().rules() {
         let r = t.run(&["explain", &rule.id]);
         r.code(0);
         let head = format!("# {}: {}", rule.id, rule.name);
@@ -149,8 +145,7 @@ fn explain_knows_every_pack_rule() {
 /// A GitHub token with a valid checksum, from the pack's own examples.
 fn github_example() -> String {
     let rule = Engine::builtin_with_examples()
-        .rules
-        .iter()
+        .rules()
         .find(|r| r.id.starts_with("github-pat"))
         .expect("a GitHub token rule");
     rule.examples.first().expect("an example").clone()
@@ -378,8 +373,7 @@ const RULES_WITHOUT_SOURCE: usize = 20;
 fn pack_rules_without_a_source_do_not_grow() {
     let engine = Engine::builtin_with_examples();
     let missing: Vec<&str> = engine
-        .rules
-        .iter()
+        .rules()
         .filter(|r| r.source.as_deref().is_none_or(|s| s.trim().is_empty()))
         .map(|r| r.id.as_str())
         .collect();
@@ -389,7 +383,7 @@ fn pack_rules_without_a_source_do_not_grow() {
         missing.len(),
         missing.join(", ")
     );
-    for r in &engine.rules {
+    for r in engine.rules() {
         if let Some(s) = &r.source {
             assert!(
                 s.starts_with("https://") || s.starts_with("agentgate:"),

@@ -99,8 +99,7 @@ fn print_secret_rules(format: Format) -> std::io::Result<()> {
     let text = match format {
         Format::Json => {
             let rules: Vec<_> = engine
-                .rules
-                .iter()
+                .rules()
                 .map(|r| serde_json::json!({"id": r.id, "name": r.name, "provider": r.provider, "category": r.category, "confidence": r.confidence}))
                 .collect();
             serde_json::to_string_pretty(&rules)? + "\n"
@@ -110,7 +109,7 @@ fn print_secret_rules(format: Format) -> std::io::Result<()> {
                 "{:<40} {:<14} {:<10} {}\n",
                 "ID", "CATEGORY", "CONFIDENCE", "NAME"
             );
-            for r in &engine.rules {
+            for r in engine.rules() {
                 let confidence = if r.confidence == rules::Confidence::Exact {
                     "exact"
                 } else {
@@ -121,7 +120,7 @@ fn print_secret_rules(format: Format) -> std::io::Result<()> {
                     r.id, r.category, confidence, r.name
                 ));
             }
-            s.push_str(&format!("{} rules\n", engine.rules.len()));
+            s.push_str(&format!("{} rules\n", engine.len()));
             s
         }
     };

@@ -69,7 +69,7 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
         if is_covered(&f.secret) {
             continue;
         }
-        let rule = &engine.rules[f.rule];
+        let rule = engine.rule(f.rule);
         let target = if rule.confidence == C::Exact {
             &LEAKED_SECRET
         } else {

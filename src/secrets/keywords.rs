@@ -132,7 +132,7 @@ mod tests {
         let engine = crate::secrets::Engine::builtin_with_examples();
         let words = engine.keyword_list();
         let mut n = 0;
-        for r in &engine.rules {
+        for r in engine.rules() {
             for e in r.examples.iter().chain(&r.negative_examples) {
                 let hay = e.to_ascii_lowercase();
                 let got = index_matches(words, hay.as_bytes());

@@ -82,12 +82,12 @@ pub struct Finding {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Engine({} rules)", self.rules.len())
+        write!(f, "Engine({} rules)", self.len())
     }
 }
 
 pub struct Engine {
-    pub rules: Vec<SecretRule>,
+    rules: Vec<Rule>,
     regexes: Vec<OnceLock<Option<Regex>>>,
     /// The keyword pass: an index by first bytes, built in microseconds (what a commit hook
     /// with a few files pays), then a DFA, faster to search, once a run has scanned
@@ -104,6 +104,29 @@ pub struct Engine {
     allow: std::collections::HashSet<String>,
     public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
+}
+
+/// One rule of an engine: read, or (the built-in pack's) kept as text and read on first use,
+/// with what the keyword pass needs of it at hand.
+struct Rule {
+    text: Option<crate::builtin::Table<'static>>,
+    read: OnceLock<SecretRule>,
+    confidence: Confidence,
+    window: Option<usize>,
+}
+
+/// What the keyword pass needs of a built-in rule, and where its text is in
+/// [`crate::builtin::SECRETS_RULES`] (build.rs writes these), read without copying strings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head<'a> {
+    #[serde(borrow)]
+    keywords: Vec<&'a str>,
+    confidence: Confidence,
+    #[serde(default)]
+    window: Option<usize>,
+    at: usize,
+    len: usize,
 }
 
 /// Bytes scanned with the index before the DFA (about 20 ms to build) pays for itself.
@@ -130,7 +153,7 @@ impl Engine {
         Self::from_pack(parse_yaml(yaml)?)
     }
 
-    fn from_pack(pack: PackFile) -> Result<Self, crate::error::Error> {
+    fn from_pack(mut pack: PackFile) -> Result<Self, crate::error::Error> {
         if pack.version != 1 {
             return Err(format!(
                 "unsupported secrets pack version {} (expected 1)",
@@ -139,12 +162,7 @@ impl Engine {
             .into());
         }
         let mut seen = foldhash::HashSet::default();
-        let mut words: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        // Keyword → its index in `words`: a linear search per keyword was quadratic in the
-        // pack's size, paid at every start.
-        let mut word_index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
-        for (i, r) in pack.rules.iter().enumerate() {
+        for r in &pack.rules {
             if !seen.insert(r.id.as_str()) {
                 return Err(format!("duplicate secret rule id `{}`", r.id).into());
             }
@@ -165,22 +183,55 @@ impl Engine {
                     format!("rule `{}`: needs keywords of at least 3 characters", r.id).into(),
                 );
             }
-            for k in &r.keywords {
-                let k = k.to_ascii_lowercase();
-                match word_index.get(&k) {
-                    Some(&j) => owners[j].push(i),
-                    None => {
-                        word_index.insert(k.clone(), words.len());
-                        words.push(k);
-                        owners.push(vec![i]);
-                    }
-                }
-            }
         }
+        let (words, owners) = index_keywords(pack.rules.iter().map(|r| r.keywords.as_slice()));
+        let rules = std::mem::take(&mut pack.rules)
+            .into_iter()
+            .map(|r| Rule {
+                text: None,
+                confidence: r.confidence,
+                window: r.window,
+                read: OnceLock::from(r),
+            })
+            .collect();
+        Ok(Self::assemble(pack, rules, words, owners))
+    }
+
+    /// The built-in pack, each rule kept as text until a keyword of it matches: a commit hook
+    /// reads a handful of the pack's rules. Its checks are [`Engine::from_pack`]'s, which the
+    /// tests run on it ([`Engine::builtin_with_examples`]).
+    fn from_builtin() -> Result<Self, String> {
+        use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_RULES};
+        let pack: PackFile = SECRETS.parse()?;
+        let heads: Vec<Head<'static>> = SECRETS_HEADS.parse_borrowed()?;
+        let (words, owners) = index_keywords(heads.iter().map(|h| h.keywords.as_slice()));
+        let rules = heads
+            .iter()
+            .map(|h| {
+                let text = SECRETS_RULES
+                    .get(h.at..h.at + h.len)
+                    .ok_or("a rule's text is out of bounds")?;
+                Ok(Rule {
+                    text: Some(SECRETS_HEADS.part(text)),
+                    read: OnceLock::new(),
+                    confidence: h.confidence,
+                    window: h.window,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self::assemble(pack, rules, words, owners))
+    }
+
+    fn assemble(
+        pack: PackFile,
+        rules: Vec<Rule>,
+        words: Vec<String>,
+        owners: Vec<Vec<usize>>,
+    ) -> Self {
         let keywords = keywords::KeywordIndex::new(&words);
         let expanded = words.iter().map(|_| OnceLock::new()).collect();
-        let regexes = pack.rules.iter().map(|_| OnceLock::new()).collect();
-        Ok(Self {
+        let regexes = rules.iter().map(|_| OnceLock::new()).collect();
+        Self {
             allow: pack.allow.into_iter().collect(),
             public_prefixes: pack.public_prefixes,
             test_paths: pack
@@ -188,7 +239,7 @@ impl Engine {
                 .into_iter()
                 .map(|p| p.to_ascii_lowercase())
                 .collect(),
-            rules: pack.rules,
+            rules,
             regexes,
             keywords,
             keywords_dfa: OnceLock::new(),
@@ -196,7 +247,29 @@ impl Engine {
             scanned: Default::default(),
             owners,
             expanded,
+        }
+    }
+
+    /// Rule `i` of the pack.
+    pub fn rule(&self, i: usize) -> &SecretRule {
+        let r = &self.rules[i];
+        r.read.get_or_init(|| match &r.text {
+            Some(text) => text.load(),
+            None => unreachable!("an engine's own rules are read when it is made"),
         })
+    }
+
+    /// The pack's rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = &SecretRule> {
+        (0..self.rules.len()).map(|i| self.rule(i))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
     }
 
     /// An engine for an organisation's own rules (a policy pack's `rules/*.yaml`): each file is
@@ -210,12 +283,7 @@ impl Engine {
                 return Err(format!("{name}: unsupported pack version {}", pack.version).into());
             }
             for r in pack.rules {
-                if Self::builtin()
-                    .rules
-                    .iter()
-                    .chain(&rules)
-                    .any(|b| b.id == r.id)
-                {
+                if Self::builtin().rules().chain(&rules).any(|b| b.id == r.id) {
                     return Err(format!("{name}: rule id `{}` is already taken", r.id).into());
                 }
                 rules.push(r);
@@ -229,7 +297,7 @@ impl Engine {
             rules,
         })?;
         engine.compile_all()?;
-        for (i, r) in engine.rules.iter().enumerate() {
+        for (i, r) in engine.rules().enumerate() {
             if let Some(e) = r
                 .examples
                 .iter()
@@ -260,8 +328,7 @@ impl Engine {
         static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
             // Embedded as JSON by build.rs: it loads in about a millisecond, the YAML in
             // about twenty, and start-up time is what a pre-commit hook pays.
-            Engine::from_pack(crate::builtin::SECRETS.load())
-                .expect("the built-in secrets pack is valid (tested)")
+            Engine::from_builtin().expect("the built-in secrets pack is valid (tested)")
         });
         &ENGINE
     }
@@ -281,7 +348,7 @@ impl Engine {
     /// reports it, and where its format comes from. Examples are not shown (they look like
     /// credentials, and output masks them anyway).
     pub fn explain(&self, id: &str) -> Option<String> {
-        let r = self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))?;
+        let r = self.rules().find(|r| r.id.eq_ignore_ascii_case(id))?;
         let (code, name) = match r.confidence {
             Confidence::Exact => ("AG402", "leaked-secret"),
             _ => ("AG403", "possible-secret"),
@@ -333,13 +400,13 @@ impl Engine {
 
     fn regex(&self, i: usize) -> Option<&Regex> {
         self.regexes[i]
-            .get_or_init(|| build_regex(&self.rules[i].regex).ok())
+            .get_or_init(|| build_regex(&self.rule(i).regex).ok())
             .as_ref()
     }
 
     /// Compiles every regex now; errors name the rule (for tests and org-pack validation).
     pub fn compile_all(&self) -> Result<(), crate::error::Error> {
-        for r in &self.rules {
+        for r in self.rules() {
             build_regex(&r.regex).map_err(|e| format!("rule `{}`: invalid regex: {e}", r.id))?;
         }
         Ok(())
@@ -439,7 +506,7 @@ impl Engine {
 
     /// Used to check each rule's examples.
     pub fn scan_rule(&self, i: usize, text: &[u8]) -> bool {
-        let r = &self.rules[i];
+        let r = self.rule(i);
         let hit = r.keywords.iter().any(|k| {
             text.to_ascii_lowercase()
                 .windows(k.len())
@@ -452,7 +519,7 @@ impl Engine {
     }
 
     fn confirm(&self, rule: usize, secret: &[u8]) -> bool {
-        let r = &self.rules[rule];
+        let r = self.rule(rule);
         let Ok(secret) = std::str::from_utf8(secret) else {
             return false;
         };
@@ -501,6 +568,31 @@ impl Engine {
         }
         kept.into_values().collect()
     }
+}
+
+/// The pack's keywords (lower case, de-duplicated) and, for each, the rules that own it.
+fn index_keywords<'k, K: AsRef<str> + 'k>(
+    rules: impl Iterator<Item = &'k [K]>,
+) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut words: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    // Keyword → its index in `words`: a linear search per keyword was quadratic in the
+    // pack's size, paid at every start.
+    let mut word_index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+    for (i, keywords) in rules.enumerate() {
+        for k in keywords {
+            let k = k.as_ref().to_ascii_lowercase();
+            match word_index.get(&k) {
+                Some(&j) => owners[j].push(i),
+                None => {
+                    word_index.insert(k.clone(), words.len());
+                    words.push(k);
+                    owners.push(vec![i]);
+                }
+            }
+        }
+    }
+    (words, owners)
 }
 
 /// The secret in a match: the first capture group that took part (a rule may offer several
@@ -639,7 +731,7 @@ rules:
         let found = engine.scan(text, true);
         let got: Vec<(&str, &[u8])> = found
             .iter()
-            .map(|f| (engine.rules[f.rule].id.as_str(), &text[f.secret.clone()]))
+            .map(|f| (engine.rule(f.rule).id.as_str(), &text[f.secret.clone()]))
             .collect();
         assert_eq!(
             got,
@@ -650,6 +742,26 @@ rules:
         );
         // Without heuristic rules (e.g. in a lockfile) only the exact one remains.
         assert_eq!(engine.scan(text, false).len(), 1);
+    }
+
+    /// The run's engine (rules read on first use, without examples) holds the same rules as
+    /// the checked one, in the same order, and the same keyword index.
+    #[test]
+    fn the_lazy_built_in_pack_is_the_checked_one() {
+        let lazy = Engine::from_builtin().unwrap();
+        let full = Engine::builtin_with_examples();
+        assert_eq!(lazy.len(), full.len());
+        assert!(lazy.rules.iter().all(|r| r.read.get().is_none()));
+        assert_eq!(lazy.words, full.words);
+        assert_eq!(lazy.owners, full.owners);
+        for i in 0..full.len() {
+            let mut want = serde_json::to_value(full.rule(i)).unwrap();
+            want["examples"] = serde_json::json!([]);
+            want["negative_examples"] = serde_json::json!([]);
+            assert_eq!(serde_json::to_value(lazy.rule(i)).unwrap(), want);
+            assert_eq!(lazy.rules[i].confidence, full.rule(i).confidence);
+            assert_eq!(lazy.rules[i].window, full.rule(i).window);
+        }
     }
 
     #[test]

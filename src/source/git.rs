@@ -88,11 +88,17 @@ fn opened(
     open: impl FnOnce() -> Result<gix::ThreadSafeRepository, GitError>,
 ) -> Result<gix::Repository, GitError> {
     guard_git_file(path)?;
-    let found = |list: &Opened| {
-        list.iter()
-            .find(|(p, d, _)| p == path && *d == discover)
-            .map(|(_, _, r)| r.to_thread_local())
+    // A repository opened at `path` is the one discovery from `path` finds first; one
+    // discovered from `path` is the one opening `path` gives when its working tree is `path`.
+    let same = |(p, d, r): &&(PathBuf, bool, gix::ThreadSafeRepository)| {
+        p == path
+            && (discover
+                || !*d
+                || r.to_thread_local().workdir().is_some_and(|w| {
+                    w == path || std::fs::canonicalize(w).is_ok_and(|w| w == path)
+                }))
     };
+    let found = |list: &Opened| list.iter().find(same).map(|(_, _, r)| r.to_thread_local());
     if let Some(repo) = OPENED.lock().ok().as_deref().and_then(found) {
         return Ok(repo);
     }
