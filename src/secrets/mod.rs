@@ -8,7 +8,9 @@ pub mod validate;
 
 use crate::registry::Confidence;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::Span;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -473,7 +475,7 @@ impl Engine {
                 let Some(g) = secret_group(&caps) else {
                     continue;
                 };
-                let range = start + g.start()..start + g.end();
+                let range = start + g.start..start + g.end;
                 if self.confirm(rule, &text[range.clone()]) {
                     findings.push(Finding {
                         rule,
@@ -514,7 +516,7 @@ impl Engine {
         });
         hit && self.regex(i).is_some_and(|re| {
             re.captures_iter(text)
-                .any(|c| secret_group(&c).is_some_and(|g| self.confirm(i, g.as_bytes())))
+                .any(|c| secret_group(&c).is_some_and(|g| self.confirm(i, &text[g.range()])))
         })
     }
 
@@ -597,8 +599,10 @@ fn index_keywords<'k, K: AsRef<str> + 'k>(
 
 /// The secret in a match: the first capture group that took part (a rule may offer several
 /// alternatives, each with its own group), else the whole match.
-fn secret_group<'t>(caps: &regex::bytes::Captures<'t>) -> Option<regex::bytes::Match<'t>> {
-    caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))
+fn secret_group(caps: &Captures) -> Option<Span> {
+    (1..caps.group_len())
+        .find_map(|g| caps.get_group(g))
+        .or_else(|| caps.get_match().map(|m| m.span()))
 }
 
 fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
@@ -607,15 +611,30 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
-fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+fn build_regex(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError> {
     let pattern = open_big_bounds(pattern);
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
-    // ~20 M instructions (a third of a commit hook's run) to compile.
-    RegexBuilder::new(&pattern)
-        .unicode(false)
-        .size_limit(1 << 24)
-        .dfa_size_limit(1 << 24)
-        .build()
+    // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
+    // the keyword pass already chose the window, and extracting the literals of the generic
+    // rules' alternations was a third of their compile (a run's first `secret` paid it).
+    // Otherwise the settings of `regex::bytes::RegexBuilder` with these limits.
+    let limit = 1 << 24;
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .auto_prefilter(false)
+                .utf8_empty(false)
+                .nfa_size_limit(Some(limit))
+                .onepass_size_limit(Some(limit))
+                .dfa_size_limit(Some(limit))
+                .hybrid_cache_capacity(limit),
+        )
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .build(&pattern)
 }
 
 /// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
