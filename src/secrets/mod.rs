@@ -8,9 +8,9 @@ pub mod validate;
 
 use crate::registry::Confidence;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::Span;
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
-use regex_automata::Span;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -611,7 +611,7 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
-fn build_regex(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError> {
+fn build_regex(pattern: &str) -> Result<Regex, String> {
     let pattern = open_big_bounds(pattern);
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
@@ -635,6 +635,7 @@ fn build_regex(pattern: &str) -> Result<Regex, regex_automata::meta::BuildError>
                 .utf8(false),
         )
         .build(&pattern)
+        .map_err(|e| e.to_string())
 }
 
 /// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
