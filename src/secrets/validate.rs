@@ -176,6 +176,7 @@ pub fn validate(name: &str, secret: &str) -> bool {
         "aws-access-key-id" => aws_key_id(secret),
         "pypi-macaroon" => pypi(secret),
         "base64" => decode_base64(secret).is_some(),
+        "has-digit" => secret.bytes().any(|b| b.is_ascii_digit()),
         _ => false,
     }
 }
@@ -187,6 +188,7 @@ pub const VALIDATORS: &[&str] = &[
     "aws-access-key-id",
     "pypi-macaroon",
     "base64",
+    "has-digit",
 ];
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -347,6 +349,7 @@ mod tests {
         assert!(!aws_key_id("AKIA0189QWERTYUIOPAS"));
         assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
         assert!(decode_base64("a$b").is_none());
+        assert!(validate("has-digit", "Zq8RkmVx") && !validate("has-digit", "ZqRkmVxL"));
         assert!(entropy("aaaa") < 0.1 && entropy("a8Zq2Lm9") > 2.9);
         assert!(
             is_placeholder("sk-your-key-here")
