@@ -13,10 +13,16 @@
 
 use serde_json::Value;
 use std::fmt::Write;
+
+// The keyword pass's anchors, computed here for the built-in pack (see the module).
+#[path = "src/secrets/anchor.rs"]
+mod anchor;
 use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo::rerun-if-changed=rules");
+    println!("cargo::rerun-if-changed=src/secrets/anchor.rs");
+    println!("cargo::rerun-if-changed=src/secrets/common-trigrams.txt");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     convert(Path::new("rules"), &out.join("rules"));
 }
@@ -61,6 +67,7 @@ fn run_secrets(mut pack: Value, out: &Path) {
     encode(&pack, &mut top);
     let mut texts = String::new();
     let mut heads = Vec::new();
+    let ranks = anchor::ranks();
     for rule in rules.as_array().expect("`rules` is a list") {
         let at = texts.len();
         encode(rule, &mut texts);
@@ -70,6 +77,16 @@ fn run_secrets(mut pack: Value, out: &Path) {
                 head.insert(key.into(), v.clone());
             }
         }
+        let anchors = rule["keywords"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|k| {
+                let k = k.as_str().unwrap_or_default().to_ascii_lowercase();
+                Value::from(anchor::anchor(k.as_bytes(), &ranks))
+            })
+            .collect();
+        head.insert("anchors".into(), Value::Array(anchors));
         head.insert("at".into(), at.into());
         head.insert("len".into(), (texts.len() - at).into());
         heads.push(Value::Object(head));

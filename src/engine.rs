@@ -629,7 +629,7 @@ impl<'a> Scanner<'a> {
                     return; // No enabled rule reads other files: don't open them.
                 }
                 match read_bounded(&abs, self.max_file_size) {
-                    Ok(bytes) => self.check(&rel, kind, &bytes),
+                    Ok(bytes) => self.check(&rel, kind, bytes),
                     Err(Bounded::TooLarge(len)) => {
                         if !self.too_large(&rel, kind, len) {
                             self.scan_file(&rel, &abs);
@@ -647,7 +647,7 @@ impl<'a> Scanner<'a> {
                 if !self.wanted(&rel, kind) {
                     return;
                 }
-                self.check_bytes(&rel, kind, &data);
+                self.check_bytes(&rel, kind, data);
             }
             Item::Problem { rel, rule, message } => self.problem(&rel, rule, message),
         }
@@ -659,10 +659,10 @@ impl<'a> Scanner<'a> {
 
     /// Bytes in memory (a blob): over the cap, an agent file is an error and other files are
     /// scanned for secrets in pieces; nothing is skipped silently.
-    fn check_bytes(&self, rel: &str, kind: FileKind, data: &[u8]) {
+    fn check_bytes(&self, rel: &str, kind: FileKind, data: Vec<u8>) {
         if data.len() as u64 > self.max_file_size {
             if !self.too_large(rel, kind, data.len() as u64) {
-                self.scan_pieces(rel, data, |_| {});
+                self.scan_pieces(rel, &data, |_| {});
             }
         } else {
             self.check(rel, kind, data);
@@ -853,13 +853,13 @@ impl<'a> Scanner<'a> {
             lock(&self.found).append(&mut found);
             return;
         }
-        let text = decode(&data).text;
-        let ctx = FileCtx::new(rel.as_str(), FileKind::Other, text.as_ref());
-        let mut emit = Emitter::new(&rel, &text, self.selection).with_org(self.org.as_deref());
+        let ctx = FileCtx::new(rel.as_str(), FileKind::Other, decode(data).text);
+        let text = &ctx.text;
+        let mut emit = Emitter::new(&rel, text, self.selection).with_org(self.org.as_deref());
         for check in &self.any_checks {
             check(&ctx, &mut emit);
         }
-        self.allow(&rel, &text, &mut emit.out);
+        self.allow(&rel, text, &mut emit.out);
         if emit.out.is_empty() {
             return;
         }
@@ -868,13 +868,14 @@ impl<'a> Scanner<'a> {
         lock(&self.found).append(&mut emit.out);
     }
 
-    fn check(&self, rel: &str, kind: FileKind, bytes: &[u8]) {
-        let decoded = decode(bytes);
-        let text = decoded.text.as_ref();
+    fn check(&self, rel: &str, kind: FileKind, bytes: Vec<u8>) {
+        let Decoded { text, problem } = decode(bytes);
         if !kind.is_agent_file() {
             // Every other file is scanned for secrets, binary-looking or not: a NUL byte or
-            // a UTF-16 encoding must not hide a credential.
+            // a UTF-16 encoding must not hide a credential. The text moves into the context:
+            // copying every file of a large tree cost a tenth of a secrets scan.
             let ctx = FileCtx::new(rel, kind, text);
+            let text = ctx.text.as_str();
             let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
             for check in &self.any_checks {
                 check(&ctx, &mut emit);
@@ -886,17 +887,18 @@ impl<'a> Scanner<'a> {
             }
             if crate::rules::is_support_file(rel) {
                 lock(&self.support).push(ctx);
-            } else if flagged && decoded.problem.is_none() {
+            } else if flagged && problem.is_none() {
                 lock(&self.other_sources).push((ctx.path, ctx.text));
             }
             return;
         }
         self.agent_files.fetch_add(1, Ordering::Relaxed);
         // An agent file in a strange encoding is reported, and still checked as decoded.
-        if let Some(problem) = &decoded.problem {
-            self.problem(rel, &scan::INVALID_ENCODING, problem.clone());
+        if let Some(problem) = problem {
+            self.problem(rel, &scan::INVALID_ENCODING, problem);
         }
         let ctx = FileCtx::new(rel, kind, text).with_knowledge(self.knowledge.clone());
+        let text = ctx.text.as_str();
         let mut emit = Emitter::new(rel, text, self.selection).with_org(self.org.as_deref());
         for check in self.checks.iter().chain(&self.any_checks) {
             check(&ctx, &mut emit);
@@ -1078,21 +1080,23 @@ fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, Bounded> {
 }
 
 /// A file's text as agentgate checks it, and what was odd about its encoding.
-struct Decoded<'a> {
-    text: std::borrow::Cow<'a, str>,
+struct Decoded {
+    text: String,
     problem: Option<String>,
 }
 
 /// UTF-8 (a BOM dropped), UTF-16 (by BOM, or by the NUL pattern of ASCII text) decoded, and
-/// anything else decoded lossily. Nothing is skipped for looking binary.
-fn decode(bytes: &[u8]) -> Decoded<'_> {
-    use std::borrow::Cow;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Some(le) = utf16(bytes) {
+/// anything else decoded lossily. Nothing is skipped for looking binary. Valid UTF-8 keeps
+/// its buffer.
+fn decode(mut bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    if let Some(le) = utf16(&bytes) {
         let body = if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
             &bytes[2..]
         } else {
-            bytes
+            &bytes[..]
         };
         let units = body.chunks_exact(2).map(|c| {
             if le {
@@ -1101,31 +1105,28 @@ fn decode(bytes: &[u8]) -> Decoded<'_> {
                 u16::from_be_bytes([c[0], c[1]])
             }
         });
-        let text: String = char::decode_utf16(units)
-            .map(|r| r.unwrap_or('\u{fffd}'))
-            .collect();
         return Decoded {
-            text: Cow::Owned(text),
+            text: char::decode_utf16(units)
+                .map(|r| r.unwrap_or('\u{fffd}'))
+                .collect(),
             problem: Some(
                 "UTF-16 encoded: checked as decoded, but most agents read only UTF-8".into(),
             ),
         };
     }
-    match std::str::from_utf8(bytes) {
-        Ok(t) if !t.contains('\0') => Decoded {
-            text: Cow::Borrowed(t),
-            problem: None,
-        },
-        Ok(t) => Decoded {
-            text: Cow::Borrowed(t),
-            problem: Some("contains NUL bytes: binary content in an agent file".into()),
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            problem: text
+                .contains('\0')
+                .then(|| "contains NUL bytes: binary content in an agent file".into()),
+            text,
         },
         Err(e) => Decoded {
             problem: Some(format!(
                 "not valid UTF-8 (first invalid byte at offset {}); checked as decoded lossily",
-                e.valid_up_to()
+                e.utf8_error().valid_up_to()
             )),
-            text: Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
         },
     }
 }

@@ -33,7 +33,7 @@ pub static LEAKED_SECRET: Rule = Rule {
     summary: "A credential with a distinctive format is in a file",
     docs: Docs {
         what: "Scans every text file agentgate visits (working tree, `--staged`) with the secrets rule pack \
-               (`rules/secrets.yaml`, embedded): one Aho-Corasick pass over each file for all rules' keywords, each \
+               (`rules/secrets.yaml`, embedded): one pass over each file for all rules' keywords, each \
                rule's regex only around its keyword hits, then offline confirmation — placeholders dropped, entropy \
                floors, and structural validators (GitHub/npm CRC32 checksums, JWT headers, PEM bodies, AWS key-id \
                alphabets, PyPI macaroons). This rule reports the rules whose format is distinctive (fixed prefixes, \

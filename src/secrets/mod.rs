@@ -1,13 +1,13 @@
 //! The secrets engine: a rule pack (YAML, same format for the built-in pack and org packs),
-//! one Aho-Corasick pass over each file for every rule's keywords, each rule's regex run only
+//! one pass over each file for every rule's keywords (see [`keywords`]), each rule's regex run only
 //! in a window around its keyword hits and compiled on first use, then offline confirmation
 //! (placeholders, entropy, structural validators).
 
+pub(crate) mod anchor;
 mod keywords;
 pub mod validate;
 
 use crate::registry::Confidence;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::Span;
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
@@ -91,18 +91,11 @@ impl std::fmt::Debug for Engine {
 pub struct Engine {
     rules: Vec<Rule>,
     regexes: Vec<OnceLock<Option<Regex>>>,
-    /// The keyword pass: an index by first bytes, built in microseconds (what a commit hook
-    /// with a few files pays), then a DFA, faster to search, once a run has scanned
-    /// [`DFA_AFTER`] bytes.
+    /// The keyword pass ([`keywords`]), built in microseconds.
     keywords: keywords::KeywordIndex,
-    keywords_dfa: OnceLock<Option<AhoCorasick>>,
     words: Vec<String>,
-    scanned: std::sync::atomic::AtomicUsize,
-    /// Keyword index → rules that own it directly.
+    /// Keyword index → the rules that own it.
     owners: Vec<Vec<usize>>,
-    /// Keyword index → rules to try when it matches: its owners and the owners of every
-    /// keyword inside it. Computed on a keyword's first match (a run meets few of them).
-    expanded: Vec<OnceLock<Vec<usize>>>,
     allow: std::collections::HashSet<String>,
     public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
@@ -127,23 +120,10 @@ struct Head<'a> {
     confidence: Confidence,
     #[serde(default)]
     window: Option<usize>,
+    /// Where each keyword's anchor is ([`anchor::anchor`] of the lower-cased keyword).
+    anchors: Vec<usize>,
     at: usize,
     len: usize,
-}
-
-/// Bytes scanned with the index before the DFA (about 20 ms to build) pays for itself.
-const DFA_AFTER: usize = 4 << 20;
-
-/// The keywords are lower case; the index matches them against a lower-cased copy of the
-/// text. The DFA, built once a run has scanned enough to pay for it, matches the text as it
-/// is, ASCII case-insensitively.
-fn keyword_dfa(words: &[String]) -> Result<AhoCorasick, crate::error::Error> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
-        .map_err(|e| e.to_string().into())
 }
 
 /// Longest stretch of a line searched on either side of a keyword hit.
@@ -186,7 +166,8 @@ impl Engine {
                 );
             }
         }
-        let (words, owners) = index_keywords(pack.rules.iter().map(|r| r.keywords.as_slice()));
+        let (words, owners, _) = index_keywords(pack.rules.iter().map(|r| r.keywords.as_slice()));
+        let keywords = keywords::KeywordIndex::anchored(&words);
         let rules = std::mem::take(&mut pack.rules)
             .into_iter()
             .map(|r| Rule {
@@ -196,7 +177,7 @@ impl Engine {
                 read: OnceLock::from(r),
             })
             .collect();
-        Ok(Self::assemble(pack, rules, words, owners))
+        Ok(Self::assemble(pack, rules, words, owners, keywords))
     }
 
     /// The built-in pack, each rule kept as text until a keyword of it matches: a commit hook
@@ -206,7 +187,12 @@ impl Engine {
         use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_RULES};
         let pack: PackFile = SECRETS.parse()?;
         let heads: Vec<Head<'static>> = SECRETS_HEADS.parse_borrowed()?;
-        let (words, owners) = index_keywords(heads.iter().map(|h| h.keywords.as_slice()));
+        let (words, owners, firsts) = index_keywords(heads.iter().map(|h| h.keywords.as_slice()));
+        // Anchored by build.rs: the same function, at compile time (tested).
+        let keywords = keywords::KeywordIndex::new(&words, |w| {
+            let (rule, k) = firsts[w];
+            heads[rule].anchors.get(k).copied().unwrap_or(0)
+        });
         let rules = heads
             .iter()
             .map(|h| {
@@ -221,7 +207,7 @@ impl Engine {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Self::assemble(pack, rules, words, owners))
+        Ok(Self::assemble(pack, rules, words, owners, keywords))
     }
 
     fn assemble(
@@ -229,9 +215,8 @@ impl Engine {
         rules: Vec<Rule>,
         words: Vec<String>,
         owners: Vec<Vec<usize>>,
+        keywords: keywords::KeywordIndex,
     ) -> Self {
-        let keywords = keywords::KeywordIndex::new(&words);
-        let expanded = words.iter().map(|_| OnceLock::new()).collect();
         let regexes = rules.iter().map(|_| OnceLock::new()).collect();
         Self {
             allow: pack.allow.into_iter().collect(),
@@ -244,11 +229,8 @@ impl Engine {
             rules,
             regexes,
             keywords,
-            keywords_dfa: OnceLock::new(),
             words,
-            scanned: Default::default(),
             owners,
-            expanded,
         }
     }
 
@@ -417,47 +399,27 @@ impl Engine {
     /// Scans `text` once. `heuristic` is false for files where generic rules are noise
     /// (lockfiles, checksums, minified bundles).
     ///
-    /// The keyword pass is leftmost-longest and non-overlapping (several times faster than
-    /// overlapping search). A keyword that sits inside a longer one is shadowed by it, so a
-    /// match tries the rules of every keyword inside the matched one too ([`Self::rules_for`]).
+    /// The keyword pass reports every occurrence of every keyword, overlapping ones too (the
+    /// `key` inside `api_key`), and each tries the rules that own it on its line.
     pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-        let before = self
-            .scanned
-            .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
-        let dfa = if before + text.len() > DFA_AFTER {
-            self.keywords_dfa
-                .get_or_init(|| keyword_dfa(&self.words).ok())
-                .as_ref()
-        } else {
-            None
-        };
-        let mut hit = |keyword: usize, m_start: usize, m_end: usize| {
-            for &rule in self.rules_for(keyword) {
-                let r = &self.rules[rule];
-                if !heuristic && r.confidence == Confidence::Heuristic {
-                    continue;
+        self.keywords
+            .find_iter(&self.words, text, |keyword, m_start, m_end| {
+                for &rule in &self.owners[keyword] {
+                    let r = &self.rules[rule];
+                    if !heuristic && r.confidence == Confidence::Heuristic {
+                        continue;
+                    }
+                    // The keyword's own line (capped), or a rule's explicit window for
+                    // multi-line secrets.
+                    let start = line_start(text, m_start, CONTEXT);
+                    let end = match r.window {
+                        Some(w) => (m_end + w).min(text.len()),
+                        None => line_end(text, m_end, CONTEXT),
+                    };
+                    windows.push((rule, start, end));
                 }
-                // The keyword's own line (capped), or a rule's explicit window for multi-line secrets.
-                let start = line_start(text, m_start, CONTEXT);
-                let end = match r.window {
-                    Some(w) => (m_end + w).min(text.len()),
-                    None => line_end(text, m_end, CONTEXT),
-                };
-                windows.push((rule, start, end));
-            }
-        };
-        match dfa {
-            Some(dfa) => {
-                for m in dfa.find_iter(text) {
-                    hit(m.pattern().as_usize(), m.start(), m.end());
-                }
-            }
-            None => {
-                let lowered = text.to_ascii_lowercase();
-                self.keywords.find_iter(&self.words, &lowered, hit);
-            }
-        }
+            });
         windows.sort_unstable();
         let mut findings = Vec::new();
         let mut i = 0;
@@ -493,19 +455,6 @@ impl Engine {
     }
 
     /// Does rule `i` alone (no deduplication against other rules) report something in `text`?
-    /// The rules a match of keyword `w` tries: its owners and those of the keywords inside it.
-    fn rules_for(&self, w: usize) -> &[usize] {
-        self.expanded[w].get_or_init(|| {
-            let mut own = self.owners[w].clone();
-            for j in self.keywords.inside(&self.words, w) {
-                own.extend(&self.owners[j]);
-            }
-            own.sort_unstable();
-            own.dedup();
-            own
-        })
-    }
-
     /// Used to check each rule's examples.
     pub fn scan_rule(&self, i: usize, text: &[u8]) -> bool {
         let r = self.rule(i);
@@ -572,17 +521,19 @@ impl Engine {
     }
 }
 
-/// The pack's keywords (lower case, de-duplicated) and, for each, the rules that own it.
-fn index_keywords<'k, K: AsRef<str> + 'k>(
-    rules: impl Iterator<Item = &'k [K]>,
-) -> (Vec<String>, Vec<Vec<usize>>) {
+/// The pack's keywords (lower case, de-duplicated); for each, the rules that own it, and
+/// where it first occurs (rule, position in the rule's keywords).
+type KeywordTable = (Vec<String>, Vec<Vec<usize>>, Vec<(usize, usize)>);
+
+fn index_keywords<'k, K: AsRef<str> + 'k>(rules: impl Iterator<Item = &'k [K]>) -> KeywordTable {
     let mut words: Vec<String> = Vec::new();
     let mut owners: Vec<Vec<usize>> = Vec::new();
+    let mut firsts = Vec::new();
     // Keyword → its index in `words`: a linear search per keyword was quadratic in the
     // pack's size, paid at every start.
     let mut word_index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     for (i, keywords) in rules.enumerate() {
-        for k in keywords {
+        for (at, k) in keywords.iter().enumerate() {
             let k = k.as_ref().to_ascii_lowercase();
             match word_index.get(&k) {
                 Some(&j) => owners[j].push(i),
@@ -590,11 +541,12 @@ fn index_keywords<'k, K: AsRef<str> + 'k>(
                     word_index.insert(k.clone(), words.len());
                     words.push(k);
                     owners.push(vec![i]);
+                    firsts.push((i, at));
                 }
             }
         }
     }
-    (words, owners)
+    (words, owners, firsts)
 }
 
 /// The secret in a match: the first capture group that took part (a rule may offer several
