@@ -71,12 +71,11 @@ fn run_secrets(mut pack: Value, out: &Path) {
     for rule in rules.as_array().expect("`rules` is a list") {
         let at = texts.len();
         encode(rule, &mut texts);
-        let mut head = serde_json::Map::new();
-        for key in ["keywords", "confidence", "window"] {
-            if let Some(v) = rule.get(key) {
-                head.insert(key.into(), v.clone());
-            }
-        }
+        // A tuple in `secrets::Head`'s field order, not a map: no keys to read and match.
+        let mut head: Vec<Value> = ["keywords", "confidence", "window"]
+            .iter()
+            .map(|key| rule.get(key).cloned().unwrap_or(Value::Null))
+            .collect();
         let anchors = rule["keywords"]
             .as_array()
             .into_iter()
@@ -86,10 +85,10 @@ fn run_secrets(mut pack: Value, out: &Path) {
                 Value::from(anchor::anchor(k.as_bytes(), &ranks))
             })
             .collect();
-        head.insert("anchors".into(), Value::Array(anchors));
-        head.insert("at".into(), at.into());
-        head.insert("len".into(), (texts.len() - at).into());
-        heads.push(Value::Object(head));
+        head.push(Value::Array(anchors));
+        head.push(at.into());
+        head.push((texts.len() - at).into());
+        heads.push(Value::Array(head));
     }
     let mut index = String::new();
     encode(&Value::Array(heads), &mut index);

@@ -26,6 +26,7 @@ pub mod hook;
 pub mod init;
 pub mod mask;
 pub mod model;
+pub mod pattern;
 pub mod policy;
 pub mod registry;
 pub mod report;

@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
         "registry",
         "secrets",
         "mask",
+        "pattern",
         "escape",
         "sink",
         "classify",

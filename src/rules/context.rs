@@ -934,8 +934,9 @@ const NPM_BUILTINS: &[&str] = &[
 ];
 
 fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
-    static CMD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?-u)(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
+    // ASCII only, so its spans fall on character boundaries of the command text.
+    static CMD: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+        crate::pattern::build(r"(?:^|[\s;&|(`])((?:npm|bun) run|pnpm(?: run)?|yarn(?: run)?|make|just|task|cargo xtask)\s+([A-Za-z0-9][\w:.\-/]*)").expect("valid")
     });
     // Support files are found and parsed once per directory and file, not once per command:
     // a context file naming 20,000 `make` targets re-read the Makefile 20,000 times.
@@ -948,8 +949,9 @@ fn check_commands(repo: &Repo, emit: &mut RepoEmitter<'_>) {
         // One finding per missing command and file: naming it again is the same problem.
         let mut reported: HashSet<String> = HashSet::new();
         for (cmd, span) in commands_in(file) {
-            for caps in CMD.captures_iter(&cmd) {
-                let (tool, name) = (&caps[1], &caps[2]);
+            for caps in CMD.captures_iter(cmd.as_bytes()) {
+                let group = |i| caps.get_group(i).map_or("", |g| &cmd[g.range()]);
+                let (tool, name) = (group(1), group(2));
                 if name.starts_with('-') {
                     continue;
                 }

@@ -7,10 +7,9 @@ pub(crate) mod anchor;
 mod keywords;
 pub mod validate;
 
+use crate::pattern::{Captures, Regex};
 use crate::registry::Confidence;
 use regex_automata::Span;
-use regex_automata::meta::Regex;
-use regex_automata::util::captures::Captures;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -111,14 +110,13 @@ struct Rule {
 }
 
 /// What the keyword pass needs of a built-in rule, and where its text is in
-/// [`crate::builtin::SECRETS_RULES`] (build.rs writes these), read without copying strings.
+/// [`crate::builtin::SECRETS_RULES`], read without copying strings. build.rs writes each as
+/// a tuple in this field order.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Head<'a> {
     #[serde(borrow)]
     keywords: Vec<&'a str>,
     confidence: Confidence,
-    #[serde(default)]
     window: Option<usize>,
     /// Where each keyword's anchor is ([`anchor::anchor`] of the lower-cased keyword).
     anchors: Vec<usize>,
@@ -564,30 +562,10 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
 fn build_regex(pattern: &str) -> Result<Regex, String> {
-    let pattern = open_big_bounds(pattern);
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
-    // the keyword pass already chose the window, and extracting the literals of the generic
-    // rules' alternations was a third of their compile (a run's first `secret` paid it).
-    // Otherwise the settings of `regex::bytes::RegexBuilder` with these limits.
-    let limit = 1 << 24;
-    Regex::builder()
-        .configure(
-            Regex::config()
-                .auto_prefilter(false)
-                .utf8_empty(false)
-                .nfa_size_limit(Some(limit))
-                .onepass_size_limit(Some(limit))
-                .dfa_size_limit(Some(limit))
-                .hybrid_cache_capacity(limit),
-        )
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
-        .build(&pattern)
-        .map_err(|e| e.to_string())
+    // the keyword pass already chose the window.
+    crate::pattern::build(&open_big_bounds(pattern))
 }
 
 /// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
