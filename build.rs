@@ -59,7 +59,8 @@ fn convert(dir: &Path, out: &Path) {
 /// The secrets pack as a run reads it (`secrets::Engine::from_builtin`). Its examples are
 /// half its size and only the tests read them, and a run reads few of its rules: so the pack
 /// without examples or rules (`secrets-top`), each rule's text end to end (`secrets-rules`),
-/// and what the keyword pass needs of each rule with where its text is (`secrets-heads`).
+/// what a run needs of each rule with where its text is (`secrets-heads`), and the keyword
+/// pass's table (`secrets-keywords`): a run neither de-duplicates, anchors nor sorts.
 fn run_secrets(mut pack: Value, out: &Path) {
     let rules = pack["rules"].take();
     pack["rules"] = Value::Array(Vec::new());
@@ -67,34 +68,79 @@ fn run_secrets(mut pack: Value, out: &Path) {
     encode(&pack, &mut top);
     let mut texts = String::new();
     let mut heads = Vec::new();
+    // The keyword table (`secrets::Keywords`), de-duplicated and anchored here so that a run
+    // does not: the lower-cased keywords in order of first use, the keyword pass's sorted
+    // anchors (flattened triples), and the rules owning each keyword (flattened, with starts).
     let ranks = anchor::ranks();
-    for rule in rules.as_array().expect("`rules` is a list") {
+    let mut words: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (i, rule) in rules
+        .as_array()
+        .expect("`rules` is a list")
+        .iter()
+        .enumerate()
+    {
         let at = texts.len();
         encode(rule, &mut texts);
+        for k in rule["keywords"].as_array().into_iter().flatten() {
+            let k = k.as_str().unwrap_or_default().to_ascii_lowercase();
+            let w = *index.entry(k.clone()).or_insert_with(|| {
+                words.push(k);
+                owners.push(Vec::new());
+                words.len() - 1
+            });
+            owners[w].push(i);
+        }
         // A tuple in `secrets::Head`'s field order, not a map: no keys to read and match.
-        let mut head: Vec<Value> = ["keywords", "confidence", "window"]
+        let mut head: Vec<Value> = ["confidence", "window"]
             .iter()
             .map(|key| rule.get(key).cloned().unwrap_or(Value::Null))
             .collect();
-        let anchors = rule["keywords"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|k| {
-                let k = k.as_str().unwrap_or_default().to_ascii_lowercase();
-                Value::from(anchor::anchor(k.as_bytes(), &ranks))
-            })
-            .collect();
-        head.push(Value::Array(anchors));
         head.push(at.into());
         head.push((texts.len() - at).into());
         heads.push(Value::Array(head));
     }
-    let mut index = String::new();
-    encode(&Value::Array(heads), &mut index);
-    for (name, text) in [("top", top), ("rules", texts), ("heads", index)] {
+    let at: Vec<usize> = words
+        .iter()
+        .map(|w| anchor::anchor(w.as_bytes(), &ranks))
+        .collect();
+    let anchors = anchor::sorted_anchors(words.iter().map(|w| w.as_bytes()), |i| at[i]);
+    let anchors: Vec<usize> = anchors
+        .iter()
+        .flat_map(|&(h, w, at)| [h, w, at].map(|n| n as usize))
+        .collect();
+    // Owners flattened, with each keyword's start: one list to read, not one per keyword.
+    let mut starts = vec![0];
+    let mut flat = Vec::new();
+    for o in &owners {
+        flat.extend(o);
+        starts.push(flat.len());
+    }
+    let table = Value::Array(vec![
+        Value::Array(words.into_iter().map(Value::from).collect()),
+        numbers(&anchors),
+        numbers(&starts),
+        numbers(&flat),
+    ]);
+    let (mut head_bin, mut table_bin) = (String::new(), String::new());
+    encode(&Value::Array(heads), &mut head_bin);
+    encode(&table, &mut table_bin);
+    for (name, text) in [
+        ("top", top),
+        ("rules", texts),
+        ("heads", head_bin),
+        ("keywords", table_bin),
+    ] {
         std::fs::write(out.join(format!("secrets-{name}.bin")), text).expect("OUT_DIR is writable");
     }
+}
+
+/// A list of numbers as one string, read by `builtin::numbers` (ten thousand numbers cost
+/// the serde path several times more).
+fn numbers(list: &[usize]) -> Value {
+    let text: Vec<String> = list.iter().map(usize::to_string).collect();
+    Value::from(text.join(","))
 }
 
 /// The secrets pack without its rules' and public prefixes' examples.

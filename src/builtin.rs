@@ -32,6 +32,8 @@ pub const VENDOR_POLICY: Table = Table::builtin("vendor-policy", bin!("vendor-po
 pub const SECRETS: Table = Table::builtin("secrets", bin!("secrets-top"));
 pub const SECRETS_RULES: &str = bin!("secrets-rules");
 pub const SECRETS_HEADS: Table = Table::builtin("secrets", bin!("secrets-heads"));
+/// The built-in pack's keywords, de-duplicated and anchored: `secrets::Keywords`' parts.
+pub const SECRETS_KEYWORDS: Table = Table::builtin("secrets", bin!("secrets-keywords"));
 pub const SECRETS_WITH_EXAMPLES: Table = Table::builtin("secrets", bin!("secrets"));
 pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/claude-code", bin!("schemas/claude-code")),
@@ -40,6 +42,32 @@ pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/vscode", bin!("schemas/vscode")),
     Table::builtin("schemas/copilot-cli", bin!("schemas/copilot-cli")),
 ];
+
+/// A list of numbers that build.rs wrote as one string (`1,20,3`).
+pub fn numbers(text: &str) -> Result<Vec<usize>, String> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    if text.is_empty() {
+        return Ok(out);
+    }
+    let mut n = 0usize;
+    for b in text.bytes() {
+        match b {
+            b',' => {
+                out.push(n);
+                n = 0;
+            }
+            b'0'..=b'9' => {
+                n = n
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(usize::from(b - b'0')))
+                    .ok_or("a number is out of range")?;
+            }
+            _ => return Err("malformed list of numbers".into()),
+        }
+    }
+    out.push(n);
+    Ok(out)
+}
 
 /// One table: built-in (compact form) or a pack's file (YAML text).
 #[derive(Clone, Copy)]
@@ -155,17 +183,22 @@ impl Reader {
 
     /// A length or count: decimal digits, then `:` (most are a byte or two, read inline).
     fn count(&mut self) -> Result<usize, DeError> {
+        self.digits(b':')
+    }
+
+    /// Decimal digits, then `end`, read inline: the keyword table alone holds ten thousand.
+    fn digits(&mut self, end: u8) -> Result<usize, DeError> {
         let mut n = 0usize;
         loop {
             match self.byte()? {
-                b':' => return Ok(n),
+                b if b == end => return Ok(n),
                 d @ b'0'..=b'9' => {
                     n = n
                         .checked_mul(10)
                         .and_then(|n| n.checked_add(usize::from(d - b'0')))
-                        .ok_or_else(|| DeError::custom("length out of range"))?;
+                        .ok_or_else(|| DeError::custom("number out of range"))?;
                 }
-                _ => return Err(DeError::custom("malformed length")),
+                _ => return Err(DeError::custom("malformed number or length")),
             }
         }
     }
@@ -190,7 +223,7 @@ impl<'de> Deserializer<'de> for &mut Reader {
             b'n' => visitor.visit_unit(),
             b'f' => visitor.visit_bool(false),
             b't' => visitor.visit_bool(true),
-            b'u' => visitor.visit_u64(self.number(b';')?),
+            b'u' => visitor.visit_u64(self.digits(b';')? as u64),
             b'i' => visitor.visit_i64(self.number(b';')?),
             b'd' => visitor.visit_f64(self.number(b';')?),
             b's' => visitor.visit_borrowed_str(self.str()?),

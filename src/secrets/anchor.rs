@@ -15,6 +15,31 @@ pub fn fold(b: [u8; 3]) -> u32 {
     u32::from_le_bytes([b[0], b[1], b[2], 0]) | 0x0020_2020
 }
 
+/// Bits of the anchor hash: a 16 KB bitset, which stays in the L1 cache beside the text.
+pub const HASH_BITS: u32 = 17;
+
+pub fn hash(folded: u32) -> u32 {
+    folded.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)
+}
+
+/// The keyword pass's anchors: (hash of the anchor, keyword, offset of the anchor in the
+/// keyword), sorted; `at(i)` is the offset of keyword `i`'s anchor.
+pub fn sorted_anchors<'w>(
+    words: impl Iterator<Item = &'w [u8]>,
+    at: impl Fn(usize) -> usize,
+) -> Vec<(u32, u32, u32)> {
+    let mut anchors: Vec<(u32, u32, u32)> = words
+        .enumerate()
+        .map(|(i, w)| {
+            let at = at(i).min(w.len().saturating_sub(3));
+            let piece = w.get(at..at + 3).map_or(0, |p| fold([p[0], p[1], p[2]]));
+            (hash(piece), i as u32, at as u32)
+        })
+        .collect();
+    anchors.sort_unstable();
+    anchors
+}
+
 /// Folded 3-byte piece → its rank in [`COMMON`] (0 the most common).
 pub fn ranks() -> HashMap<u32, usize> {
     COMMON

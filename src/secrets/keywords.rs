@@ -7,14 +7,7 @@
 //! (whose every step waits on the state the previous byte led to), and the index builds in
 //! microseconds, which a commit hook checking a few files pays.
 
-use super::anchor::fold;
-
-/// Bits of the anchor hash: a 16 KB bitset, which stays in the L1 cache beside the text.
-const HASH_BITS: u32 = 17;
-
-fn hash(folded: u32) -> u32 {
-    folded.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)
-}
+use super::anchor::{HASH_BITS, fold, hash};
 
 /// Keywords (lower case, at least three bytes) by the hash of their anchor.
 pub struct KeywordIndex {
@@ -25,34 +18,37 @@ pub struct KeywordIndex {
 
 impl KeywordIndex {
     /// `anchor(i)`: the offset of keyword `i`'s anchor ([`super::anchor::anchor`]).
-    pub fn new(words: &[String], anchor: impl Fn(usize) -> usize) -> Self {
+    pub fn new(words: &[impl AsRef<str>], anchor: impl Fn(usize) -> usize) -> Self {
+        let words = words.iter().map(|w| w.as_ref().as_bytes());
+        Self::sorted(super::anchor::sorted_anchors(words, anchor))
+    }
+
+    /// An index of [`super::anchor::sorted_anchors`]' anchors (build.rs computes the built-in
+    /// pack's).
+    pub fn sorted(anchors: Vec<(u32, u32, u32)>) -> Self {
         let mut bits = vec![0u64; 1 << (HASH_BITS - 6)].into_boxed_slice();
-        let mut anchors: Vec<(u32, u32, u32)> = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let w = w.as_bytes();
-                let at = anchor(i).min(w.len().saturating_sub(3));
-                let h = hash(fold([w[at], w[at + 1], w[at + 2]]));
-                bits[(h >> 6) as usize] |= 1 << (h & 63);
-                (h, i as u32, at as u32)
-            })
-            .collect();
-        anchors.sort_unstable();
+        for &(h, _, _) in &anchors {
+            bits[(h >> 6) as usize % bits.len()] |= 1 << (h & 63);
+        }
         KeywordIndex { bits, anchors }
     }
 
     /// An index anchored by [`super::anchor::anchor`] now (an organisation's pack; the tests).
-    pub fn anchored(words: &[String]) -> Self {
+    pub fn anchored(words: &[impl AsRef<str>]) -> Self {
         let ranks = super::anchor::ranks();
         Self::new(words, |i| {
-            super::anchor::anchor(words[i].as_bytes(), &ranks)
+            super::anchor::anchor(words[i].as_ref().as_bytes(), &ranks)
         })
     }
 
     /// Calls `f(keyword, start, end)` for every occurrence of every keyword in `hay` (ASCII
     /// case-insensitively, overlapping ones too), in the order of their anchors.
-    pub fn find_iter(&self, words: &[String], hay: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    pub fn find_iter(
+        &self,
+        words: &[impl AsRef<str>],
+        hay: &[u8],
+        mut f: impl FnMut(usize, usize, usize),
+    ) {
         for (i, piece) in hay.windows(3).enumerate() {
             let h = hash(fold([piece[0], piece[1], piece[2]]));
             if self.bits[(h >> 6) as usize] >> (h & 63) & 1 == 0 {
@@ -60,7 +56,7 @@ impl KeywordIndex {
             }
             let from = self.anchors.partition_point(|a| a.0 < h);
             for &(_, w, at) in self.anchors[from..].iter().take_while(|a| a.0 == h) {
-                let word = words[w as usize].as_bytes();
+                let word = words[w as usize].as_ref().as_bytes();
                 let Some(start) = i.checked_sub(at as usize) else {
                     continue;
                 };
@@ -145,7 +141,7 @@ mod tests {
         let index = KeywordIndex::anchored(words);
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .build(words)
+            .build(words.iter().map(|w| w.as_bytes()))
             .unwrap();
         let mut n = 0;
         for r in engine.rules() {

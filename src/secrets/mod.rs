@@ -11,6 +11,7 @@ use crate::pattern::{Captures, Regex};
 use crate::registry::Confidence;
 use regex_automata::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
@@ -92,9 +93,7 @@ pub struct Engine {
     regexes: Vec<OnceLock<Option<Regex>>>,
     /// The keyword pass ([`keywords`]), built in microseconds.
     keywords: keywords::KeywordIndex,
-    words: Vec<String>,
-    /// Keyword index → the rules that own it.
-    owners: Vec<Vec<usize>>,
+    words: Keywords,
     allow: std::collections::HashSet<String>,
     public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
@@ -113,15 +112,50 @@ struct Rule {
 /// [`crate::builtin::SECRETS_RULES`], read without copying strings. build.rs writes each as
 /// a tuple in this field order.
 #[derive(Deserialize)]
-struct Head<'a> {
-    #[serde(borrow)]
-    keywords: Vec<&'a str>,
+struct Head {
     confidence: Confidence,
     window: Option<usize>,
-    /// Where each keyword's anchor is ([`anchor::anchor`] of the lower-cased keyword).
-    anchors: Vec<usize>,
     at: usize,
     len: usize,
+}
+
+/// The pack's keywords (lower case, de-duplicated, in order of first use) and the rules
+/// owning each: `owners[starts[i]..starts[i + 1]]` for keyword `i`.
+#[derive(Debug, PartialEq)]
+struct Keywords {
+    words: Vec<Cow<'static, str>>,
+    starts: Vec<usize>,
+    owners: Vec<usize>,
+}
+
+impl Keywords {
+    fn of<'k, K: AsRef<str> + 'k>(rules: impl Iterator<Item = &'k [K]>) -> Self {
+        let mut words: Vec<Cow<'static, str>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        // Keyword → its index in `words`: a linear search per keyword was quadratic in the
+        // pack's size.
+        let mut index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+        for (i, keywords) in rules.enumerate() {
+            for k in keywords {
+                let k = k.as_ref().to_ascii_lowercase();
+                let w = *index.entry(k.clone()).or_insert_with(|| {
+                    words.push(Cow::Owned(k));
+                    owners.push(Vec::new());
+                    words.len() - 1
+                });
+                owners[w].push(i);
+            }
+        }
+        let mut starts = vec![0];
+        for o in &owners {
+            starts.push(starts[starts.len() - 1] + o.len());
+        }
+        Keywords {
+            words,
+            starts,
+            owners: owners.concat(),
+        }
+    }
 }
 
 /// Longest stretch of a line searched on either side of a keyword hit.
@@ -164,8 +198,8 @@ impl Engine {
                 );
             }
         }
-        let (words, owners, _) = index_keywords(pack.rules.iter().map(|r| r.keywords.as_slice()));
-        let keywords = keywords::KeywordIndex::anchored(&words);
+        let words = Keywords::of(pack.rules.iter().map(|r| r.keywords.as_slice()));
+        let keywords = keywords::KeywordIndex::anchored(&words.words);
         let rules = std::mem::take(&mut pack.rules)
             .into_iter()
             .map(|r| Rule {
@@ -175,22 +209,44 @@ impl Engine {
                 read: OnceLock::from(r),
             })
             .collect();
-        Ok(Self::assemble(pack, rules, words, owners, keywords))
+        Ok(Self::assemble(pack, rules, words, keywords))
     }
 
     /// The built-in pack, each rule kept as text until a keyword of it matches: a commit hook
     /// reads a handful of the pack's rules. Its checks are [`Engine::from_pack`]'s, which the
     /// tests run on it ([`Engine::builtin_with_examples`]).
     fn from_builtin() -> Result<Self, String> {
-        use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_RULES};
+        use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_KEYWORDS, SECRETS_RULES};
         let pack: PackFile = SECRETS.parse()?;
-        let heads: Vec<Head<'static>> = SECRETS_HEADS.parse_borrowed()?;
-        let (words, owners, firsts) = index_keywords(heads.iter().map(|h| h.keywords.as_slice()));
-        // Anchored by build.rs: the same function, at compile time (tested).
-        let keywords = keywords::KeywordIndex::new(&words, |w| {
-            let (rule, k) = firsts[w];
-            heads[rule].anchors.get(k).copied().unwrap_or(0)
-        });
+        let heads: Vec<Head> = SECRETS_HEADS.parse()?;
+        // De-duplicated and anchored by build.rs: the same functions, at compile time (tested).
+        let (words, anchors, starts, owners): (Vec<&'static str>, &str, &str, &str) =
+            SECRETS_KEYWORDS.parse_borrowed()?;
+        let [anchors, starts, owners] = [anchors, starts, owners].map(crate::builtin::numbers);
+        let (anchors, starts, owners) = (anchors?, starts?, owners?);
+        let anchors: Vec<(u32, u32, u32)> = anchors
+            .chunks_exact(3)
+            .map(|t| (t[0] as u32, t[1] as u32, t[2] as u32))
+            .collect();
+        let n = words.len();
+        if starts.len() != n + 1
+            || !starts.is_sorted()
+            || starts.last().is_some_and(|&s| s > owners.len())
+            || owners.iter().any(|&r| r >= heads.len())
+            || anchors.len() != n
+            || !anchors.is_sorted()
+            || anchors
+                .iter()
+                .any(|&(_, w, at)| w as usize >= n || at as usize + 3 > words[w as usize].len())
+        {
+            return Err("the built-in keyword table is inconsistent".into());
+        }
+        let words = Keywords {
+            words: words.into_iter().map(Cow::Borrowed).collect(),
+            starts,
+            owners,
+        };
+        let keywords = keywords::KeywordIndex::sorted(anchors);
         let rules = heads
             .iter()
             .map(|h| {
@@ -205,14 +261,13 @@ impl Engine {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Self::assemble(pack, rules, words, owners, keywords))
+        Ok(Self::assemble(pack, rules, words, keywords))
     }
 
     fn assemble(
         pack: PackFile,
         rules: Vec<Rule>,
-        words: Vec<String>,
-        owners: Vec<Vec<usize>>,
+        words: Keywords,
         keywords: keywords::KeywordIndex,
     ) -> Self {
         let regexes = rules.iter().map(|_| OnceLock::new()).collect();
@@ -228,7 +283,6 @@ impl Engine {
             regexes,
             keywords,
             words,
-            owners,
         }
     }
 
@@ -402,8 +456,8 @@ impl Engine {
     pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
         self.keywords
-            .find_iter(&self.words, text, |keyword, m_start, m_end| {
-                for &rule in &self.owners[keyword] {
+            .find_iter(&self.words.words, text, |keyword, m_start, m_end| {
+                for &rule in self.owners(keyword) {
                     let r = &self.rules[rule];
                     if !heuristic && r.confidence == Confidence::Heuristic {
                         continue;
@@ -448,8 +502,16 @@ impl Engine {
     }
 
     /// The keywords of the pass (lower case, de-duplicated).
-    pub fn keyword_list(&self) -> &[String] {
-        &self.words
+    pub fn keyword_list(&self) -> &[Cow<'static, str>] {
+        &self.words.words
+    }
+
+    /// The rules owning keyword `w` of [`Engine::keyword_list`].
+    fn owners(&self, w: usize) -> &[usize] {
+        let k = &self.words;
+        k.owners
+            .get(k.starts[w]..k.starts[w + 1])
+            .unwrap_or_default()
     }
 
     /// Does rule `i` alone (no deduplication against other rules) report something in `text`?
@@ -517,34 +579,6 @@ impl Engine {
         }
         kept.into_values().collect()
     }
-}
-
-/// The pack's keywords (lower case, de-duplicated); for each, the rules that own it, and
-/// where it first occurs (rule, position in the rule's keywords).
-type KeywordTable = (Vec<String>, Vec<Vec<usize>>, Vec<(usize, usize)>);
-
-fn index_keywords<'k, K: AsRef<str> + 'k>(rules: impl Iterator<Item = &'k [K]>) -> KeywordTable {
-    let mut words: Vec<String> = Vec::new();
-    let mut owners: Vec<Vec<usize>> = Vec::new();
-    let mut firsts = Vec::new();
-    // Keyword → its index in `words`: a linear search per keyword was quadratic in the
-    // pack's size, paid at every start.
-    let mut word_index: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
-    for (i, keywords) in rules.enumerate() {
-        for (at, k) in keywords.iter().enumerate() {
-            let k = k.as_ref().to_ascii_lowercase();
-            match word_index.get(&k) {
-                Some(&j) => owners[j].push(i),
-                None => {
-                    word_index.insert(k.clone(), words.len());
-                    words.push(k);
-                    owners.push(vec![i]);
-                    firsts.push((i, at));
-                }
-            }
-        }
-    }
-    (words, owners, firsts)
 }
 
 /// The secret in a match: the first capture group that took part (a rule may offer several
@@ -775,7 +809,6 @@ rules:
         assert_eq!(lazy.len(), full.len());
         assert!(lazy.rules.iter().all(|r| r.read.get().is_none()));
         assert_eq!(lazy.words, full.words);
-        assert_eq!(lazy.owners, full.owners);
         for i in 0..full.len() {
             let mut want = serde_json::to_value(full.rule(i)).unwrap();
             want["examples"] = serde_json::json!([]);
