@@ -452,7 +452,7 @@ pub fn unified(edits: &[Edit]) -> String {
                 };
                 // The files may hold credentials next to what changes: never show them.
                 let line = change.value().trim_end_matches('\n');
-                out.push_str(&format!("{sign}{}\n", crate::secrets::mask_line(line)));
+                out.push_str(&format!("{sign}{}\n", crate::mask::text(line)));
             }
         }
     }

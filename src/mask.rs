@@ -277,6 +277,20 @@ pub fn display(secret: &str) -> String {
     format!("`{shown}…` ({n} chars)")
 }
 
+/// `text` for a message, unless it looks like a credential (a pack rule matches it, or it is
+/// long and random): then its [`display`] form. For values taken from config that are meant
+/// to be names (package specs, images) but might not be.
+pub fn printable(text: &str) -> String {
+    let looks_random = text.len() >= 20
+        && crate::secrets::validate::entropy(text) > 4.2
+        && !text.contains(['/', '@', '.']);
+    if looks_random || !Engine::builtin().scan(text.as_bytes(), true).is_empty() {
+        display(text)
+    } else {
+        text.to_string()
+    }
+}
+
 fn replace<'a>(s: &'a str, ranges: &[Range<usize>]) -> Cow<'a, str> {
     if ranges.is_empty() {
         return Cow::Borrowed(s);
@@ -419,6 +433,14 @@ pub fn sink(bytes: &[u8]) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_never_contains_the_secret() {
+        let s = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko";
+        let d = display(s);
+        assert_eq!(d, "`ghp_…` (40 chars)");
+        assert!(!d.contains(&s[4..10]));
+    }
 
     #[test]
     fn token_runs_are_the_token_pattern() {

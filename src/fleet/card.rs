@@ -116,7 +116,7 @@ pub fn build(
         .get(name)
         .cloned()
         .or_else(|| codeowners_team(&root))
-        .map(|t| crate::secrets::printable(&t));
+        .map(|t| crate::mask::printable(&t));
     Ok(card)
 }
 
@@ -164,7 +164,7 @@ fn applied_policy(
 ) -> super::model::AppliedPolicy {
     let name = |p: &Path| {
         p.file_name()
-            .map(|n| crate::secrets::printable(&n.to_string_lossy()))
+            .map(|n| crate::mask::printable(&n.to_string_lossy()))
     };
     // The repository's own file, and the central one layered over it.
     let own = cfg
@@ -184,7 +184,7 @@ fn applied_policy(
             .iter()
             .map(|l| {
                 let name = l.rsplit(['/', '\\']).next().unwrap_or(l);
-                crate::secrets::printable(name)
+                crate::mask::printable(name)
             })
             .collect(),
     }
@@ -318,7 +318,7 @@ fn mcp_servers(files: &[FileCtx]) -> Vec<McpEntry> {
                 None => (None, None, None),
             };
             out.push(McpEntry {
-                name: crate::secrets::printable(&s.name),
+                name: crate::mask::printable(&s.name),
                 file: f.path.clone(),
                 transport: transport.to_string(),
                 package,
@@ -334,7 +334,7 @@ fn mcp_servers(files: &[FileCtx]) -> Vec<McpEntry> {
 /// `@scope/pkg@1.2.3`, `pkg==1.2`, `image:tag`, `image@sha256:…` → (name, version). A
 /// spec that looks like a credential is described, never copied.
 pub fn split_spec(spec: &str) -> (String, Option<String>) {
-    let safe = crate::secrets::printable(spec);
+    let safe = crate::mask::printable(spec);
     if safe != spec {
         return (safe, None);
     }
@@ -374,7 +374,7 @@ fn models(files: &[FileCtx]) -> Vec<ModelEntry> {
             continue;
         }
         out.push(ModelEntry {
-            model: crate::secrets::printable(model),
+            model: crate::mask::printable(model),
             file: f.path.clone(),
         });
     }
@@ -401,9 +401,8 @@ fn skills(files: &[FileCtx], policy: &crate::policy::Policy) -> Vec<super::model
                 Some(SkillDrift::Modified) => SkillState::Modified,
             };
             Some(SkillEntry {
-                name: crate::secrets::printable(name),
-                version: crate::policy::skill_version(&f.text)
-                    .map(|v| crate::secrets::printable(&v)),
+                name: crate::mask::printable(name),
+                version: crate::policy::skill_version(&f.text).map(|v| crate::mask::printable(&v)),
                 library_version: lib.map(|l| l.version.clone()),
                 state,
             })

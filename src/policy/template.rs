@@ -207,9 +207,7 @@ pub fn diff(expected: &str, actual: &str) -> String {
                     similar::ChangeTag::Equal => ' ',
                 };
                 out.push(sign);
-                out.push_str(&crate::secrets::mask_line(
-                    change.value().trim_end_matches('\n'),
-                ));
+                out.push_str(&crate::mask::text(change.value().trim_end_matches('\n')));
                 out.push('\n');
             }
         }

@@ -545,7 +545,7 @@ fn check_hook_matchers(ctx: &FileCtx, emit: &mut Emitter<'_>) {
                 format!(
                     "{} matcher `{}` names `{first}`, {}: names are exact and case-sensitive, {whole}",
                     event.key,
-                    crate::secrets::printable(m),
+                    crate::mask::printable(m),
                     if values.is_some() {
                         format!("which is not a value of this {} event", k.agent)
                     } else {

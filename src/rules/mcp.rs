@@ -27,7 +27,7 @@ fn check_unpinned(ctx: &FileCtx, emit: &mut Emitter<'_>) {
             format!(
                 "MCP server `{}` runs `{}` without an exact version{yes}",
                 server.name,
-                crate::secrets::printable(&launch.spec)
+                crate::mask::printable(&launch.spec)
             ),
         )
         .help = Some(launch.hint);
@@ -838,8 +838,8 @@ fn check_conflicts(repo: &super::Repo, emit: &mut super::RepoEmitter<'_>) {
                         (Some(a), Some(b)) if a != b => {
                             format!(
                                 "runs `{}` here but `{}` in {}",
-                                crate::secrets::printable(&b),
-                                crate::secrets::printable(&a),
+                                crate::mask::printable(&b),
+                                crate::mask::printable(&a),
                                 other_file.path
                             )
                         }

@@ -292,7 +292,7 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                                 format!(
                                     "MCP server `{}` runs `{}`, but the allowlist has `{other}`",
                                     server.name,
-                                    crate::secrets::printable(&spec)
+                                    crate::mask::printable(&spec)
                                 ),
                             )
                             .help = Some(format!("use \"{other}\""));
@@ -310,7 +310,7 @@ fn check_allowlist(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     format!(
                         "MCP server `{}` (`{}`) is not on the organisation's allowlist",
                         server.name,
-                        crate::secrets::printable(&if target.contains("://") {
+                        crate::mask::printable(&if target.contains("://") {
                             crate::model::mcp::display_url(&target)
                         } else {
                             target.clone()
@@ -565,7 +565,7 @@ fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     Some(node.span.clone()),
                     format!(
                         "the project default model `{}` is forbidden by the organisation's model policy",
-                        crate::secrets::printable(model)
+                        crate::mask::printable(model)
                     ),
                 )
                 .help = Some("default to a cheaper tier; pick the expensive model per task instead".into());
@@ -607,7 +607,7 @@ fn check_models(repo: &Repo, emit: &mut RepoEmitter<'_>) {
                     Some(node.span.clone()),
                     format!(
                         "subagent `{name}` uses `{}`; the model policy allows {allowed} for it",
-                        crate::secrets::printable(m)
+                        crate::mask::printable(m)
                     ),
                 ),
                 None => (

@@ -146,7 +146,7 @@ fn check(ctx: &FileCtx, emit: &mut Emitter<'_>, unknown: bool) {
                                     Some(m.key_span.clone()),
                                     format!(
                                         "`{}` is not {}: not known as of {} {}",
-                                        crate::secrets::printable(&m.key),
+                                        crate::mask::printable(&m.key),
                                         if object.at.is_empty() {
                                             "a top-level key".to_string()
                                         } else {

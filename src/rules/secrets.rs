@@ -37,8 +37,9 @@ fn check_possible(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
 }
 
 fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
+    use crate::mask::display;
     use crate::rules::Confidence as C;
-    use crate::secrets::{Engine, describe, heuristic_applies};
+    use crate::secrets::{Engine, heuristic_applies};
     let engines = [Some(Engine::builtin()), emit.org_secrets()];
     // Literal credentials in MCP config are reported once, by AG202, with config-specific advice.
     // Sorted by start with the largest end so far: "inside one of them" is a binary search
@@ -85,7 +86,7 @@ fn scan(ctx: &super::FileCtx, emit: &mut super::Emitter<'_>) {
         let d = emit.emit(
             target,
             Some(f.secret.clone()),
-            format!("{} {} [{}]", rule.name, describe(secret), rule.id),
+            format!("{} {} [{}]", rule.name, display(secret), rule.id),
         );
         if in_test {
             use crate::rules::Severity as S;

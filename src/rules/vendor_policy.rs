@@ -226,12 +226,12 @@ fn permission_rules(spec: &TargetSpec, key: &str, items: &[Node], out: &mut Vec<
             item.span.clone(),
             format!(
                 "`{}` in {key} is not a {} permission rule (its tools: {}); it never matches",
-                crate::secrets::printable(rule),
+                crate::mask::printable(rule),
                 spec.client,
                 spec.permission_tools.join(", ")
             ),
             match translated {
-                Some(t) => format!("write it as \"{}\"", crate::secrets::printable(&t)),
+                Some(t) => format!("write it as \"{}\"", crate::mask::printable(&t)),
                 None => "write it in the client's grammar, or regenerate the file with `agentgate policy export`".into(),
             },
         );
@@ -353,11 +353,11 @@ fn codex_servers(node: &Node, out: &mut Vec<Problem>) {
                 s.key_span.clone(),
                 format!(
                     "MCP server `{}` has no identity (`command` or `url`); Codex never enables it",
-                    crate::secrets::printable(&s.key)
+                    crate::mask::printable(&s.key)
                 ),
                 format!(
                     "add [mcp_servers.{}.identity] with command = \"…\" or url = \"…\"",
-                    crate::secrets::printable(&s.key)
+                    crate::mask::printable(&s.key)
                 ),
             );
         }
@@ -492,10 +492,10 @@ fn settings_against_pack(
             deny_key.clone(),
             format!(
                 "`{}` is required by the policy pack (require.claude_deny) but is not in permissions.deny",
-                crate::secrets::printable(&rule)
+                crate::mask::printable(&rule)
             ),
         )
-        .help = Some(format!("add \"{}\" to permissions.deny, or regenerate the file with `agentgate policy export --target {}`", crate::secrets::printable(&rule), target.name()));
+        .help = Some(format!("add \"{}\" to permissions.deny, or regenerate the file with `agentgate policy export --target {}`", crate::mask::printable(&rule), target.name()));
     }
     if vendor::forbids_bypass(policy) {
         let disabled = trees.iter().any(|(_, t)| {
@@ -622,7 +622,7 @@ fn codex_against_pack(repo: &Repo, file: &FileCtx, emit: &mut RepoEmitter<'_>) {
                 Some(s.key_span.clone()),
                 format!(
                     "MCP server `{}` connects to a URL that is not on the policy pack's mcp.allow",
-                    crate::secrets::printable(&s.key)
+                    crate::mask::printable(&s.key)
                 ),
             )
             .help = Some("add it to the pack's mcp.allow after review, or remove the entry".into());

@@ -334,15 +334,17 @@ impl Engine {
         })?;
         engine.compile_all()?;
         for (i, r) in engine.rules().enumerate() {
-            if let Some(e) = r
+            // The example is a credential: name it by position, never by value.
+            if let Some(n) = r
                 .examples
                 .iter()
-                .find(|e| !engine.scan_rule(i, e.as_bytes()))
+                .position(|e| !engine.scan_rule(i, e.as_bytes()))
             {
                 return Err(format!(
-                    "rule `{}`: its example `{}` is not found",
+                    "rule `{}`: its example {} ({} chars) is not found",
                     r.id,
-                    printable(e)
+                    n + 1,
+                    r.examples[n].len()
                 )
                 .into());
             }
@@ -679,32 +681,6 @@ pub fn heuristic_applies(path: &str) -> bool {
         || name.ends_with(".sum"))
 }
 
-/// `text` for a message, unless it looks like a credential (a pack rule matches it, or it is
-/// long and random): then its [`describe`] form. For values taken from config that are meant
-/// to be names (package specs, images) but might not be.
-pub fn printable(text: &str) -> String {
-    let looks_random =
-        text.len() >= 20 && validate::entropy(text) > 4.2 && !text.contains(['/', '@', '.']);
-    if looks_random || !Engine::builtin().scan(text.as_bytes(), true).is_empty() {
-        describe(text)
-    } else {
-        text.to_string()
-    }
-}
-
-/// A line of file text to show (a diff, a preview) with every credential the pack finds in it
-/// replaced by its [`describe`] form.
-pub fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
-    // Repository text shown in a diff: the whole masking boundary, not only the packs.
-    crate::mask::text(line)
-}
-
-/// A short, safe description of a secret: a prefix, the length and a hash — never the value.
-pub fn describe(secret: &str) -> String {
-    // No hash of the value: it would let a weak secret be recovered offline.
-    crate::mask::display(secret)
-}
-
 pub fn hash(secret: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(secret.as_bytes())
@@ -857,13 +833,5 @@ rules:
             Engine::load(&PACK.replace("category: saas", "category: saas\n    colour: red"))
                 .is_err()
         );
-    }
-
-    #[test]
-    fn describe_never_contains_the_secret() {
-        let s = "ghp_Zq8Rk2mVx7LpT4nWc9YbH3sJd6FgA1eQu5Ko";
-        let d = describe(s);
-        assert_eq!(d, "`ghp_…` (40 chars)");
-        assert!(!d.contains(&s[4..10]));
     }
 }

@@ -1,7 +1,7 @@
 //! The normalized rows, written as they are read (`--rows FILE`, CSV or NDJSON) so a
 //! warehouse can take over where one machine's aggregate ends. One row per [`Row`], before
 //! session de-duplication (the `source` column tells sources apart). Every string passes
-//! through `secrets::printable`; CSV cells that a spreadsheet would run as a formula (`=`,
+//! through `mask::printable`; CSV cells that a spreadsheet would run as a formula (`=`,
 //! `+`, `-`, `@`) get a leading `'`.
 //!
 //! Row order is deterministic: the files in the order `fleet usage` lists them, each file's
@@ -171,7 +171,7 @@ impl RowCache {
             self.names.resize(i + 1, None);
         }
         self.names[i].get_or_insert_with(|| {
-            let text = crate::secrets::printable(strings.get(s));
+            let text = crate::mask::printable(strings.get(s));
             encode(format, &text).into_boxed_slice()
         })
     }
@@ -506,7 +506,7 @@ mod tests {
         repo: Option<Sym>,
         strings: &Interner,
     ) -> Vec<u8> {
-        let text = |s: Option<Sym>| s.map(|s| crate::secrets::printable(strings.get(s)));
+        let text = |s: Option<Sym>| s.map(|s| crate::mask::printable(strings.get(s)));
         let strs = [
             Some(r.source.as_str().to_string()),
             Some(crate::usage::time::rfc3339(r.time)),

@@ -263,7 +263,7 @@ fn sort_groups(v: &mut [Group]) {
 /// Builds the report. `z`: the anomaly threshold.
 pub fn report(ing: &Ingest, now: i64, z: f64) -> UsageReport {
     let s = &ing.strings;
-    let name = |x: Option<Sym>| x.map(|i| crate::secrets::printable(s.get(i)));
+    let name = |x: Option<Sym>| x.map(|i| crate::mask::printable(s.get(i)));
     let mut total = Acc::default();
     let mut teams: HashMap<Option<Sym>, Acc> = HashMap::new();
     let mut repos: HashMap<Option<Sym>, Acc> = HashMap::new();
@@ -484,7 +484,7 @@ fn anomalies(
             && z > threshold
         {
             out.push(Anomaly {
-                repo: crate::secrets::printable(s.get(r)),
+                repo: crate::mask::printable(s.get(r)),
                 week: super::time::day_string(w),
                 basis: basis.into(),
                 metric: metric.into(),

@@ -271,7 +271,7 @@ impl<'a> FileCtx<'a> {
             strings: Interner::default(),
             agg: Agg::default(),
             file: InputFile {
-                path: crate::secrets::printable(path),
+                path: crate::mask::printable(path),
                 ..InputFile::default()
             },
             opts,
@@ -297,7 +297,7 @@ impl<'a> FileCtx<'a> {
     pub fn bad(&mut self, message: String) {
         self.file.skipped_lines += 1;
         if self.file.errors.len() < MAX_ERRORS {
-            self.file.errors.push(crate::secrets::printable(&message));
+            self.file.errors.push(crate::mask::printable(&message));
         }
     }
 
@@ -394,9 +394,7 @@ pub fn ingest(files: &[PathBuf], opts: &Options) -> Ingest {
 fn read_file(path: &Path, index: usize, opts: &Options) -> (InputFile, Interner, Agg) {
     let mut ctx = FileCtx::new(&path.display().to_string(), index, opts);
     if let Err(e) = reader::read(path, &mut ctx) {
-        ctx.file
-            .errors
-            .push(crate::secrets::printable(&e.to_string()));
+        ctx.file.errors.push(crate::mask::printable(&e.to_string()));
     }
     ctx.finish()
 }
