@@ -1141,7 +1141,8 @@ fn utf16(bytes: &[u8]) -> Option<bool> {
         return Some(false);
     }
     let head = &bytes[..bytes.len().min(4096) & !1];
-    if head.len() < 8 {
+    // Text without a NUL (nearly every file) is not UTF-16; memchr says so fastest.
+    if head.len() < 8 || memchr::memchr(0, head).is_none() {
         return None;
     }
     let pairs = head.len() / 2;

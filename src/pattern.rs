@@ -6,9 +6,23 @@
 
 pub use regex_automata::meta::Regex;
 pub use regex_automata::util::captures::Captures;
+pub use regex_syntax::hir::Hir;
 
 /// Compiles `pattern` (byte-oriented: `\w`, `\s`, `\b` are ASCII; matches may split UTF-8).
 pub fn build(pattern: &str) -> Result<Regex, String> {
+    build_hir(&parse(pattern)?)
+}
+
+/// Parses `pattern` as [`build`] does, for a caller that also inspects its syntax.
+pub fn parse(pattern: &str) -> Result<Hir, String> {
+    let syntax = regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false);
+    regex_automata::util::syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())
+}
+
+/// Compiles a pattern [`parse`] read.
+pub fn build_hir(hir: &Hir) -> Result<Regex, String> {
     let limit = 1 << 24;
     Regex::builder()
         .configure(
@@ -20,12 +34,7 @@ pub fn build(pattern: &str) -> Result<Regex, String> {
                 .dfa_size_limit(Some(limit))
                 .hybrid_cache_capacity(limit),
         )
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
-        .build(pattern)
+        .build_from_hir(hir)
         .map_err(|e| e.to_string())
 }
 

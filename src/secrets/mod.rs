@@ -10,6 +10,7 @@ pub mod validate;
 use crate::pattern::{Captures, Regex};
 use crate::registry::Confidence;
 use regex_automata::Span;
+use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -90,13 +91,21 @@ impl std::fmt::Debug for Engine {
 
 pub struct Engine {
     rules: Vec<Rule>,
-    regexes: Vec<OnceLock<Option<Regex>>>,
+    regexes: Vec<OnceLock<Option<Compiled>>>,
     /// The keyword pass ([`keywords`]), built in microseconds.
     keywords: keywords::KeywordIndex,
     words: Keywords,
     allow: std::collections::HashSet<String>,
     public_prefixes: Vec<PublicPrefix>,
     test_paths: Vec<String>,
+}
+
+/// A rule's compiled regex, and whether every match of it starts with one of the rule's
+/// keywords: then the search runs anchored at each keyword the pass found (a few bytes each)
+/// instead of over the keyword's whole line.
+struct Compiled {
+    regex: Regex,
+    at_keyword: bool,
 }
 
 /// One rule of an engine: read, or (the built-in pack's) kept as text and read on first use,
@@ -437,8 +446,12 @@ impl Engine {
     }
 
     fn regex(&self, i: usize) -> Option<&Regex> {
+        self.compiled(i).map(|c| &c.regex)
+    }
+
+    fn compiled(&self, i: usize) -> Option<&Compiled> {
         self.regexes[i]
-            .get_or_init(|| build_regex(&self.rule(i).regex).ok())
+            .get_or_init(|| compile(self.rule(i)).ok())
             .as_ref()
     }
 
@@ -456,7 +469,13 @@ impl Engine {
     /// The keyword pass reports every occurrence of every keyword, overlapping ones too (the
     /// `key` inside `api_key`), and each tries the rules that own it on its line.
     pub fn scan(&self, text: &[u8], heuristic: bool) -> Vec<Finding> {
-        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        self.scan_with(text, heuristic, true)
+    }
+
+    /// [`Engine::scan`]; `anchor` false searches every window whole (the tests compare).
+    fn scan_with(&self, text: &[u8], heuristic: bool, anchor: bool) -> Vec<Finding> {
+        // (rule, window start, window end, keyword start)
+        let mut windows: Vec<(usize, usize, usize, usize)> = Vec::new();
         self.keywords
             .find_iter(&self.words.words, text, |keyword, m_start, m_end| {
                 for &rule in self.owners(keyword) {
@@ -471,32 +490,61 @@ impl Engine {
                         Some(w) => (m_end + w).min(text.len()),
                         None => line_end(text, m_end, CONTEXT),
                     };
-                    windows.push((rule, start, end));
+                    windows.push((rule, start, end, m_start));
                 }
             });
         windows.sort_unstable();
         let mut findings = Vec::new();
+        let mut starts = Vec::new();
         let mut i = 0;
         while i < windows.len() {
-            let (rule, start, mut end) = windows[i];
+            let (rule, start, mut end, at) = windows[i];
+            starts.clear();
+            starts.push(at);
             i += 1;
             while i < windows.len() && windows[i].0 == rule && windows[i].1 <= end {
                 end = end.max(windows[i].2);
+                starts.push(windows[i].3);
                 i += 1;
             }
-            let Some(regex) = self.regex(rule) else {
+            let Some(c) = self.compiled(rule) else {
                 continue;
             };
-            for caps in regex.captures_iter(&text[start..end]) {
-                let Some(g) = secret_group(&caps) else {
-                    continue;
-                };
-                let range = start + g.start..start + g.end;
-                if self.confirm(rule, &text[range.clone()]) {
-                    findings.push(Finding {
-                        rule,
-                        secret: range,
-                    });
+            let hay = &text[start..end];
+            let mut found = |caps: &Captures| {
+                if let Some(g) = secret_group(caps) {
+                    let range = start + g.start..start + g.end;
+                    if self.confirm(rule, &text[range.clone()]) {
+                        findings.push(Finding {
+                            rule,
+                            secret: range,
+                        });
+                    }
+                }
+            };
+            if anchor && c.at_keyword {
+                // Every match starts at a keyword, and the pass found every keyword: one
+                // anchored search at each, past the last match (as an iteration would go).
+                starts.sort_unstable();
+                starts.dedup();
+                let mut caps = c.regex.create_captures();
+                let mut from = 0;
+                for &at in &starts {
+                    if at - start < from {
+                        continue;
+                    }
+                    let input = Input::new(hay)
+                        .span(at - start..hay.len())
+                        .anchored(Anchored::Yes);
+                    c.regex.search_captures(&input, &mut caps);
+                    if let Some(m) = caps.get_match() {
+                        from = m.end().max(at - start + 1);
+                        found(&caps);
+                    }
+                }
+            } else {
+                for caps in c.regex.captures_iter(hay) {
+                    found(&caps);
                 }
             }
         }
@@ -598,10 +646,43 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
 fn build_regex(pattern: &str) -> Result<Regex, String> {
+    compile_pattern(pattern, &[]).map(|c| c.regex)
+}
+
+fn compile(rule: &SecretRule) -> Result<Compiled, String> {
+    compile_pattern(&rule.regex, &rule.keywords)
+}
+
+fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, String> {
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
     // the keyword pass already chose the window.
-    crate::pattern::build(&open_big_bounds(pattern))
+    let hir = crate::pattern::parse(&open_big_bounds(pattern))?;
+    Ok(Compiled {
+        at_keyword: starts_with_keyword(&hir, keywords),
+        regex: crate::pattern::build_hir(&hir)?,
+    })
+}
+
+/// Does every match of `hir` start with one of `keywords` (ASCII case-insensitively)? True
+/// when the regex's possible prefixes are a finite set of literals (after zero-width
+/// assertions such as `\b`), each beginning with a keyword; false whenever that is not
+/// known, which only costs the search its speed.
+fn starts_with_keyword(hir: &crate::pattern::Hir, keywords: &[String]) -> bool {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(4096);
+    let prefixes = extractor.extract(hir);
+    let Some(literals) = prefixes.literals() else {
+        return false;
+    };
+    !literals.is_empty()
+        && literals.iter().all(|l| {
+            let l = l.as_bytes();
+            keywords
+                .iter()
+                .any(|k| l.len() >= k.len() && l[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+        })
 }
 
 /// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
@@ -833,5 +914,72 @@ rules:
             Engine::load(&PACK.replace("category: saas", "category: saas\n    colour: red"))
                 .is_err()
         );
+    }
+
+    /// Searching anchored at the keywords finds what searching each window whole finds: over
+    /// every example and near miss of the pack, alone, joined on one line, each behind a
+    /// keyword-bearing prefix, and in a text of repeated and overlapping keywords.
+    #[test]
+    fn anchored_search_finds_what_the_whole_window_finds() {
+        let engine = Engine::builtin_with_examples();
+        let anchored = (0..engine.len())
+            .filter(|&i| engine.compiled(i).is_some_and(|c| c.at_keyword))
+            .count();
+        // Most rules start with their keyword; a regression to none would pass silently.
+        assert!(
+            anchored * 2 > engine.len(),
+            "{anchored} of {}",
+            engine.len()
+        );
+        let mut texts: Vec<String> = Vec::new();
+        let mut all = Vec::new();
+        for r in engine.rules() {
+            for e in r.examples.iter().chain(&r.negative_examples) {
+                texts.push(e.clone());
+                texts.push(format!("key token {e} {e}{e}"));
+                all.push(e.as_str());
+            }
+        }
+        texts.push(all.join(" "));
+        texts.push(all.join("\n"));
+        texts.push("keykeykey=tokentoken secret=secretsecretsecret0123 pat pat.patpat".repeat(20));
+        for t in &texts {
+            for heuristic in [true, false] {
+                assert_eq!(
+                    engine.scan_with(t.as_bytes(), heuristic, true),
+                    engine.scan_with(t.as_bytes(), heuristic, false),
+                    "{}",
+                    crate::mask::text(t)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_starts_are_recognised() {
+        let hir = |p: &str| crate::pattern::parse(p).unwrap();
+        let kw = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert!(starts_with_keyword(
+            &hir(r"\b(ghp_[A-Za-z0-9]{36})\b"),
+            &kw(&["ghp_"])
+        ));
+        assert!(starts_with_keyword(
+            &hir(r"(?i)(?:secret|token)[a-z]{0,3}=(\w+)"),
+            &kw(&["secret", "token"])
+        ));
+        // A prefix shorter than its keyword, text before the keyword, an unbounded prefix.
+        assert!(!starts_with_keyword(
+            &hir(r"(?:k|key)=(\w+)"),
+            &kw(&["key"])
+        ));
+        assert!(!starts_with_keyword(&hir(r"x?ghp_(\w+)"), &kw(&["ghp_"])));
+        assert!(!starts_with_keyword(
+            &hir(r"[a-z]*ghp_(\w+)"),
+            &kw(&["ghp_"])
+        ));
+        assert!(!starts_with_keyword(
+            &hir(r"(?:^|\W)ghp_(\w+)"),
+            &kw(&["ghp_"])
+        ));
     }
 }
