@@ -664,6 +664,35 @@ fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, Strin
     })
 }
 
+fn fold_case_pairs(hir: &crate::pattern::Hir) -> crate::pattern::Hir {
+    use crate::pattern::Hir;
+    use regex_syntax::hir::{Capture, Class, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
+            [a, b]
+                if a.start() == a.end()
+                    && b.start() == b.end()
+                    && a.start().is_ascii_uppercase()
+                    && b.start() == a.start().to_ascii_lowercase() =>
+            {
+                Hir::literal([b.start()])
+            }
+            _ => hir.clone(),
+        },
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(fold_case_pairs(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(fold_case_pairs(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(fold_case_pairs).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(fold_case_pairs).collect()),
+        _ => hir.clone(),
+    }
+}
+
 /// Does every match of `hir` start with one of `keywords` (ASCII case-insensitively)? True
 /// when the regex's possible prefixes are a finite set of literals (after zero-width
 /// assertions such as `\b`), each beginning with a keyword; false whenever that is not
@@ -672,7 +701,10 @@ fn starts_with_keyword(hir: &crate::pattern::Hir, keywords: &[String]) -> bool {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(4096);
-    let prefixes = extractor.extract(hir);
+    // Case pairs (`[Kk]`, what `(?i)` makes of a letter) as one lower-case byte: expanded,
+    // `(?i)secret` alone is 64 literals, and extracting them cost three times the rest of a
+    // small run.
+    let prefixes = extractor.extract(&fold_case_pairs(hir));
     let Some(literals) = prefixes.literals() else {
         return false;
     };
