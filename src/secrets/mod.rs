@@ -70,6 +70,12 @@ pub struct SecretRule {
     /// Where the format comes from (the provider's documentation, a changelog).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Words that, in the matched name before the value (lower-cased), say the value is not a
+    /// credential (`id`, `url`, `version` …): such a match is dropped. For rules that take a
+    /// name without a credential word in it (a provider's bare name), where the regex alone
+    /// cannot tell `OKTA_CLIENT_ID` from `OKTA_APP`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub name_excludes: Vec<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -205,6 +211,16 @@ impl Engine {
                 return Err(
                     format!("rule `{}`: needs keywords of at least 3 characters", r.id).into(),
                 );
+            }
+            if r.name_excludes
+                .iter()
+                .any(|w| w.len() < 2 || w.bytes().any(|b| !b.is_ascii_lowercase()))
+            {
+                return Err(format!(
+                    "rule `{}`: name_excludes must be lower-case ASCII letters, 2 or more",
+                    r.id
+                )
+                .into());
             }
         }
         let words = Keywords::of(pack.rules.iter().map(|r| r.keywords.as_slice()));
@@ -514,7 +530,8 @@ impl Engine {
             let mut found = |caps: &Captures| {
                 if let Some(g) = secret_group(caps) {
                     let range = start + g.start..start + g.end;
-                    if self.confirm(rule, &text[range.clone()]) {
+                    let name = &hay[caps.get_match().map_or(g.start, |m| m.start())..g.start];
+                    if self.confirm(rule, name, &text[range.clone()]) {
                         findings.push(Finding {
                             rule,
                             secret: range,
@@ -574,13 +591,23 @@ impl Engine {
                 .any(|w| w == k.to_ascii_lowercase().as_bytes())
         });
         hit && self.regex(i).is_some_and(|re| {
-            re.captures_iter(text)
-                .any(|c| secret_group(&c).is_some_and(|g| self.confirm(i, &text[g.range()])))
+            re.captures_iter(text).any(|c| {
+                secret_group(&c).is_some_and(|g| {
+                    let name = &text[c.get_match().map_or(g.start, |m| m.start())..g.start];
+                    self.confirm(i, name, &text[g.range()])
+                })
+            })
         })
     }
 
-    fn confirm(&self, rule: usize, secret: &[u8]) -> bool {
+    /// Is `secret`, matched after `name` (the match's text before it), reported?
+    fn confirm(&self, rule: usize, name: &[u8], secret: &[u8]) -> bool {
         let r = self.rule(rule);
+        if !r.name_excludes.is_empty()
+            && name_words(name).any(|w| r.name_excludes.iter().any(|x| x.as_bytes() == w))
+        {
+            return false;
+        }
         let Ok(secret) = std::str::from_utf8(secret) else {
             return false;
         };
@@ -633,6 +660,30 @@ impl Engine {
 
 /// The secret in a match: the first capture group that took part (a rule may offer several
 /// alternatives, each with its own group), else the whole match.
+/// The words of a name, lower-cased: split at every byte that is not a letter or digit and
+/// where lower case turns upper (`OKTA_CLIENT_ID`, `oktaClientId` → okta, client, id), so that
+/// an excluded word never matches inside a provider's name (`id` in `plaid`).
+fn name_words(name: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    let mut words = Vec::new();
+    let mut word = Vec::new();
+    let mut prev_lower = false;
+    for &b in name {
+        if !b.is_ascii_alphanumeric() || (prev_lower && b.is_ascii_uppercase()) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        if b.is_ascii_alphanumeric() {
+            word.push(b.to_ascii_lowercase());
+        }
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words.into_iter()
+}
+
 fn secret_group(caps: &Captures) -> Option<Span> {
     (1..caps.group_len())
         .find_map(|g| caps.get_group(g))
