@@ -668,10 +668,10 @@ fn name_words(name: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
     let mut word = Vec::new();
     let mut prev_lower = false;
     for &b in name {
-        if !b.is_ascii_alphanumeric() || (prev_lower && b.is_ascii_uppercase()) {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
+        if (!b.is_ascii_alphanumeric() || (prev_lower && b.is_ascii_uppercase()))
+            && !word.is_empty()
+        {
+            words.push(std::mem::take(&mut word));
         }
         if b.is_ascii_alphanumeric() {
             word.push(b.to_ascii_lowercase());
@@ -877,6 +877,35 @@ rules:
     entropy: 3.0
     confidence: heuristic
 "#;
+
+    #[test]
+    fn name_words_split_at_separators_and_camel_case() {
+        let words = |s: &str| -> Vec<String> {
+            name_words(s.as_bytes())
+                .map(|w| String::from_utf8(w).unwrap())
+                .collect()
+        };
+        assert_eq!(words("OKTA_CLIENT_ID= "), ["okta", "client", "id"]);
+        assert_eq!(words("oktaClientId: \""), ["okta", "client", "id"]);
+        assert_eq!(words("plaid2Id = '"), ["plaid2", "id"]);
+        assert_eq!(words("PLAID = "), ["plaid"]);
+    }
+
+    #[test]
+    fn name_excludes_drop_a_match_by_whole_word_of_its_name() {
+        let engine = Engine::builtin();
+        let rule = (0..engine.len())
+            .find(|&i| engine.rule(i).id == "generic-provider-named-assignment")
+            .unwrap();
+        let line = b"x\nPLAID_PROD = \"Zq81mXr2VtL9pKc4WnB7yHd3\"\nPLAID_ID = \"Zq81mXr2VtL9pKc4WnB7yHd4\"\n";
+        let found: Vec<_> = engine
+            .scan(line, true)
+            .into_iter()
+            .map(|f| (f.rule, f.secret))
+            .collect();
+        // `id` inside `plaid` excludes nothing; the word `ID` does.
+        assert_eq!(found, [(rule, 16..40)]);
+    }
 
     #[test]
     fn keyword_window_regex_confirm() {
