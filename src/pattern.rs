@@ -23,11 +23,24 @@ pub fn parse(pattern: &str) -> Result<Hir, String> {
 
 /// Compiles a pattern [`parse`] read.
 pub fn build_hir(hir: &Hir) -> Result<Regex, String> {
+    build_with(hir, Regex::config())
+}
+
+/// [`build_hir`] without lazy DFAs: a bounded backtracker and a PikeVM over the forward NFA
+/// (no reverse NFA, no DFA states), for a regex searched a few bytes at a time, a few times.
+pub fn build_hir_small(hir: &Hir) -> Result<Regex, String> {
+    build_with(hir, Regex::config().hybrid(false).dfa(false))
+}
+
+fn build_with(hir: &Hir, config: regex_automata::meta::Config) -> Result<Regex, String> {
     let limit = 1 << 24;
     Regex::builder()
         .configure(
-            Regex::config()
+            config
                 .auto_prefilter(false)
+                // Captures come from the backtracker or the PikeVM on the span the lazy DFA
+                // found: a one-pass DFA cost more to build than it saved on a run's searches.
+                .onepass(false)
                 .utf8_empty(false)
                 .nfa_size_limit(Some(limit))
                 .onepass_size_limit(Some(limit))

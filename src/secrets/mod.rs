@@ -14,6 +14,7 @@ use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -109,9 +110,38 @@ pub struct Engine {
 /// A rule's compiled regex, and whether every match of it starts with one of the rule's
 /// keywords: then the search runs anchored at each keyword the pass found (a few bytes each)
 /// instead of over the keyword's whole line.
+///
+/// A rule whose matches start at a keyword is first searched with a regex built without lazy
+/// DFAs (a backtracker and a PikeVM over the forward NFA: a third of the cost to build, and
+/// on a search of a few bytes from a keyword no slower); most rules a run compiles see a few
+/// windows. After [`HOT`] windows it gets the regex with lazy DFAs, built from `hir`.
 struct Compiled {
-    regex: Regex,
+    small: Option<Regex>,
+    fast: OnceLock<Option<Regex>>,
+    hir: crate::pattern::Hir,
+    windows: AtomicUsize,
     at_keyword: bool,
+}
+
+/// Windows a keyword-anchored rule is searched in before it gets lazy DFAs.
+const HOT: usize = 16;
+
+impl Compiled {
+    /// The regex for the next window: the same matches whichever it is.
+    fn regex(&self) -> Option<&Regex> {
+        if let Some(small) = &self.small {
+            // A load first: once hot, the counter is only read (no cache line ping-pong).
+            if self.windows.load(Ordering::Relaxed) < HOT
+                && self.windows.fetch_add(1, Ordering::Relaxed) < HOT
+            {
+                return Some(small);
+            }
+        }
+        self.fast
+            .get_or_init(|| crate::pattern::build_hir(&self.hir).ok())
+            .as_ref()
+            .or(self.small.as_ref())
+    }
 }
 
 /// One rule of an engine: read, or (the built-in pack's) kept as text and read on first use,
@@ -462,7 +492,7 @@ impl Engine {
     }
 
     fn regex(&self, i: usize) -> Option<&Regex> {
-        self.compiled(i).map(|c| &c.regex)
+        self.compiled(i).and_then(Compiled::regex)
     }
 
     fn compiled(&self, i: usize) -> Option<&Compiled> {
@@ -494,17 +524,23 @@ impl Engine {
         let mut windows: Vec<(usize, usize, usize, usize)> = Vec::new();
         self.keywords
             .find_iter(&self.words.words, text, |keyword, m_start, m_end| {
+                // The keyword's own line (capped), found once for all the rules owning it, or
+                // a rule's explicit window for multi-line secrets.
+                let mut line = None;
                 for &rule in self.owners(keyword) {
                     let r = &self.rules[rule];
                     if !heuristic && r.confidence == Confidence::Heuristic {
                         continue;
                     }
-                    // The keyword's own line (capped), or a rule's explicit window for
-                    // multi-line secrets.
-                    let start = line_start(text, m_start, CONTEXT);
+                    let (start, line_end) = *line.get_or_insert_with(|| {
+                        (
+                            line_start(text, m_start, CONTEXT),
+                            line_end(text, m_end, CONTEXT),
+                        )
+                    });
                     let end = match r.window {
                         Some(w) => (m_end + w).min(text.len()),
-                        None => line_end(text, m_end, CONTEXT),
+                        None => line_end,
                     };
                     windows.push((rule, start, end, m_start));
                 }
@@ -526,6 +562,9 @@ impl Engine {
             let Some(c) = self.compiled(rule) else {
                 continue;
             };
+            let Some(re) = c.regex() else {
+                continue;
+            };
             let hay = &text[start..end];
             let mut found = |caps: &Captures| {
                 if let Some(g) = secret_group(caps) {
@@ -542,9 +581,10 @@ impl Engine {
             if anchor && c.at_keyword {
                 // Every match starts at a keyword, and the pass found every keyword: one
                 // anchored search at each, past the last match (as an iteration would go).
+                // Captures are made for the few windows that match.
                 starts.sort_unstable();
                 starts.dedup();
-                let mut caps = c.regex.create_captures();
+                let mut caps = None;
                 let mut from = 0;
                 for &at in &starts {
                     if at - start < from {
@@ -553,14 +593,18 @@ impl Engine {
                     let input = Input::new(hay)
                         .span(at - start..hay.len())
                         .anchored(Anchored::Yes);
-                    c.regex.search_captures(&input, &mut caps);
+                    if re.search_half(&input).is_none() {
+                        continue;
+                    }
+                    let caps = caps.get_or_insert_with(|| re.create_captures());
+                    re.search_captures(&input, caps);
                     if let Some(m) = caps.get_match() {
                         from = m.end().max(at - start + 1);
-                        found(&caps);
+                        found(caps);
                     }
                 }
-            } else {
-                for caps in c.regex.captures_iter(hay) {
+            } else if re.is_match(hay) {
+                for caps in re.captures_iter(hay) {
                     found(&caps);
                 }
             }
@@ -697,7 +741,7 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
 fn build_regex(pattern: &str) -> Result<Regex, String> {
-    compile_pattern(pattern, &[]).map(|c| c.regex)
+    crate::pattern::build_hir(&crate::pattern::parse(&open_big_bounds(pattern))?)
 }
 
 fn compile(rule: &SecretRule) -> Result<Compiled, String> {
@@ -709,9 +753,21 @@ fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, Strin
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
     // the keyword pass already chose the window.
     let hir = crate::pattern::parse(&open_big_bounds(pattern))?;
+    let at_keyword = starts_with_keyword(&hir, keywords);
+    let (small, fast) = if at_keyword {
+        (
+            Some(crate::pattern::build_hir_small(&hir)?),
+            OnceLock::new(),
+        )
+    } else {
+        (None, OnceLock::from(Some(crate::pattern::build_hir(&hir)?)))
+    };
     Ok(Compiled {
-        at_keyword: starts_with_keyword(&hir, keywords),
-        regex: crate::pattern::build_hir(&hir)?,
+        small,
+        fast,
+        hir,
+        windows: AtomicUsize::new(0),
+        at_keyword,
     })
 }
 
@@ -905,6 +961,29 @@ rules:
             .collect();
         // `id` inside `plaid` excludes nothing; the word `ID` does.
         assert_eq!(found, [(rule, 16..40)]);
+    }
+
+    #[test]
+    fn small_then_fast_regex_find_the_same() {
+        // Each line is its own window: the first HOT are searched without lazy DFAs, the
+        // rest with them, and every token is found at its place either way.
+        let engine = Engine::load(PACK).unwrap();
+        let rule = 0;
+        let lines: Vec<String> = (0..HOT + 8)
+            .map(|i| format!("k{i:02} = dmo_Zq8Rk2mVx7LpT4nW{i:04}\n"))
+            .collect();
+        let text = lines.concat();
+        let c = engine.compiled(rule).unwrap();
+        assert!(c.at_keyword && c.small.is_some() && c.fast.get().is_none());
+        let found = engine.scan(text.as_bytes(), true);
+        assert!(c.fast.get().is_some_and(Option::is_some));
+        let want: Vec<_> = (0..HOT + 8)
+            .map(|i| Finding {
+                rule,
+                secret: i * 31 + 6..i * 31 + 30,
+            })
+            .collect();
+        assert_eq!(found, want);
     }
 
     #[test]
