@@ -17,11 +17,15 @@ use std::fmt::Write;
 // The keyword pass's anchors, computed here for the built-in pack (see the module).
 #[path = "src/secrets/anchor.rs"]
 mod anchor;
+// Each built-in rule's regex shape, worked out here (see the module).
+#[path = "src/secrets/shape.rs"]
+mod shape;
 use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/secrets/anchor.rs");
+    println!("cargo::rerun-if-changed=src/secrets/shape.rs");
     println!("cargo::rerun-if-changed=src/secrets/common-trigrams.txt");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     convert(Path::new("rules"), &out.join("rules"));
@@ -59,7 +63,8 @@ fn convert(dir: &Path, out: &Path) {
 /// The secrets pack as a run reads it (`secrets::Engine::from_builtin`). Its examples are
 /// half its size and only the tests read them, and a run reads few of its rules: so the pack
 /// without examples or rules (`secrets-top`), each rule's text end to end (`secrets-rules`),
-/// what a run needs of each rule with where its text is (`secrets-heads`), and the keyword
+/// what a run needs of each rule with where its text is and what its regex promises
+/// (`secrets-heads`, see `src/secrets/shape.rs`), and the keyword
 /// pass's table (`secrets-keywords`): a run neither de-duplicates, anchors nor sorts.
 fn run_secrets(mut pack: Value, out: &Path) {
     let rules = pack["rules"].take();
@@ -99,6 +104,17 @@ fn run_secrets(mut pack: Value, out: &Path) {
             .collect();
         head.push(at.into());
         head.push((texts.len() - at).into());
+        let keywords: Vec<&str> = rule["keywords"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let id = rule["id"].as_str().unwrap_or_default();
+        let shape = shape::shape(rule["regex"].as_str().unwrap_or_default(), &keywords)
+            .unwrap_or_else(|e| panic!("rules/secrets.yaml: rule `{id}`: invalid regex: {e}"));
+        head.push(shape.at_keyword.into());
+        head.push(shape.min_len.into());
         heads.push(Value::Array(head));
     }
     let at: Vec<usize> = words

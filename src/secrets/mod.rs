@@ -5,6 +5,7 @@
 
 pub(crate) mod anchor;
 mod keywords;
+mod shape;
 pub mod validate;
 
 use crate::pattern::{Captures, Regex};
@@ -12,6 +13,7 @@ use crate::registry::Confidence;
 use regex_automata::Span;
 use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
+use shape::{Shape, open_big_bounds};
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -101,8 +103,8 @@ pub struct Engine {
 }
 
 /// A rule's compiled regex, and whether every match of it starts with one of the rule's
-/// keywords: then the search runs anchored at each keyword the pass found (a few bytes each)
-/// instead of over the keyword's whole line.
+/// keywords ([`Shape::at_keyword`]): then the search runs anchored at each keyword the pass
+/// found (a few bytes each) instead of over the keyword's whole line.
 struct Compiled {
     regex: Regex,
     at_keyword: bool,
@@ -115,6 +117,7 @@ struct Rule {
     read: OnceLock<SecretRule>,
     confidence: Confidence,
     window: Option<usize>,
+    shape: Shape,
 }
 
 /// What the keyword pass needs of a built-in rule, and where its text is in
@@ -126,6 +129,8 @@ struct Head {
     window: Option<usize>,
     at: usize,
     len: usize,
+    at_keyword: bool,
+    min_len: Option<usize>,
 }
 
 /// The pack's keywords (lower case, de-duplicated, in order of first use) and the rules
@@ -215,6 +220,8 @@ impl Engine {
                 text: None,
                 confidence: r.confidence,
                 window: r.window,
+                // A regex that does not parse is never compiled either: no shape to know.
+                shape: shape::shape(&r.regex, &r.keywords).unwrap_or_default(),
                 read: OnceLock::from(r),
             })
             .collect();
@@ -267,6 +274,10 @@ impl Engine {
                     read: OnceLock::new(),
                     confidence: h.confidence,
                     window: h.window,
+                    shape: Shape {
+                        at_keyword: h.at_keyword,
+                        min_len: h.min_len,
+                    },
                 })
             })
             .collect::<Result<_, String>>()?;
@@ -451,7 +462,12 @@ impl Engine {
 
     fn compiled(&self, i: usize) -> Option<&Compiled> {
         self.regexes[i]
-            .get_or_init(|| compile(self.rule(i)).ok())
+            .get_or_init(|| {
+                Some(Compiled {
+                    regex: build_regex(&self.rule(i).regex).ok()?,
+                    at_keyword: self.rules[i].shape.at_keyword,
+                })
+            })
             .as_ref()
     }
 
@@ -507,6 +523,9 @@ impl Engine {
                 starts.push(windows[i].3);
                 i += 1;
             }
+            if !self.may_match(rule, start, end, &starts, anchor) {
+                continue;
+            }
             let Some(c) = self.compiled(rule) else {
                 continue;
             };
@@ -549,6 +568,28 @@ impl Engine {
             }
         }
         self.dedupe(findings)
+    }
+
+    /// Can rule `rule`'s regex match in `start..end`, by its shortest match? Where every match
+    /// starts at a keyword (and the search is anchored at them), one of `starts` must leave it
+    /// room. A window that cannot is not searched, nor its regex compiled: in small runs the
+    /// keywords hit are mostly words in short lines (`"secret": null` in JSON output).
+    fn may_match(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        starts: &[usize],
+        anchor: bool,
+    ) -> bool {
+        let shape = self.rules[rule].shape;
+        let Some(min) = shape.min_len else {
+            return false;
+        };
+        match anchor && shape.at_keyword {
+            true => starts.iter().any(|&at| end - at >= min),
+            false => end - start >= min,
+        }
     }
 
     /// The keywords of the pass (lower case, de-duplicated).
@@ -646,108 +687,10 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
 fn build_regex(pattern: &str) -> Result<Regex, String> {
-    compile_pattern(pattern, &[]).map(|c| c.regex)
-}
-
-fn compile(rule: &SecretRule) -> Result<Compiled, String> {
-    compile_pattern(&rule.regex, &rule.keywords)
-}
-
-fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, String> {
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
     // the keyword pass already chose the window.
-    let hir = crate::pattern::parse(&open_big_bounds(pattern))?;
-    Ok(Compiled {
-        at_keyword: starts_with_keyword(&hir, keywords),
-        regex: crate::pattern::build_hir(&hir)?,
-    })
-}
-
-fn fold_case_pairs(hir: &crate::pattern::Hir) -> crate::pattern::Hir {
-    use crate::pattern::Hir;
-    use regex_syntax::hir::{Capture, Class, HirKind, Repetition};
-    match hir.kind() {
-        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
-            [a, b]
-                if a.start() == a.end()
-                    && b.start() == b.end()
-                    && a.start().is_ascii_uppercase()
-                    && b.start() == a.start().to_ascii_lowercase() =>
-            {
-                Hir::literal([b.start()])
-            }
-            _ => hir.clone(),
-        },
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(fold_case_pairs(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(fold_case_pairs(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(v) => Hir::concat(v.iter().map(fold_case_pairs).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.iter().map(fold_case_pairs).collect()),
-        _ => hir.clone(),
-    }
-}
-
-/// Does every match of `hir` start with one of `keywords` (ASCII case-insensitively)? True
-/// when the regex's possible prefixes are a finite set of literals (after zero-width
-/// assertions such as `\b`), each beginning with a keyword; false whenever that is not
-/// known, which only costs the search its speed.
-fn starts_with_keyword(hir: &crate::pattern::Hir, keywords: &[String]) -> bool {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(4096);
-    // Case pairs (`[Kk]`, what `(?i)` makes of a letter) as one lower-case byte: expanded,
-    // `(?i)secret` alone is 64 literals, and extracting them cost three times the rest of a
-    // small run.
-    let prefixes = extractor.extract(&fold_case_pairs(hir));
-    let Some(literals) = prefixes.literals() else {
-        return false;
-    };
-    !literals.is_empty()
-        && literals.iter().all(|l| {
-            let l = l.as_bytes();
-            keywords
-                .iter()
-                .any(|k| l.len() >= k.len() && l[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
-        })
-}
-
-/// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
-/// `\{(\d+),\d{4,}\}` with `{$1,}` gives, without compiling it (a quarter of the cost of a
-/// run's first rule regex; the tests compare the two).
-fn open_big_bounds(pattern: &str) -> std::borrow::Cow<'_, str> {
-    let b = pattern.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut i = 0;
-    while let Some(open) = memchr::memchr(b'{', &b[i..]).map(|o| i + o) {
-        let n = digits(open + 1);
-        let comma = open + 1 + n;
-        let m = if n > 0 && b.get(comma) == Some(&b',') {
-            digits(comma + 1)
-        } else {
-            0
-        };
-        if m >= 4 && b.get(comma + 1 + m) == Some(&b'}') {
-            out.push_str(&pattern[copied..=comma]);
-            out.push('}');
-            copied = comma + m + 2;
-            i = copied;
-        } else {
-            i = open + 1;
-        }
-    }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(pattern);
-    }
-    out.push_str(&pattern[copied..]);
-    std::borrow::Cow::Owned(out)
+    crate::pattern::build(&open_big_bounds(pattern))
 }
 
 /// Start of the line holding `at`, looking back at most `limit` bytes: an unbounded search
@@ -905,6 +848,13 @@ rules:
             assert_eq!(serde_json::to_value(lazy.rule(i)).unwrap(), want);
             assert_eq!(lazy.rules[i].confidence, full.rule(i).confidence);
             assert_eq!(lazy.rules[i].window, full.rule(i).window);
+            // build.rs's shapes are the ones a pack's loader works out.
+            assert_eq!(
+                lazy.rules[i].shape,
+                full.rules[i].shape,
+                "{}",
+                full.rule(i).id
+            );
         }
     }
 
@@ -987,8 +937,58 @@ rules:
         }
     }
 
+    /// The shapes are worked out on the syntax the engine compiles, and no match is shorter
+    /// than its rule's shortest (over the pack's examples and near misses, and their
+    /// windows): a window the scan skips for its length holds no match.
+    #[test]
+    fn shapes_hold_for_the_pack() {
+        let engine = Engine::builtin_with_examples();
+        let mut anchored = 0;
+        for (i, r) in engine.rules().enumerate() {
+            let pattern = open_big_bounds(&r.regex);
+            let hir = crate::pattern::parse(&pattern).unwrap();
+            let shape = engine.rules[i].shape;
+            assert_eq!(shape.min_len, hir.properties().minimum_len(), "{}", r.id);
+            assert_eq!(
+                shape.at_keyword,
+                shape::starts_with_keyword(&hir, &r.keywords),
+                "{}",
+                r.id
+            );
+            anchored += usize::from(shape.at_keyword);
+            let min = shape.min_len.unwrap_or(usize::MAX);
+            let re = engine.regex(i).unwrap();
+            for e in r.examples.iter().chain(&r.negative_examples) {
+                for m in re.find_iter(e.as_bytes()) {
+                    assert!(m.len() >= min, "{}: {} < {min}", r.id, m.len());
+                }
+            }
+        }
+        assert!(anchored * 2 > engine.len(), "{anchored}");
+    }
+
+    /// A keyword whose window is shorter than any match of its rules compiles no regex: what
+    /// a tiny repository's run meets (`secret` and `pat` in the JSON report's keys).
+    #[test]
+    fn short_windows_are_not_searched() {
+        let engine = Engine::from_builtin().unwrap();
+        let report = b"{\n  \"path\": \"AGENTS.md\",\n  \"secret\": null,\n  \"token\": 1\n}\n";
+        assert!(engine.scan(report, true).is_empty());
+        assert!(engine.regexes.iter().all(|r| r.get().is_none()));
+        // With room for a value, the rule is searched and finds it.
+        let text = b"{\n  \"secret\": \"Hq2Lp9Zx4Rt7Mn3Kv8Wc\"\n}\n";
+        let found: Vec<_> = engine
+            .scan(text, true)
+            .into_iter()
+            .map(|f| f.secret)
+            .collect();
+        assert_eq!(found, vec![Range { start: 15, end: 35 }]);
+        assert!(engine.regexes.iter().any(|r| r.get().is_some()));
+    }
+
     #[test]
     fn keyword_starts_are_recognised() {
+        use super::shape::starts_with_keyword;
         let hir = |p: &str| crate::pattern::parse(p).unwrap();
         let kw = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
         assert!(starts_with_keyword(
