@@ -121,9 +121,7 @@ struct Rule {
 }
 
 /// What the keyword pass needs of a built-in rule, and where its text is in
-/// [`crate::builtin::SECRETS_RULES`], read without copying strings. build.rs writes each as
-/// a tuple in this field order.
-#[derive(Deserialize)]
+/// [`crate::builtin::SECRETS_RULES`], read without copying strings ([`tables::HEADS`]).
 struct Head {
     confidence: Confidence,
     window: Option<usize>,
@@ -131,6 +129,15 @@ struct Head {
     len: usize,
     at_keyword: bool,
     min_len: Option<usize>,
+}
+
+/// The built-in pack's heads and keyword table, which build.rs writes as Rust statics: a run
+/// reads them in place (parsing them cost a sixth of a tiny repository's run), and they hold
+/// no pointers for the loader to relocate.
+mod tables {
+    use super::Head;
+    use crate::registry::Confidence;
+    include!(concat!(env!("OUT_DIR"), "/rules/secrets-tables.rs"));
 }
 
 /// The pack's keywords (lower case, de-duplicated, in order of first use) and the rules
@@ -232,18 +239,21 @@ impl Engine {
     /// reads a handful of the pack's rules. Its checks are [`Engine::from_pack`]'s, which the
     /// tests run on it ([`Engine::builtin_with_examples`]).
     fn from_builtin() -> Result<Self, String> {
-        use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_KEYWORDS, SECRETS_RULES};
+        use crate::builtin::{SECRETS, SECRETS_RULES};
+        use tables::{ANCHORS, HEADS, OWNERS, STARTS, WORD_ENDS, WORDS};
         let pack: PackFile = SECRETS.parse()?;
-        let heads: Vec<Head> = SECRETS_HEADS.parse()?;
+        let heads = &HEADS;
         // De-duplicated and anchored by build.rs: the same functions, at compile time (tested).
-        let (words, anchors, starts, owners): (Vec<&'static str>, &str, &str, &str) =
-            SECRETS_KEYWORDS.parse_borrowed()?;
-        let [anchors, starts, owners] = [anchors, starts, owners].map(crate::builtin::numbers);
-        let (anchors, starts, owners) = (anchors?, starts?, owners?);
-        let anchors: Vec<(u32, u32, u32)> = anchors
-            .chunks_exact(3)
-            .map(|t| (t[0] as u32, t[1] as u32, t[2] as u32))
-            .collect();
+        let words: Vec<&'static str> = (0..WORD_ENDS.len())
+            .map(|i| {
+                let from = i.checked_sub(1).map_or(0, |p| WORD_ENDS[p] as usize);
+                WORDS.get(from..WORD_ENDS[i] as usize)
+            })
+            .collect::<Option<_>>()
+            .ok_or("the built-in keyword table is inconsistent")?;
+        let starts: Vec<usize> = STARTS.iter().map(|&s| s as usize).collect();
+        let owners: Vec<usize> = OWNERS.iter().map(|&o| o as usize).collect();
+        let anchors = ANCHORS.to_vec();
         let n = words.len();
         if starts.len() != n + 1
             || !starts.is_sorted()
@@ -270,7 +280,7 @@ impl Engine {
                     .get(h.at..h.at + h.len)
                     .ok_or("a rule's text is out of bounds")?;
                 Ok(Rule {
-                    text: Some(SECRETS_HEADS.part(text)),
+                    text: Some(SECRETS.part(text)),
                     read: OnceLock::new(),
                     confidence: h.confidence,
                     window: h.window,
