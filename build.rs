@@ -17,11 +17,15 @@ use std::fmt::Write;
 // The keyword pass's anchors, computed here for the built-in pack (see the module).
 #[path = "src/secrets/anchor.rs"]
 mod anchor;
+// Each built-in rule's regex shape, worked out here (see the module).
+#[path = "src/secrets/shape.rs"]
+mod shape;
 use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/secrets/anchor.rs");
+    println!("cargo::rerun-if-changed=src/secrets/shape.rs");
     println!("cargo::rerun-if-changed=src/secrets/common-trigrams.txt");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     convert(Path::new("rules"), &out.join("rules"));
@@ -59,18 +63,20 @@ fn convert(dir: &Path, out: &Path) {
 /// The secrets pack as a run reads it (`secrets::Engine::from_builtin`). Its examples are
 /// half its size and only the tests read them, and a run reads few of its rules: so the pack
 /// without examples or rules (`secrets-top`), each rule's text end to end (`secrets-rules`),
-/// what a run needs of each rule with where its text is (`secrets-heads`), and the keyword
-/// pass's table (`secrets-keywords`): a run neither de-duplicates, anchors nor sorts.
+/// and, as Rust statics (`secrets-tables.rs`, nothing to parse at start-up), what a run needs
+/// of each rule with where its text is and what its regex promises (`src/secrets/shape.rs`),
+/// and the keyword pass's table: a run neither de-duplicates, anchors nor sorts.
 fn run_secrets(mut pack: Value, out: &Path) {
     let rules = pack["rules"].take();
     pack["rules"] = Value::Array(Vec::new());
     let mut top = String::new();
     encode(&pack, &mut top);
     let mut texts = String::new();
-    let mut heads = Vec::new();
+    // `secrets::Head`s as Rust source: a static a run reads in place, nothing to parse.
+    let mut heads = String::new();
     // The keyword table (`secrets::Keywords`), de-duplicated and anchored here so that a run
     // does not: the lower-cased keywords in order of first use, the keyword pass's sorted
-    // anchors (flattened triples), and the rules owning each keyword (flattened, with starts).
+    // anchors, and the rules owning each keyword (flattened, with starts).
     let ranks = anchor::ranks();
     let mut words: Vec<String> = Vec::new();
     let mut owners: Vec<Vec<usize>> = Vec::new();
@@ -92,24 +98,50 @@ fn run_secrets(mut pack: Value, out: &Path) {
             });
             owners[w].push(i);
         }
-        // A tuple in `secrets::Head`'s field order, not a map: no keys to read and match.
-        let mut head: Vec<Value> = ["confidence", "window"]
-            .iter()
-            .map(|key| rule.get(key).cloned().unwrap_or(Value::Null))
+        let id = rule["id"].as_str().unwrap_or_default();
+        let keywords: Vec<&str> = rule["keywords"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
             .collect();
-        head.push(at.into());
-        head.push((texts.len() - at).into());
-        heads.push(Value::Array(head));
+        let shape = shape::shape(rule["regex"].as_str().unwrap_or_default(), &keywords)
+            .unwrap_or_else(|e| panic!("rules/secrets.yaml: rule `{id}`: invalid regex: {e}"));
+        let confidence = match rule["confidence"].as_str() {
+            Some("exact") => "Exact",
+            Some("heuristic") => "Heuristic",
+            c => panic!("rules/secrets.yaml: rule `{id}`: unknown confidence {c:?}"),
+        };
+        let window = match &rule["window"] {
+            Value::Null => None,
+            w => Some(
+                w.as_u64()
+                    .unwrap_or_else(|| panic!("rules/secrets.yaml: rule `{id}`: bad window")),
+            ),
+        };
+        writeln!(
+            heads,
+            "    Head {{ confidence: Confidence::{confidence}, window: {window:?}, at: {at}, \
+             len: {len}, at_keyword: {}, min_len: {:?} }},",
+            shape.at_keyword,
+            shape.min_len,
+            len = texts.len() - at,
+        )
+        .unwrap();
     }
     let at: Vec<usize> = words
         .iter()
         .map(|w| anchor::anchor(w.as_bytes(), &ranks))
         .collect();
     let anchors = anchor::sorted_anchors(words.iter().map(|w| w.as_bytes()), |i| at[i]);
-    let anchors: Vec<usize> = anchors
-        .iter()
-        .flat_map(|&(h, w, at)| [h, w, at].map(|n| n as usize))
-        .collect();
+    // The words end to end with where each ends, not a table of `&str`: no pointers, so
+    // nothing for the loader to relocate.
+    let mut ends = Vec::new();
+    let mut joined = String::new();
+    for w in &words {
+        joined.push_str(w);
+        ends.push(joined.len());
+    }
     // Owners flattened, with each keyword's start: one list to read, not one per keyword.
     let mut starts = vec![0];
     let mut flat = Vec::new();
@@ -117,30 +149,54 @@ fn run_secrets(mut pack: Value, out: &Path) {
         flat.extend(o);
         starts.push(flat.len());
     }
-    let table = Value::Array(vec![
-        Value::Array(words.into_iter().map(Value::from).collect()),
-        numbers(&anchors),
-        numbers(&starts),
-        numbers(&flat),
-    ]);
-    let (mut head_bin, mut table_bin) = (String::new(), String::new());
-    encode(&Value::Array(heads), &mut head_bin);
-    encode(&table, &mut table_bin);
-    for (name, text) in [
-        ("top", top),
-        ("rules", texts),
-        ("heads", head_bin),
-        ("keywords", table_bin),
-    ] {
+    let list = |items: &[usize]| -> String {
+        let text: Vec<String> = items.iter().map(usize::to_string).collect();
+        text.join(",")
+    };
+    let anchors: Vec<String> = anchors
+        .iter()
+        .map(|(h, w, at)| format!("({h},{w},{at})"))
+        .collect();
+    let mut tables = String::from("// Written by build.rs from rules/secrets.yaml.\n");
+    writeln!(
+        tables,
+        "pub(super) static HEADS: [Head; {}] = [\n{heads}];",
+        rules.as_array().map_or(0, Vec::len)
+    )
+    .unwrap();
+    writeln!(tables, "pub(super) static WORDS: &str = {joined:?};").unwrap();
+    writeln!(
+        tables,
+        "pub(super) static WORD_ENDS: [u32; {}] = [{}];",
+        ends.len(),
+        list(&ends)
+    )
+    .unwrap();
+    writeln!(
+        tables,
+        "pub(super) static ANCHORS: [(u32, u32, u32); {}] = [{}];",
+        anchors.len(),
+        anchors.join(",")
+    )
+    .unwrap();
+    writeln!(
+        tables,
+        "pub(super) static STARTS: [u32; {}] = [{}];",
+        starts.len(),
+        list(&starts)
+    )
+    .unwrap();
+    writeln!(
+        tables,
+        "pub(super) static OWNERS: [u32; {}] = [{}];",
+        flat.len(),
+        list(&flat)
+    )
+    .unwrap();
+    std::fs::write(out.join("secrets-tables.rs"), tables).expect("OUT_DIR is writable");
+    for (name, text) in [("top", top), ("rules", texts)] {
         std::fs::write(out.join(format!("secrets-{name}.bin")), text).expect("OUT_DIR is writable");
     }
-}
-
-/// A list of numbers as one string, read by `builtin::numbers` (ten thousand numbers cost
-/// the serde path several times more).
-fn numbers(list: &[usize]) -> Value {
-    let text: Vec<String> = list.iter().map(usize::to_string).collect();
-    Value::from(text.join(","))
 }
 
 /// The secrets pack without its rules' and public prefixes' examples.

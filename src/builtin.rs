@@ -4,8 +4,8 @@
 
 use serde::de::value::{Error as DeError, MapAccessDeserializer};
 use serde::de::{
-    Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, Error as _, IntoDeserializer,
-    MapAccess, SeqAccess, Visitor,
+    DeserializeOwned, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess,
+    SeqAccess, Visitor,
 };
 
 /// The compact form of `rules/<name>.yaml`, embedded at build time (as a `str`: the compiler
@@ -27,13 +27,11 @@ pub const GUARDRAILS: Table = Table::builtin("guardrails", bin!("guardrails"));
 pub const NO_EFFECT: Table = Table::builtin("no-effect", bin!("no-effect"));
 pub const VENDOR_POLICY: Table = Table::builtin("vendor-policy", bin!("vendor-policy"));
 /// The secrets pack as a run reads it (build.rs `run_secrets`): without examples, which only
-/// the tests read (from [`SECRETS_WITH_EXAMPLES`]), nor rules; the rules' texts end to end;
-/// and for each rule, its keyword-pass fields and where its text is.
+/// the tests read (from [`SECRETS_WITH_EXAMPLES`]), nor rules; and the rules' texts end to
+/// end. What a run needs of each rule, and the keyword table, are Rust statics
+/// (`secrets::tables`).
 pub const SECRETS: Table = Table::builtin("secrets", bin!("secrets-top"));
 pub const SECRETS_RULES: &str = bin!("secrets-rules");
-pub const SECRETS_HEADS: Table = Table::builtin("secrets", bin!("secrets-heads"));
-/// The built-in pack's keywords, de-duplicated and anchored: `secrets::Keywords`' parts.
-pub const SECRETS_KEYWORDS: Table = Table::builtin("secrets", bin!("secrets-keywords"));
 pub const SECRETS_WITH_EXAMPLES: Table = Table::builtin("secrets", bin!("secrets"));
 pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/claude-code", bin!("schemas/claude-code")),
@@ -42,32 +40,6 @@ pub const SCHEMAS: [Table; 5] = [
     Table::builtin("schemas/vscode", bin!("schemas/vscode")),
     Table::builtin("schemas/copilot-cli", bin!("schemas/copilot-cli")),
 ];
-
-/// A list of numbers that build.rs wrote as one string (`1,20,3`).
-pub fn numbers(text: &str) -> Result<Vec<usize>, String> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    if text.is_empty() {
-        return Ok(out);
-    }
-    let mut n = 0usize;
-    for b in text.bytes() {
-        match b {
-            b',' => {
-                out.push(n);
-                n = 0;
-            }
-            b'0'..=b'9' => {
-                n = n
-                    .checked_mul(10)
-                    .and_then(|n| n.checked_add(usize::from(b - b'0')))
-                    .ok_or("a number is out of range")?;
-            }
-            _ => return Err("malformed list of numbers".into()),
-        }
-    }
-    out.push(n);
-    Ok(out)
-}
 
 /// One table: built-in (compact form) or a pack's file (YAML text).
 #[derive(Clone, Copy)]
@@ -106,14 +78,6 @@ impl<'a> Table<'a> {
         match self.body {
             Body::Bin(bin) => read_all(bin, |r| T::deserialize(r)),
             Body::Yaml(text) => serde_saphyr::from_str(text).map_err(|e| e.to_string()),
-        }
-    }
-
-    /// A built-in table read as `T` whose strings may borrow from the embedded text (no copy).
-    pub fn parse_borrowed<T: Deserialize<'static>>(&self) -> Result<T, String> {
-        match self.body {
-            Body::Bin(bin) => read_all(bin, |r| T::deserialize(r)),
-            Body::Yaml(_) => Err(format!("{}: not a built-in table", self.name)),
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod anchor;
 mod keywords;
+mod shape;
 pub mod validate;
 
 use crate::pattern::{Captures, Regex};
@@ -12,6 +13,7 @@ use crate::registry::Confidence;
 use regex_automata::Span;
 use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
+use shape::{Shape, open_big_bounds};
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -108,8 +110,8 @@ pub struct Engine {
 }
 
 /// A rule's compiled regex, and whether every match of it starts with one of the rule's
-/// keywords: then the search runs anchored at each keyword the pass found (a few bytes each)
-/// instead of over the keyword's whole line.
+/// keywords ([`Shape::at_keyword`]): then the search runs anchored at each keyword the pass
+/// found (a few bytes each) instead of over the keyword's whole line.
 ///
 /// A rule whose matches start at a keyword is first searched with a regex built without lazy
 /// DFAs (a backtracker and a PikeVM over the forward NFA: a third of the cost to build, and
@@ -151,17 +153,27 @@ struct Rule {
     read: OnceLock<SecretRule>,
     confidence: Confidence,
     window: Option<usize>,
+    shape: Shape,
 }
 
 /// What the keyword pass needs of a built-in rule, and where its text is in
-/// [`crate::builtin::SECRETS_RULES`], read without copying strings. build.rs writes each as
-/// a tuple in this field order.
-#[derive(Deserialize)]
+/// [`crate::builtin::SECRETS_RULES`], read without copying strings ([`tables::HEADS`]).
 struct Head {
     confidence: Confidence,
     window: Option<usize>,
     at: usize,
     len: usize,
+    at_keyword: bool,
+    min_len: Option<usize>,
+}
+
+/// The built-in pack's heads and keyword table, which build.rs writes as Rust statics: a run
+/// reads them in place (parsing them cost a sixth of a tiny repository's run), and they hold
+/// no pointers for the loader to relocate.
+mod tables {
+    use super::Head;
+    use crate::registry::Confidence;
+    include!(concat!(env!("OUT_DIR"), "/rules/secrets-tables.rs"));
 }
 
 /// The pack's keywords (lower case, de-duplicated, in order of first use) and the rules
@@ -261,6 +273,8 @@ impl Engine {
                 text: None,
                 confidence: r.confidence,
                 window: r.window,
+                // A regex that does not parse is never compiled either: no shape to know.
+                shape: shape::shape(&r.regex, &r.keywords).unwrap_or_default(),
                 read: OnceLock::from(r),
             })
             .collect();
@@ -271,18 +285,21 @@ impl Engine {
     /// reads a handful of the pack's rules. Its checks are [`Engine::from_pack`]'s, which the
     /// tests run on it ([`Engine::builtin_with_examples`]).
     fn from_builtin() -> Result<Self, String> {
-        use crate::builtin::{SECRETS, SECRETS_HEADS, SECRETS_KEYWORDS, SECRETS_RULES};
+        use crate::builtin::{SECRETS, SECRETS_RULES};
+        use tables::{ANCHORS, HEADS, OWNERS, STARTS, WORD_ENDS, WORDS};
         let pack: PackFile = SECRETS.parse()?;
-        let heads: Vec<Head> = SECRETS_HEADS.parse()?;
+        let heads = &HEADS;
         // De-duplicated and anchored by build.rs: the same functions, at compile time (tested).
-        let (words, anchors, starts, owners): (Vec<&'static str>, &str, &str, &str) =
-            SECRETS_KEYWORDS.parse_borrowed()?;
-        let [anchors, starts, owners] = [anchors, starts, owners].map(crate::builtin::numbers);
-        let (anchors, starts, owners) = (anchors?, starts?, owners?);
-        let anchors: Vec<(u32, u32, u32)> = anchors
-            .chunks_exact(3)
-            .map(|t| (t[0] as u32, t[1] as u32, t[2] as u32))
-            .collect();
+        let words: Vec<&'static str> = (0..WORD_ENDS.len())
+            .map(|i| {
+                let from = i.checked_sub(1).map_or(0, |p| WORD_ENDS[p] as usize);
+                WORDS.get(from..WORD_ENDS[i] as usize)
+            })
+            .collect::<Option<_>>()
+            .ok_or("the built-in keyword table is inconsistent")?;
+        let starts: Vec<usize> = STARTS.iter().map(|&s| s as usize).collect();
+        let owners: Vec<usize> = OWNERS.iter().map(|&o| o as usize).collect();
+        let anchors = ANCHORS.to_vec();
         let n = words.len();
         if starts.len() != n + 1
             || !starts.is_sorted()
@@ -309,10 +326,14 @@ impl Engine {
                     .get(h.at..h.at + h.len)
                     .ok_or("a rule's text is out of bounds")?;
                 Ok(Rule {
-                    text: Some(SECRETS_HEADS.part(text)),
+                    text: Some(SECRETS.part(text)),
                     read: OnceLock::new(),
                     confidence: h.confidence,
                     window: h.window,
+                    shape: Shape {
+                        at_keyword: h.at_keyword,
+                        min_len: h.min_len,
+                    },
                 })
             })
             .collect::<Result<_, String>>()?;
@@ -497,7 +518,7 @@ impl Engine {
 
     fn compiled(&self, i: usize) -> Option<&Compiled> {
         self.regexes[i]
-            .get_or_init(|| compile(self.rule(i)).ok())
+            .get_or_init(|| compile(&self.rule(i).regex, self.rules[i].shape.at_keyword).ok())
             .as_ref()
     }
 
@@ -559,6 +580,9 @@ impl Engine {
                 starts.push(windows[i].3);
                 i += 1;
             }
+            if !self.may_match(rule, start, end, &starts, anchor) {
+                continue;
+            }
             let Some(c) = self.compiled(rule) else {
                 continue;
             };
@@ -610,6 +634,28 @@ impl Engine {
             }
         }
         self.dedupe(findings)
+    }
+
+    /// Can rule `rule`'s regex match in `start..end`, by its shortest match? Where every match
+    /// starts at a keyword (and the search is anchored at them), one of `starts` must leave it
+    /// room. A window that cannot is not searched, nor its regex compiled: in small runs the
+    /// keywords hit are mostly words in short lines (`"secret": null` in JSON output).
+    fn may_match(
+        &self,
+        rule: usize,
+        start: usize,
+        end: usize,
+        starts: &[usize],
+        anchor: bool,
+    ) -> bool {
+        let shape = self.rules[rule].shape;
+        let Some(min) = shape.min_len else {
+            return false;
+        };
+        match anchor && shape.at_keyword {
+            true => starts.iter().any(|&at| end - at >= min),
+            false => end - start >= min,
+        }
     }
 
     /// The keywords of the pass (lower case, de-duplicated).
@@ -741,19 +787,15 @@ fn parse_yaml(yaml: &str) -> Result<PackFile, crate::error::Error> {
 /// Compiles a rule's regex. Every match is confined to a keyword window, so a large upper
 /// bound (`{64,10000}`) only bloats the automaton: bounds of 1000 or more become open (`{64,}`).
 fn build_regex(pattern: &str) -> Result<Regex, String> {
-    crate::pattern::build_hir(&crate::pattern::parse(&open_big_bounds(pattern))?)
-}
-
-fn compile(rule: &SecretRule) -> Result<Compiled, String> {
-    compile_pattern(&rule.regex, &rule.keywords)
-}
-
-fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, String> {
     // ASCII classes: tokens are ASCII, and Unicode `\w`/`\s`/`\b` made some rules cost
     // ~20 M instructions (a third of a commit hook's run) to compile. No literal prefilter:
     // the keyword pass already chose the window.
+    crate::pattern::build(&open_big_bounds(pattern))
+}
+
+/// A rule's regex as [`Compiled`] searches it: keyword-anchored ones start small.
+fn compile(pattern: &str, at_keyword: bool) -> Result<Compiled, String> {
     let hir = crate::pattern::parse(&open_big_bounds(pattern))?;
-    let at_keyword = starts_with_keyword(&hir, keywords);
     let (small, fast) = if at_keyword {
         (
             Some(crate::pattern::build_hir_small(&hir)?),
@@ -769,92 +811,6 @@ fn compile_pattern(pattern: &str, keywords: &[String]) -> Result<Compiled, Strin
         windows: AtomicUsize::new(0),
         at_keyword,
     })
-}
-
-fn fold_case_pairs(hir: &crate::pattern::Hir) -> crate::pattern::Hir {
-    use crate::pattern::Hir;
-    use regex_syntax::hir::{Capture, Class, HirKind, Repetition};
-    match hir.kind() {
-        HirKind::Class(Class::Bytes(c)) => match c.ranges() {
-            [a, b]
-                if a.start() == a.end()
-                    && b.start() == b.end()
-                    && a.start().is_ascii_uppercase()
-                    && b.start() == a.start().to_ascii_lowercase() =>
-            {
-                Hir::literal([b.start()])
-            }
-            _ => hir.clone(),
-        },
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(fold_case_pairs(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(fold_case_pairs(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(v) => Hir::concat(v.iter().map(fold_case_pairs).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.iter().map(fold_case_pairs).collect()),
-        _ => hir.clone(),
-    }
-}
-
-/// Does every match of `hir` start with one of `keywords` (ASCII case-insensitively)? True
-/// when the regex's possible prefixes are a finite set of literals (after zero-width
-/// assertions such as `\b`), each beginning with a keyword; false whenever that is not
-/// known, which only costs the search its speed.
-fn starts_with_keyword(hir: &crate::pattern::Hir, keywords: &[String]) -> bool {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(4096);
-    // Case pairs (`[Kk]`, what `(?i)` makes of a letter) as one lower-case byte: expanded,
-    // `(?i)secret` alone is 64 literals, and extracting them cost three times the rest of a
-    // small run.
-    let prefixes = extractor.extract(&fold_case_pairs(hir));
-    let Some(literals) = prefixes.literals() else {
-        return false;
-    };
-    !literals.is_empty()
-        && literals.iter().all(|l| {
-            let l = l.as_bytes();
-            keywords
-                .iter()
-                .any(|k| l.len() >= k.len() && l[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
-        })
-}
-
-/// `{n,m}` with `m` of four digits or more becomes `{n,}`: what replacing the regex
-/// `\{(\d+),\d{4,}\}` with `{$1,}` gives, without compiling it (a quarter of the cost of a
-/// run's first rule regex; the tests compare the two).
-fn open_big_bounds(pattern: &str) -> std::borrow::Cow<'_, str> {
-    let b = pattern.as_bytes();
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut i = 0;
-    while let Some(open) = memchr::memchr(b'{', &b[i..]).map(|o| i + o) {
-        let n = digits(open + 1);
-        let comma = open + 1 + n;
-        let m = if n > 0 && b.get(comma) == Some(&b',') {
-            digits(comma + 1)
-        } else {
-            0
-        };
-        if m >= 4 && b.get(comma + 1 + m) == Some(&b'}') {
-            out.push_str(&pattern[copied..=comma]);
-            out.push('}');
-            copied = comma + m + 2;
-            i = copied;
-        } else {
-            i = open + 1;
-        }
-    }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(pattern);
-    }
-    out.push_str(&pattern[copied..]);
-    std::borrow::Cow::Owned(out)
 }
 
 /// Start of the line holding `at`, looking back at most `limit` bytes: an unbounded search
@@ -1064,6 +1020,13 @@ rules:
             assert_eq!(serde_json::to_value(lazy.rule(i)).unwrap(), want);
             assert_eq!(lazy.rules[i].confidence, full.rule(i).confidence);
             assert_eq!(lazy.rules[i].window, full.rule(i).window);
+            // build.rs's shapes are the ones a pack's loader works out.
+            assert_eq!(
+                lazy.rules[i].shape,
+                full.rules[i].shape,
+                "{}",
+                full.rule(i).id
+            );
         }
     }
 
@@ -1146,8 +1109,58 @@ rules:
         }
     }
 
+    /// The shapes are worked out on the syntax the engine compiles, and no match is shorter
+    /// than its rule's shortest (over the pack's examples and near misses, and their
+    /// windows): a window the scan skips for its length holds no match.
+    #[test]
+    fn shapes_hold_for_the_pack() {
+        let engine = Engine::builtin_with_examples();
+        let mut anchored = 0;
+        for (i, r) in engine.rules().enumerate() {
+            let pattern = open_big_bounds(&r.regex);
+            let hir = crate::pattern::parse(&pattern).unwrap();
+            let shape = engine.rules[i].shape;
+            assert_eq!(shape.min_len, hir.properties().minimum_len(), "{}", r.id);
+            assert_eq!(
+                shape.at_keyword,
+                shape::starts_with_keyword(&hir, &r.keywords),
+                "{}",
+                r.id
+            );
+            anchored += usize::from(shape.at_keyword);
+            let min = shape.min_len.unwrap_or(usize::MAX);
+            let re = engine.regex(i).unwrap();
+            for e in r.examples.iter().chain(&r.negative_examples) {
+                for m in re.find_iter(e.as_bytes()) {
+                    assert!(m.len() >= min, "{}: {} < {min}", r.id, m.len());
+                }
+            }
+        }
+        assert!(anchored * 2 > engine.len(), "{anchored}");
+    }
+
+    /// A keyword whose window is shorter than any match of its rules compiles no regex: what
+    /// a tiny repository's run meets (`secret` and `pat` in the JSON report's keys).
+    #[test]
+    fn short_windows_are_not_searched() {
+        let engine = Engine::from_builtin().unwrap();
+        let report = b"{\n  \"path\": \"AGENTS.md\",\n  \"secret\": null,\n  \"token\": 1\n}\n";
+        assert!(engine.scan(report, true).is_empty());
+        assert!(engine.regexes.iter().all(|r| r.get().is_none()));
+        // With room for a value, the rule is searched and finds it.
+        let text = b"{\n  \"secret\": \"Hq2Lp9Zx4Rt7Mn3Kv8Wc\"\n}\n";
+        let found: Vec<_> = engine
+            .scan(text, true)
+            .into_iter()
+            .map(|f| f.secret)
+            .collect();
+        assert_eq!(found, vec![Range { start: 15, end: 35 }]);
+        assert!(engine.regexes.iter().any(|r| r.get().is_some()));
+    }
+
     #[test]
     fn keyword_starts_are_recognised() {
+        use super::shape::starts_with_keyword;
         let hir = |p: &str| crate::pattern::parse(p).unwrap();
         let kw = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
         assert!(starts_with_keyword(
