@@ -367,7 +367,7 @@ fn published_sample_values_are_allowed_exactly() {
 /// Pack rules without a `source` (a provider's documentation URL, or a peer scanner's rule
 /// that states the format). A ratchet: the count may only go down. Lower it when you add
 /// sources; a new rule must come with one.
-const RULES_WITHOUT_SOURCE: usize = 16;
+const RULES_WITHOUT_SOURCE: usize = 8;
 
 #[test]
 fn pack_rules_without_a_source_do_not_grow() {
